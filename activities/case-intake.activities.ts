@@ -1,0 +1,14 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { openFollowUpCase } from '../channels/ingest/open-follow-up-case';
+import type { TemporalTarget } from '../channels/ingest/start-case-workflow';
+
+/** Intake work a case workflow hands back to ingest: a late message that belongs to a new case. */
+export function createCaseIntakeActivities(deps: { orm: MikroORM; temporal: TemporalTarget }) {
+  return {
+    async openFollowUpCase(input: { orgId: string; previousCaseId: string; messageId: string }): Promise<{ caseId: string; workflowId: string }> {
+      return openFollowUpCase({ orm: deps.orm, temporal: deps.temporal, ...input });
+    },
+  };
+}
+
+export type CaseIntakeActivities = ReturnType<typeof createCaseIntakeActivities>;

@@ -1,0 +1,31 @@
+import express, { type Express } from 'express';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Client, Connection } from '@temporalio/client';
+import type { Logger } from '../config/logger';
+import { createHealthRouter } from './health.routes';
+import { errorMiddleware, notFoundHandler } from './http/error-middleware';
+import { requestContext, securityHeaders } from './http/request-context';
+import { createHttpMetrics } from './metrics';
+
+export interface AppDeps {
+  orm: MikroORM;
+  temporal: Client;
+  temporalConnection: Connection;
+  taskQueue: string;
+  logger: Logger;
+  bodyLimit: string;
+}
+
+/** The express app, built from its dependencies; the entry point (api/server.ts) constructs those. */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  const metrics = createHttpMetrics();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(securityHeaders);
+  app.use(requestContext({ logger: deps.logger, metrics }));
+  app.use(createHealthRouter({ orm: deps.orm, temporalConnection: deps.temporalConnection, metrics }));
+  app.use(notFoundHandler);
+  app.use(errorMiddleware(deps.logger));
+  return app;
+}

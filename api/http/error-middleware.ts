@@ -1,0 +1,40 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { ZodError } from 'zod';
+import type { Logger } from '../../config/logger';
+import { ProblemError, problems } from './problem';
+
+/** Maps body-parser's errors (they carry `type` and `status`) to problems. */
+function fromBodyParser(error: { type?: string; status?: number; message?: string }): ProblemError | null {
+  switch (error.type) {
+    case 'entity.too.large': return problems.payloadTooLarge();
+    case 'entity.parse.failed': return problems.malformedBody('The body is not valid JSON.');
+    case 'encoding.unsupported':
+    case 'charset.unsupported': return problems.unsupportedMediaType(error.message ?? 'Unsupported encoding.');
+    case 'request.aborted': return problems.malformedBody('The request was aborted.');
+    default: return null;
+  }
+}
+
+export function toProblem(error: unknown): ProblemError {
+  if (error instanceof ProblemError) return error;
+  if (error instanceof ZodError) {
+    return problems.validation(error.issues.map((issue) => ({ field: issue.path.join('.') || '(body)', message: issue.message })));
+  }
+  if (typeof error === 'object' && error !== null) {
+    const parsed = fromBodyParser(error as { type?: string });
+    if (parsed) return parsed;
+  }
+  return problems.internal();
+}
+
+export function errorMiddleware(logger: Logger): ErrorRequestHandler {
+  return (error, req, res, _next) => {
+    const problem = toProblem(error);
+    if (problem.status >= 500) logger.error({ err: error, requestId: req.requestId }, 'request failed');
+    res.status(problem.status).type('application/problem+json').json(problem.toBody(req.originalUrl));
+  };
+}
+
+export const notFoundHandler: RequestHandler = (req, _res, next) => {
+  next(problems.notFound(`No route for ${req.method} ${req.path}.`));
+};

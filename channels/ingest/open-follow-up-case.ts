@@ -1,0 +1,66 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Channel } from '../../domain/case.model';
+import { loadOrganizationForCases } from '../../db/cases/case-policy';
+import { createCaseRecord } from '../../db/cases/create-case-record';
+import { signalCustomerMessage, type TemporalTarget } from './start-case-workflow';
+
+interface PreviousCaseRow {
+  id: string; channel: Channel; subject: string; customer_id: string | null; thread_id: string | null;
+  device_id: string | null; important: boolean; customer_label: string | null;
+}
+
+/**
+ * A customer wrote on a thread whose case has ended: the message moves to a new case linked to
+ * the old one. Idempotent: a retry finds the follow-up already made and only signals it again.
+ */
+export async function openFollowUpCase(input: {
+  orm: MikroORM;
+  temporal: TemporalTarget;
+  orgId: string;
+  previousCaseId: string;
+  messageId: string;
+}): Promise<{ caseId: string; workflowId: string }> {
+  const em = input.orm.em.fork();
+  const organization = await loadOrganizationForCases(em, input.orgId);
+  const followUp = await em.transactional(async (tx) => {
+    await tx.execute(`update cases set lifecycle_ended_at = coalesce(lifecycle_ended_at, now()) where id = ? and org_id = ?`, [input.previousCaseId, input.orgId]);
+    const moved: Array<{ case_id: string; occurred_at: string | Date; number: number; workflow_id: string }> = await tx.execute(
+      `select c.id as case_id, m.occurred_at, c.number, c.workflow_id from messages m join cases c on c.id = m.case_id
+       where m.id = ? and m.org_id = ? and c.previous_case_id = ?`,
+      [input.messageId, input.orgId, input.previousCaseId],
+    );
+    if (moved[0]) return { caseId: moved[0].case_id, number: moved[0].number, workflowId: moved[0].workflow_id, at: moved[0].occurred_at };
+
+    const previous: PreviousCaseRow[] = await tx.execute(
+      `select c.id, c.channel, c.subject, c.customer_id, c.thread_id, c.device_id, c.important,
+              coalesce(cu.name, cu.email::text, cu.phone) as customer_label
+       from cases c left join customers cu on cu.id = c.customer_id where c.id = ? and c.org_id = ?`,
+      [input.previousCaseId, input.orgId],
+    );
+    const old = previous[0];
+    if (!old) throw new Error(`case ${input.previousCaseId} not found`);
+    const message: Array<{ occurred_at: string | Date }> = await tx.execute(`select occurred_at from messages where id = ? and org_id = ?`, [input.messageId, input.orgId]);
+    if (!message[0]) throw new Error(`message ${input.messageId} not found`);
+    const created = await createCaseRecord(tx, {
+      orgId: input.orgId, channel: old.channel, subject: old.subject, openedAt: new Date(message[0].occurred_at),
+      customerId: old.customer_id, threadId: old.thread_id, deviceId: old.device_id, previousCaseId: old.id,
+    });
+    await tx.execute(`update messages set case_id = ? where id = ? and org_id = ?`, [created.id, input.messageId, input.orgId]);
+    return { caseId: created.id, number: created.number, workflowId: created.workflowId, at: message[0].occurred_at, label: old.customer_label, subject: old.subject, channel: old.channel };
+  });
+
+  const details: Array<{ channel: Channel; subject: string; customer_label: string | null }> = await em.execute(
+    `select c.channel, c.subject, coalesce(cu.name, cu.email::text, cu.phone) as customer_label from cases c left join customers cu on cu.id = c.customer_id where c.id = ?`,
+    [followUp.caseId],
+  );
+  await signalCustomerMessage({
+    temporal: input.temporal,
+    kase: {
+      caseId: followUp.caseId, orgId: input.orgId, orgSlug: organization.slug, caseNumber: followUp.number,
+      workflowId: followUp.workflowId, channel: details[0].channel, policy: organization.policy,
+      openedAt: new Date(followUp.at).getTime(), subject: details[0].subject, customerLabel: details[0].customer_label,
+    },
+    message: { messageId: input.messageId, at: new Date(followUp.at).getTime() },
+  });
+  return { caseId: followUp.caseId, workflowId: followUp.workflowId };
+}

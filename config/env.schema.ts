@@ -1,0 +1,53 @@
+import { z } from 'zod';
+
+/**
+ * Every setting the processes read, in one schema. Only config/ reads process.env.
+ * Booleans are parsed from the literal strings "true"/"false" (never Boolean("false")).
+ */
+const booleanString = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((value) => value === 'true' || value === '1');
+
+const port = z.coerce.number().int().min(1).max(65535);
+const url = z.url();
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  API_HOST: z.string().min(1).default('0.0.0.0'),
+  API_PORT: port.default(3000),
+  PUBLIC_BASE_URL: url.default('http://localhost:3000'),
+  API_BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/i, 'a size such as 1mb or 512kb').default('1mb'),
+
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'a postgres:// connection URL'),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+
+  TEMPORAL_ADDRESS: z.string().regex(/^[^:\s]+:\d+$/, 'host:port, e.g. localhost:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
+  TEMPORAL_TLS: booleanString.default(false),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('cases'),
+  TEMPORAL_UI_URL: url.default('http://localhost:8233'),
+
+  WORKER_METRICS_PORT: port.default(9464),
+
+  /** 32-byte key (base64) that encrypts provider secrets at rest. */
+  SECRETS_KEY: z
+    .string()
+    .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 bytes, base64-encoded'),
+
+  SLACK_API_URL: url.default('https://slack.com/api/'),
+  META_GRAPH_URL: url.default('https://graph.facebook.com'),
+  META_GRAPH_VERSION: z.string().regex(/^v\d+\.\d+$/, 'a Graph API version such as v21.0').default('v21.0'),
+  TWILIO_API_URL: url.optional(),
+  LLM_BASE_URL: url.optional(),
+  LLM_API_KEY: z.string().min(1).optional(),
+  LLM_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+});
+
+export type AppConfig = z.infer<typeof envSchema>;
+export type EnvVariableName = keyof typeof envSchema.shape;

@@ -1,0 +1,48 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Channel } from '../../domain/case.model';
+import { caseWorkflowId } from '../../domain/case-workflow-id';
+
+export interface NewCaseRecord {
+  orgId: string;
+  channel: Channel;
+  subject: string;
+  openedAt: Date;
+  customerId?: string | null;
+  threadId?: string | null;
+  deviceId?: string | null;
+  previousCaseId?: string | null;
+  createdByUserId?: string | null;
+  important?: boolean;
+}
+
+export interface CreatedCaseRecord {
+  id: string;
+  number: number;
+  workflowId: string;
+  orgSlug: string;
+}
+
+/**
+ * Inserts a case with the organization's next number. Call inside a transaction: the counter row
+ * lock serializes numbering per organization, and the one-live-case-per-thread index rejects a duplicate.
+ */
+export async function createCaseRecord(em: EntityManager, input: NewCaseRecord): Promise<CreatedCaseRecord> {
+  const counters: Array<{ number: number; slug: string }> = await em.execute(
+    `update organizations set next_case_number = next_case_number + 1 where id = ? returning next_case_number - 1 as number, slug`,
+    [input.orgId],
+  );
+  const counter = counters[0];
+  if (!counter) throw new Error(`organization ${input.orgId} not found`);
+  const workflowId = caseWorkflowId({ orgSlug: counter.slug, caseNumber: counter.number });
+  const inserted: Array<{ id: string }> = await em.execute(
+    `insert into cases (org_id, number, workflow_id, channel, subject, customer_id, thread_id, device_id, previous_case_id,
+       created_by_user_id, important, opened_at, created_at, updated_at, last_message_at)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null) returning id`,
+    [
+      input.orgId, counter.number, workflowId, input.channel, input.subject.slice(0, 500), input.customerId ?? null,
+      input.threadId ?? null, input.deviceId ?? null, input.previousCaseId ?? null, input.createdByUserId ?? null,
+      input.important ?? false, input.openedAt, input.openedAt, input.openedAt,
+    ],
+  );
+  return { id: inserted[0].id, number: counter.number, workflowId, orgSlug: counter.slug };
+}

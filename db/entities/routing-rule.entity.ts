@@ -1,0 +1,19 @@
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+
+export const RoutingRule = defineEntity({
+  name: 'RoutingRule',
+  tableName: 'routing_rules',
+  properties: {
+    id: p.uuid().primary().onCreate(() => crypto.randomUUID()),
+    orgId: p.uuid(),
+    position: p.integer(),
+    name: p.text(),
+    enabled: p.boolean().default(true),
+    conditions: p.json<Record<string, unknown>>().default('{}'),
+    action: p.json<Record<string, unknown>>(),
+    roundRobinCursor: p.integer().default(0),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+  },
+});
+export type IRoutingRule = InferEntity<typeof RoutingRule>;

@@ -1,0 +1,7 @@
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261125000000_initial } from './Migration20261125000000_initial';
+
+/** Every migration, in order. Listed explicitly so that bundlers and tsx need no directory scan. */
+export const migrationsList: MigrationObject[] = [
+  { name: 'Migration20261125000000_initial', class: Migration20261125000000_initial },
+];

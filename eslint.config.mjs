@@ -1,0 +1,38 @@
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', '.data/**', '.tools/**', 'dist/**', 'coverage/**', '**/*.js', '**/*.mjs'] },
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // Workflow code is replayed: no Node built-ins, no IO modules, activities as types only.
+    files: ['workflows/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['node:*', 'fs', 'path', 'crypto', 'http', 'https', 'net', 'os', 'child_process'], message: 'Workflow code must not import Node built-ins.' },
+          { group: ['**/activities/*', '**/db/*', '**/api/*', '**/integrations/*', '**/channels/*', '**/config/*'], message: 'Workflows import activities as types only, and no IO modules.', allowTypeImports: true },
+        ],
+      }],
+    },
+  },
+  {
+    // domain/ is pure: it imports nothing of ours outside domain/ and no IO.
+    files: ['domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['node:*', 'fs', 'http', 'https', 'net', 'child_process', '@temporalio/*', '@mikro-orm/*', 'express'], message: 'domain/ is pure.' },
+          { group: ['../*', '!./*'], message: 'domain/ imports only from domain/.' },
+        ],
+      }],
+    },
+  },
+);

@@ -1,0 +1,43 @@
+// `npm test`: installs what is missing, type-checks, lints, then runs every jest project.
+// Jest's global setup starts PostgreSQL and Temporal itself; nothing needs to be running.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { ensureDependencies, projectRoot } from './ensure-dependencies.mjs';
+
+ensureDependencies();
+const bin = (name) => path.join(projectRoot, 'node_modules', '.bin', name);
+const run = (label, command, args) => {
+  console.log(`\n[test] ${label}`);
+  const result = spawnSync(command, args, { cwd: projectRoot, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } });
+  if (result.status !== 0) {
+    stopLeftoverServers();
+    process.exit(result.status ?? 1);
+  }
+};
+
+run('type-check (tsc --noEmit)', bin('tsc'), ['--noEmit']);
+run('lint (eslint)', bin('eslint'), ['--max-warnings=0', '.']);
+run('jest', process.execPath, [
+  '--max-old-space-size=4096',
+  path.join(projectRoot, 'node_modules', 'jest', 'bin', 'jest.js'),
+  '--runInBand',
+  ...process.argv.slice(2),
+]);
+stopLeftoverServers();
+
+// Belt and braces: no server started by the tests may outlive them, even after a crash.
+function stopLeftoverServers() {
+  const pidFile = path.join(projectRoot, '.data', 'test', 'server-pids');
+  if (existsSync(pidFile)) {
+    for (const pid of readFileSync(pidFile, 'utf8').split('\n').filter(Boolean)) {
+      try { process.kill(Number(pid), 'SIGTERM'); } catch { /* already gone */ }
+    }
+    rmSync(pidFile);
+  }
+  try {
+    execFileSync('pkill', ['-f', 'casebackend-test-'], { stdio: 'ignore' });
+  } catch {
+    // pkill exits 1 when nothing matched, the usual case.
+  }
+}

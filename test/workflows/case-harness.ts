@@ -1,0 +1,73 @@
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import type { Orm } from '../../db/orm';
+import { createCaseWorker } from '../../workers/create-case-worker';
+import { signalCustomerMessage, type CaseToStart } from '../../channels/ingest/start-case-workflow';
+import { connectTestOrm } from '../support/connections';
+import { createTestCase, storeCustomerMessage } from '../support/factories';
+import { testStack } from '../support/test-stack';
+import { registerCaseSearchAttributes } from '../../scripts/local-stack/register-search-attributes';
+import type { Channel } from '../../domain/case.model';
+
+/** One time-skipping Temporal server and one worker (with the real activities and Postgres) per test file. */
+export class CaseHarness {
+  private running?: Promise<void>;
+  private constructor(readonly env: TestWorkflowEnvironment, readonly orm: Orm, readonly worker: Worker, readonly taskQueue: string) {}
+
+  static async start(taskQueue: string): Promise<CaseHarness> {
+    const stack = testStack.read();
+    const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: stack.timeSkippingServer } } });
+    await registerCaseSearchAttributes({ connection: env.connection, namespace: 'default' });
+    const orm = await connectTestOrm();
+    const worker = await createCaseWorker({
+      connection: env.nativeConnection, namespace: 'default', taskQueue, orm, client: env.client, workflowBundlePath: stack.workflowBundlePath,
+    });
+    const harness = new CaseHarness(env, orm, worker, taskQueue);
+    harness.running = worker.run();
+    return harness;
+  }
+
+  async stop(): Promise<void> {
+    this.worker.shutdown();
+    await this.running;
+    await this.orm.close(true);
+    await this.env.teardown();
+  }
+
+  get temporal() {
+    return { client: this.env.client, taskQueue: this.taskQueue };
+  }
+
+  async now(): Promise<number> {
+    return this.env.currentTimeMs();
+  }
+
+  /** A new case whose first customer message has been stored and signalled, as ingest does. */
+  async openCase(input: { orgId: string; channel: Channel }): Promise<CaseToStart> {
+    const at = new Date(await this.now());
+    const kase = await createTestCase(this.orm, { orgId: input.orgId, channel: input.channel, openedAt: at });
+    await this.customerWrites(kase);
+    return kase;
+  }
+
+  async customerWrites(kase: CaseToStart, messageId?: string): Promise<{ messageId: string; outcome: 'delivered' | 'closed' }> {
+    const at = await this.now();
+    const id = messageId ?? (await storeCustomerMessage(this.orm, { kase, at: new Date(at) }));
+    const outcome = await signalCustomerMessage({ kase, temporal: this.temporal, message: { messageId: id, at } });
+    return { messageId: id, outcome };
+  }
+
+  handle(kase: CaseToStart) {
+    return this.env.client.workflow.getHandle(kase.workflowId);
+  }
+
+  async caseRow(caseId: string): Promise<Record<string, unknown>> {
+    const rows: Array<Record<string, unknown>> = await this.orm.em.fork().execute(`select * from cases where id = ?`, [caseId]);
+    // Raw rows carry bigint and timestamps as strings; tests compare numbers and epoch milliseconds.
+    const row = rows[0];
+    const timestamps = ['window_expires_at', 'opened_at', 'resolved_at', 'archived_at', 'last_customer_message_at', 'lifecycle_ended_at', 'created_at', 'updated_at'];
+    for (const key of timestamps) if (row[key] !== null) row[key] = new Date(row[key] as string).getTime();
+    row.version = Number(row.version);
+    return row;
+  }
+}

@@ -1,0 +1,71 @@
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { CasePolicy, CaseState, CaseStatus, Channel } from '../domain/case.model';
+
+/** Who caused a change; recorded on the case timeline. */
+export interface Actor {
+  type: 'customer' | 'agent' | 'system' | 'ai' | 'routing' | 'partner';
+  userId?: string | null;
+}
+
+export interface CaseWorkflowInput {
+  caseId: string;
+  orgId: string;
+  orgSlug: string;
+  caseNumber: number;
+  channel: Channel;
+  policy: CasePolicy;
+  openedAt: number;
+  assigneeId?: string | null;
+  important?: boolean;
+  /** Set only by continue-as-new: the case as the previous run left it. */
+  carried?: CarriedCaseState;
+}
+
+export interface CarriedCaseState {
+  state: CaseState;
+  version: number;
+  categoryName: string | null;
+  recentEventIds: string[];
+}
+
+export interface CaseSnapshot {
+  caseId: string;
+  version: number;
+  state: CaseState;
+  categoryName: string | null;
+}
+
+export interface CustomerMessageSignal {
+  /** Our stored message id: signals are delivered at least once, so the workflow dedupes on it. */
+  messageId: string;
+  at: number;
+}
+
+export interface CallEventSignal {
+  eventId: string;
+  kind: 'call_started' | 'call_ended' | 'recording_ready';
+  direction: 'inbound' | 'outbound';
+  at: number;
+}
+
+export const customerMessageSignal = defineSignal<[CustomerMessageSignal]>('customerMessage');
+export const callEventSignal = defineSignal<[CallEventSignal]>('callEvent');
+
+export const setStatusUpdate = defineUpdate<CaseSnapshot, [{ to: CaseStatus; actor: Actor }]>('setStatus');
+export const assignUpdate = defineUpdate<CaseSnapshot, [{ assigneeId: string | null; actor: Actor; manual?: boolean }]>('assign');
+export const setCategoryUpdate = defineUpdate<
+  CaseSnapshot,
+  [{ categoryId: string | null; categoryName: string | null; autoResolve: boolean; actor: Actor }]
+>('setCategory');
+export const markImportantUpdate = defineUpdate<CaseSnapshot, [{ important: boolean; actor: Actor }]>('markImportant');
+export const archiveUpdate = defineUpdate<CaseSnapshot, [{ actor: Actor }]>('archive');
+export const reopenUpdate = defineUpdate<CaseSnapshot, [{ actor: Actor }]>('reopen');
+export const recordReplyUpdate = defineUpdate<
+  CaseSnapshot & { messagingTag: 'HUMAN_AGENT' | null },
+  [{ messageId: string; authoredBy: 'human' | 'automation'; actor: Actor }]
+>('recordReply');
+
+export const caseStateQuery = defineQuery<CaseSnapshot & { policy: CasePolicy; timeSensitive: boolean }>('caseState');
+
+/** The error type an update's validator raises; API clients map it to 409/422 with the reason. */
+export const CASE_REJECTION_ERROR = 'CaseTransitionRejected';
