@@ -1,14 +1,14 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { CaseState } from '../domain/case.model';
-import type { CaseChanges } from '../domain/case-diff';
-import type { Actor } from '../workflows/case.contract';
+import type { TimelineEntry } from '../workflows/case.contract';
 
-export interface PersistCaseSnapshotInput {
+export interface PersistCaseChangesInput {
   orgId: string;
   caseId: string;
+  /** The case after the last entry; `version` is that entry's version. */
   version: number;
   state: CaseState;
-  timelineEntry: { type: string; actor: Actor; changes: CaseChanges; at: number };
+  entries: TimelineEntry[];
 }
 
 const toDate = (epochMs: number | null) => (epochMs === null ? null : new Date(epochMs));
@@ -16,8 +16,9 @@ const toDate = (epochMs: number | null) => (epochMs === null ? null : new Date(e
 /** Writes a case's lifecycle to the read model. Idempotent: every write is keyed by the case version. */
 export function createCasePersistenceActivities(deps: { orm: MikroORM }) {
   return {
-    async persistCaseSnapshot(input: PersistCaseSnapshotInput): Promise<{ applied: boolean }> {
-      const { state, timelineEntry } = input;
+    async persistCaseChanges(input: PersistCaseChangesInput): Promise<{ applied: boolean }> {
+      const { state } = input;
+      const updatedAt = toDate(input.entries.at(-1)?.at ?? Date.now());
       return deps.orm.em.fork().transactional(async (em) => {
         // `version < ?` makes a late or retried write of an older snapshot a no-op.
         const updated: Array<{ id: string }> = await em.execute(
@@ -26,20 +27,27 @@ export function createCasePersistenceActivities(deps: { orm: MikroORM }) {
              resolved_at = ?, last_customer_message_at = ?, version = ?, updated_at = ?
            where id = ? and org_id = ? and version < ? returning id`,
           [
-            state.status, state.resolution, state.archived, state.archived, toDate(timelineEntry.at),
+            state.status, state.resolution, state.archived, state.archived, updatedAt,
             state.assigneeId, state.categoryId, state.important, state.needsAttention, toDate(state.windowExpiresAt), toDate(state.openedAt),
-            toDate(state.resolvedAt), toDate(state.lastCustomerMessageAt), input.version, toDate(timelineEntry.at),
+            toDate(state.resolvedAt), toDate(state.lastCustomerMessageAt), input.version, updatedAt,
             input.caseId, input.orgId, input.version,
           ],
         );
-        await em.execute(
-          `insert into case_events (org_id, case_id, version, type, actor_type, actor_user_id, changes, occurred_at)
-           values (?, ?, ?, ?, ?, ?, ?::jsonb, ?) on conflict (case_id, version) do nothing`,
-          [
-            input.orgId, input.caseId, input.version, timelineEntry.type, timelineEntry.actor.type,
-            timelineEntry.actor.userId ?? null, JSON.stringify(timelineEntry.changes), toDate(timelineEntry.at),
-          ],
-        );
+        if (input.entries.length > 0) {
+          await em.execute(
+            `insert into case_events (org_id, case_id, version, type, actor_type, actor_user_id, changes, occurred_at)
+             select ?, ?, e.version, e.type, e.actor_type, e.actor_user_id, e.changes, to_timestamp(e.at / 1000.0)
+             from jsonb_to_recordset(?::jsonb) as e(version bigint, type text, actor_type text, actor_user_id uuid, changes jsonb, at double precision)
+             on conflict (case_id, version) do nothing`,
+            [
+              input.orgId, input.caseId,
+              JSON.stringify(input.entries.map((entry) => ({
+                version: entry.version, type: entry.type, actor_type: entry.actor.type, actor_user_id: entry.actor.userId ?? null,
+                changes: entry.changes, at: entry.at,
+              }))),
+            ],
+          );
+        }
         return { applied: updated.length > 0 };
       });
     },

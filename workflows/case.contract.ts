@@ -1,5 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { CasePolicy, CaseState, CaseStatus, Channel } from '../domain/case.model';
+import type { CaseChanges } from '../domain/case-diff';
 
 /** Who caused a change; recorded on the case timeline. */
 export interface Actor {
@@ -21,11 +22,22 @@ export interface CaseWorkflowInput {
   carried?: CarriedCaseState;
 }
 
+/** One accepted transition, as the case timeline records it. */
+export interface TimelineEntry {
+  version: number;
+  type: string;
+  actor: Actor;
+  changes: CaseChanges;
+  at: number;
+}
+
 export interface CarriedCaseState {
   state: CaseState;
   version: number;
   categoryName: string | null;
   recentEventIds: string[];
+  /** Transitions accepted but not yet written to the read model when the run continued as new. */
+  unpersisted: TimelineEntry[];
 }
 
 export interface CaseSnapshot {

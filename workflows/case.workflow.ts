@@ -1,30 +1,36 @@
 import {
-  allHandlersFinished, ApplicationFailure, condition, continueAsNew, log, proxyActivities, setHandler,
-  upsertMemo, upsertSearchAttributes, workflowInfo,
+  allHandlersFinished, condition, continueAsNew, log, proxyActivities, upsertMemo, upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import type { CaseEvent } from '../domain/case-events';
-import { applyCaseEvent, decideReply } from '../domain/case-machine';
+import { applyCaseEvent } from '../domain/case-machine';
 import { createCaseState, type CaseState } from '../domain/case.model';
 import { diffCaseStates } from '../domain/case-diff';
-import { isTimeSensitive, nextTimerAt } from '../domain/case-timers';
+import { nextTimerAt } from '../domain/case-timers';
 import type { CasePersistenceActivities } from '../activities/case-persistence.activities';
 import type { CaseIntakeActivities } from '../activities/case-intake.activities';
-import {
-  archiveUpdate, assignUpdate, callEventSignal, CASE_REJECTION_ERROR, caseStateQuery, customerMessageSignal,
-  markImportantUpdate, recordReplyUpdate, reopenUpdate, setCategoryUpdate, setStatusUpdate,
-  type Actor, type CaseSnapshot, type CaseWorkflowInput,
-} from './case.contract';
+import type { Actor, CaseSnapshot, CaseWorkflowInput } from './case.contract';
+import { CaseJournal } from './case-journal';
 import { caseSearchAttributes } from './case-search-attributes';
+import { registerAgentActions } from './case-agent-actions';
+import { registerChannelEvents } from './case-channel-events';
 import { RecentIds } from './recent-ids';
 
-const persistence = proxyActivities<CasePersistenceActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
-const intake = proxyActivities<CaseIntakeActivities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+const retry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' } as const;
+const persistence = proxyActivities<CasePersistenceActivities>({ startToCloseTimeout: '30 seconds', retry });
+const intake = proxyActivities<CaseIntakeActivities>({ startToCloseTimeout: '1 minute', retry });
+
+/** What handlers may do to the case: read it, and commit a transition the machine accepted. */
+export interface CaseContext {
+  input: CaseWorkflowInput;
+  state(): CaseState;
+  snapshot(): CaseSnapshot;
+  seenEventIds: RecentIds;
+  /** Records an accepted transition; returns its version. */
+  commit(change: { event: CaseEvent; actor: Actor; next: CaseState; categoryName?: string | null }): number;
+  /** Resolves once the read model has this version: updates answer only then. */
+  persisted(version: number): Promise<void>;
+  openFollowUpCase(messageId: string): Promise<void>;
+}
 
 /**
  * One case, from its first message until its reopen window has passed (or it is archived).
@@ -35,135 +41,72 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
   let state: CaseState = input.carried?.state ?? createCaseState({
     channel: input.channel, at: input.openedAt, assigneeId: input.assigneeId, important: input.important, policy,
   });
-  let version = input.carried?.version ?? 0;
   let categoryName = input.carried?.categoryName ?? null;
+  const journal = new CaseJournal(input.carried?.version ?? 0, input.carried?.unpersisted ?? []);
   const seenEventIds = new RecentIds(input.carried?.recentEventIds ?? []);
-  let revision = 0;
+  let shownSearchAttributes = '';
 
-  const snapshot = (): CaseSnapshot => ({ caseId: input.caseId, version, state, categoryName });
-
-  /** Applies one event; returns the new snapshot once the read model has it, or throws the machine's reason. */
-  function decide(event: CaseEvent): CaseState | null {
-    const transition = applyCaseEvent({ state, event, policy });
-    if (!transition.accepted) throw ApplicationFailure.create({ type: CASE_REJECTION_ERROR, message: transition.reason, details: [transition.code], nonRetryable: true });
-    return transition.changed ? transition.state : null;
+  function showInTemporalUi(): void {
+    const attributes = caseSearchAttributes({ orgId: input.orgId, state, categoryName });
+    const shown = JSON.stringify(attributes.map((pair) => pair.value));
+    if (shown !== shownSearchAttributes) upsertSearchAttributes(attributes);
+    shownSearchAttributes = shown;
   }
 
-  async function commit(input2: { event: CaseEvent; actor: Actor; next: CaseState | null }): Promise<CaseSnapshot> {
-    if (input2.next === null) return snapshot();
-    const before = state;
-    state = input2.next;
-    version += 1;
-    revision += 1;
-    const committed = snapshot();
-    upsertSearchAttributes(caseSearchAttributes({ orgId: input.orgId, state, categoryName }));
-    await persistence.persistCaseSnapshot({
-      orgId: input.orgId, caseId: input.caseId, version: committed.version, state: committed.state,
-      timelineEntry: { type: input2.event.type, actor: input2.actor, changes: diffCaseStates({ before, after: state }), at: input2.event.at },
-    });
-    return committed;
-  }
-
-  const validated = (event: () => CaseEvent) => () => { decide(event()); };
-  const now = () => Date.now();
-
-  setHandler(caseStateQuery, () => ({ ...snapshot(), policy, timeSensitive: isTimeSensitive({ state, now: now() }) }));
-
-  setHandler(customerMessageSignal, async ({ messageId, at }) => {
-    if (!seenEventIds.add(messageId)) return;
-    const event: CaseEvent = { type: 'customer_message', at };
-    const transition = applyCaseEvent({ state, event, policy });
-    if (transition.accepted) {
-      await commit({ event, actor: { type: 'customer' }, next: transition.changed ? transition.state : null });
-    } else if (transition.code === 'new_case_required') {
-      // The message came after this case's reopen window: it belongs to a new case linked to this one.
-      await intake.openFollowUpCase({ orgId: input.orgId, previousCaseId: input.caseId, messageId });
-    } else {
-      log.warn('customer message not applied', { caseId: input.caseId, messageId, reason: transition.reason });
-    }
-  });
-
-  setHandler(callEventSignal, async ({ eventId, kind, direction, at }) => {
-    if (!seenEventIds.add(eventId)) return;
-    if (kind !== 'call_started' || direction !== 'inbound') return;
-    const event: CaseEvent = { type: 'customer_message', at };
-    const transition = applyCaseEvent({ state, event, policy });
-    if (transition.accepted) await commit({ event, actor: { type: 'customer' }, next: transition.changed ? transition.state : null });
-  });
-
-  const updateAt = () => now();
-  setHandler(setStatusUpdate, ({ to, actor }) => {
-    const event: CaseEvent = { type: 'change_status', to, at: updateAt() };
-    return commit({ event, actor, next: decide(event) });
-  }, { validator: ({ to }) => validated(() => ({ type: 'change_status', to, at: updateAt() }))() });
-
-  setHandler(assignUpdate, ({ assigneeId, actor }) => {
-    const event: CaseEvent = { type: 'assign', assigneeId, at: updateAt() };
-    return commit({ event, actor, next: decide(event) });
-  }, { validator: ({ assigneeId }) => validated(() => ({ type: 'assign', assigneeId, at: updateAt() }))() });
-
-  setHandler(setCategoryUpdate, (update) => {
-    const event: CaseEvent = { type: 'categorize', categoryId: update.categoryId, autoResolve: update.autoResolve, by: update.actor.type === 'ai' ? 'ai' : 'agent', at: updateAt() };
-    const next = decide(event);
-    if (next !== null) categoryName = update.categoryId === null ? null : update.categoryName;
-    return commit({ event, actor: update.actor, next });
-  }, {
-    validator: (update) => validated(() => ({ type: 'categorize', categoryId: update.categoryId, autoResolve: update.autoResolve, by: update.actor.type === 'ai' ? 'ai' : 'agent', at: updateAt() }))(),
-  });
-
-  setHandler(markImportantUpdate, ({ important, actor }) => {
-    const event: CaseEvent = { type: 'mark_important', important, at: updateAt() };
-    return commit({ event, actor, next: decide(event) });
-  }, { validator: ({ important }) => validated(() => ({ type: 'mark_important', important, at: updateAt() }))() });
-
-  setHandler(archiveUpdate, ({ actor }) => {
-    const event: CaseEvent = { type: 'archive', at: updateAt() };
-    return commit({ event, actor, next: decide(event) });
-  }, { validator: (_update) => validated(() => ({ type: 'archive', at: updateAt() }))() });
-
-  setHandler(reopenUpdate, ({ actor }) => {
-    const event: CaseEvent = { type: 'reopen', at: updateAt() };
-    return commit({ event, actor, next: decide(event) });
-  }, { validator: (_update) => validated(() => ({ type: 'reopen', at: updateAt() }))() });
-
-  setHandler(recordReplyUpdate, async ({ messageId, authoredBy, actor }) => {
-    const at = updateAt();
-    const reply = decideReply({ state, at, authoredBy, policy });
-    const messagingTag = reply.allowed ? reply.messagingTag : null;
-    seenEventIds.add(messageId);
-    const event: CaseEvent = { type: 'agent_reply', at, authoredBy };
-    return { ...(await commit({ event, actor, next: decide(event) })), messagingTag };
-  }, {
-    validator: ({ messageId, authoredBy }) => {
-      if (seenEventIds.has(messageId)) throw ApplicationFailure.create({ type: CASE_REJECTION_ERROR, message: 'This reply was already recorded.', details: ['duplicate'], nonRetryable: true });
-      validated(() => ({ type: 'agent_reply', at: updateAt(), authoredBy }))();
+  const context: CaseContext = {
+    input,
+    state: () => state,
+    snapshot: () => ({ caseId: input.caseId, version: journal.version, state, categoryName }),
+    seenEventIds,
+    commit({ event, actor, next, categoryName: nextCategoryName }) {
+      const before = state;
+      state = next;
+      if (nextCategoryName !== undefined) categoryName = nextCategoryName;
+      showInTemporalUi();
+      return journal.record({ type: event.type, actor, changes: diffCaseStates({ before, after: next }), at: event.at });
     },
-  });
-
-  upsertSearchAttributes(caseSearchAttributes({ orgId: input.orgId, state, categoryName }));
+    persisted: (version) => condition(() => journal.isPersisted(version)),
+    openFollowUpCase: async (messageId) => {
+      await intake.openFollowUpCase({ orgId: input.orgId, previousCaseId: input.caseId, messageId });
+    },
+  };
+  registerChannelEvents(context);
+  registerAgentActions(context);
+  showInTemporalUi();
   if (!input.carried) upsertMemo({ caseNumber: input.caseNumber });
 
-  // The main loop sleeps until the next timer or any change, then lets the machine decide.
-  while (!state.archived) {
-    const timer = nextTimerAt({ state, policy, now: now() });
-    const seenRevision = revision;
-    const wakeUp = () => revision !== seenRevision || workflowInfo().continueAsNewSuggested;
-    const changed = timer === null ? (await condition(wakeUp), true) : await condition(wakeUp, Math.max(timer.at - now(), 1));
-    if (!changed && timer !== null) {
-      if (timer.event === 'lifecycle_ends') break;
-      const event: CaseEvent = { type: timer.event, at: now() };
-      const transition = applyCaseEvent({ state, event, policy });
-      if (transition.accepted && transition.changed) await commit({ event, actor: { type: 'system' }, next: transition.state });
+  async function writeReadModel(): Promise<void> {
+    while (journal.hasPending()) {
+      const batch = journal.nextBatch(state);
+      await persistence.persistCaseChanges({ orgId: input.orgId, caseId: input.caseId, version: batch.version, state: batch.state, entries: batch.entries });
+      journal.markPersisted(batch.upTo);
     }
+  }
+
+  // Sleep until the next timer or any change; write changes; let the machine decide what a timer means.
+  for (;;) {
+    await writeReadModel();
+    if (state.archived) break;
     if (workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
+      if (journal.hasPending()) continue;
       await continueAsNew<typeof caseWorkflow>({
         ...input,
-        carried: { state, version, categoryName, recentEventIds: seenEventIds.toArray() },
+        carried: { state, version: journal.version, categoryName, recentEventIds: seenEventIds.toArray(), unpersisted: journal.unpersisted() },
       });
     }
+    const timer = nextTimerAt({ state, policy, now: Date.now() });
+    const wakeUp = () => journal.hasPending() || workflowInfo().continueAsNewSuggested;
+    const woken = timer === null ? (await condition(wakeUp), true) : await condition(wakeUp, Math.max(timer.at - Date.now(), 1));
+    if (woken || timer === null) continue;
+    if (timer.event === 'lifecycle_ends') break;
+    const event: CaseEvent = { type: timer.event, at: Date.now() };
+    const transition = applyCaseEvent({ state, event, policy });
+    if (transition.accepted && transition.changed) context.commit({ event, actor: { type: 'system' }, next: transition.state });
+    else if (!transition.accepted) log.warn('timer event refused', { caseId: input.caseId, reason: transition.reason });
   }
 
   await condition(allHandlersFinished);
-  await persistence.markLifecycleEnded({ orgId: input.orgId, caseId: input.caseId, at: now() });
+  await writeReadModel();
+  await persistence.markLifecycleEnded({ orgId: input.orgId, caseId: input.caseId, at: Date.now() });
 }

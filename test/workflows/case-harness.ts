@@ -1,3 +1,6 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type { Orm } from '../../db/orm';
@@ -14,10 +17,22 @@ export class CaseHarness {
   private running?: Promise<void>;
   private constructor(readonly env: TestWorkflowEnvironment, readonly orm: Orm, readonly worker: Worker, readonly taskQueue: string) {}
 
+  /** On the time-skipping server, which tests move forward with `env.sleep`. */
   static async start(taskQueue: string): Promise<CaseHarness> {
     const stack = testStack.read();
     const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: stack.timeSkippingServer } } });
     await registerCaseSearchAttributes({ connection: env.connection, namespace: 'default' });
+    return CaseHarness.withEnvironment(env, taskQueue);
+  }
+
+  /** On a dev server (real time, real visibility): the shared one, or one a test started itself. */
+  static async startOnDevServer(input: { taskQueue: string; address?: string }): Promise<CaseHarness> {
+    const env = await TestWorkflowEnvironment.createFromExistingServer({ address: input.address ?? testStack.read().temporalAddress, namespace: 'default' });
+    return CaseHarness.withEnvironment(env, input.taskQueue);
+  }
+
+  private static async withEnvironment(env: TestWorkflowEnvironment, taskQueue: string): Promise<CaseHarness> {
+    const stack = testStack.read();
     const orm = await connectTestOrm();
     const worker = await createCaseWorker({
       connection: env.nativeConnection, namespace: 'default', taskQueue, orm, client: env.client, workflowBundlePath: stack.workflowBundlePath,
@@ -55,6 +70,19 @@ export class CaseHarness {
     const id = messageId ?? (await storeCustomerMessage(this.orm, { kase, at: new Date(at) }));
     const outcome = await signalCustomerMessage({ kase, temporal: this.temporal, message: { messageId: id, at } });
     return { messageId: id, outcome };
+  }
+
+  /**
+   * With RECORD_WORKFLOW_HISTORIES=1, saves the case's history as a replay fixture
+   * (test/fixtures/workflow-histories), which the replay test runs against the current workflow code.
+   */
+  async recordHistory(kase: CaseToStart, name: string): Promise<void> {
+    if (process.env.RECORD_WORKFLOW_HISTORIES !== '1') return;
+    const history = await this.handle(kase).fetchHistory();
+    const directory = path.join(__dirname, '..', 'fixtures', 'workflow-histories');
+    mkdirSync(directory, { recursive: true });
+    const json = temporal.api.history.v1.History.toObject(temporal.api.history.v1.History.fromObject(history), { longs: String, enums: String, bytes: String });
+    writeFileSync(path.join(directory, `${name}.json`), `${JSON.stringify(json, null, 1)}\n`);
   }
 
   handle(kase: CaseToStart) {

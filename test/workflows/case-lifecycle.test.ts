@@ -51,6 +51,7 @@ describe('case workflow lifecycle (time-skipping server, real Postgres)', () => 
     await harness.env.sleep(8 * DAY);
     await handle.result();
     expect((await harness.caseRow(kase.caseId)).lifecycle_ended_at).not.toBeNull();
+    await harness.recordHistory(kase, 'full-lifecycle');
   });
 
   it('keeps an Instagram case time-sensitive for 24 hours, then refuses a reply with the reason', async () => {
@@ -85,6 +86,7 @@ describe('case workflow lifecycle (time-skipping server, real Postgres)', () => 
     const humanReply = await storeCustomerMessage(harness.orm, { kase, at: new Date(await harness.now()) });
     const accepted = await handle.executeUpdate(recordReplyUpdate, { args: [{ messageId: humanReply, authoredBy: 'human', actor: agent(userId) }] });
     expect(accepted.messagingTag).toBe('HUMAN_AGENT');
+    await harness.recordHistory(kase, 'meta-window-human-agent-tag');
   });
 
   it('flags needs-attention 3 days after opening and clears it on resolve', async () => {
@@ -101,6 +103,7 @@ describe('case workflow lifecycle (time-skipping server, real Postgres)', () => 
     const resolved = await handle.executeUpdate(setStatusUpdate, { args: [{ to: 'resolved', actor: { type: 'agent' } }] });
     expect(resolved.state.needsAttention).toBe(false);
     expect((await harness.caseRow(kase.caseId)).needs_attention).toBe(false);
+    await harness.recordHistory(kase, 'attention-flag');
   });
 
   it('reopens a resolved case when the customer writes inside the reopen window', async () => {
@@ -160,6 +163,7 @@ describe('case workflow lifecycle (time-skipping server, real Postgres)', () => 
 
     const reopened = await handle.executeUpdate(reopenUpdate, { args: [{ actor: { type: 'agent' } }] });
     expect(reopened.state.status).toBe('open');
+    await harness.recordHistory(kase, 'auto-resolved-spam');
   });
 
   it('ignores a duplicate signal for the same message', async () => {
@@ -193,5 +197,6 @@ describe('case workflow lifecycle (time-skipping server, real Postgres)', () => 
     await handle.result();
     expect(await harness.caseRow(kase.caseId)).toMatchObject({ archived: true, important: true, status: 'resolved' });
     expect((await harness.caseRow(kase.caseId)).lifecycle_ended_at).not.toBeNull();
+    await harness.recordHistory(kase, 'rejections-and-archive');
   });
 });

@@ -1,0 +1,25 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { temporal } from '@temporalio/proto';
+import { Worker } from '@temporalio/worker';
+import { testStack } from '../support/test-stack';
+
+/**
+ * Recorded case histories replayed against the current workflow code: a change that would break
+ * running cases (non-determinism) fails here. Re-record with
+ * `RECORD_WORKFLOW_HISTORIES=1 npx jest --selectProjects integration --testPathPatterns case-lifecycle`
+ * only when the change is made safe with `patched()` or no old cases can still be running.
+ */
+const directory = path.join(__dirname, '..', 'fixtures', 'workflow-histories');
+const files = readdirSync(directory).filter((file) => file.endsWith('.json'));
+
+describe('replay of recorded case histories', () => {
+  it('has recorded histories to replay', () => {
+    expect(files.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it.each(files)('%s replays without non-determinism', async (file) => {
+    const history = temporal.api.history.v1.History.fromObject(JSON.parse(readFileSync(path.join(directory, file), 'utf8')));
+    await Worker.runReplayHistory({ workflowBundle: { codePath: testStack.read().workflowBundlePath } }, history, `replay-${file}`);
+  });
+});

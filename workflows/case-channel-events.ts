@@ -1,0 +1,41 @@
+import { log, setHandler } from '@temporalio/workflow';
+import type { CaseEvent } from '../domain/case-events';
+import { applyCaseEvent } from '../domain/case-machine';
+import { isTimeSensitive } from '../domain/case-timers';
+import { callEventSignal, caseStateQuery, customerMessageSignal } from './case.contract';
+import type { CaseContext } from './case.workflow';
+
+/** Signals from channels (delivered at least once, so deduplicated by id) and the state query. */
+export function registerChannelEvents(context: CaseContext): void {
+  const { policy } = context.input;
+
+  function customerWrote(input: { eventId: string; at: number }): 'applied' | 'new_case_required' | 'ignored' {
+    const event: CaseEvent = { type: 'customer_message', at: input.at };
+    const transition = applyCaseEvent({ state: context.state(), event, policy });
+    if (transition.accepted) {
+      if (transition.changed) context.commit({ event, actor: { type: 'customer' }, next: transition.state });
+      return 'applied';
+    }
+    if (transition.code === 'new_case_required') return 'new_case_required';
+    log.warn('customer message not applied', { caseId: context.input.caseId, eventId: input.eventId, reason: transition.reason });
+    return 'ignored';
+  }
+
+  setHandler(customerMessageSignal, async ({ messageId, at }) => {
+    if (!context.seenEventIds.add(messageId)) return;
+    // A message after the reopen window belongs to a new case linked to this one.
+    if (customerWrote({ eventId: messageId, at }) === 'new_case_required') await context.openFollowUpCase(messageId);
+  });
+
+  setHandler(callEventSignal, ({ eventId, kind, direction, at }) => {
+    if (!context.seenEventIds.add(eventId)) return;
+    // An inbound call is the customer reaching out; its later status and recording only add to the thread.
+    if (kind === 'call_started' && direction === 'inbound') customerWrote({ eventId, at });
+  });
+
+  setHandler(caseStateQuery, () => ({
+    ...context.snapshot(),
+    policy,
+    timeSensitive: isTimeSensitive({ state: context.state(), now: Date.now() }),
+  }));
+}
