@@ -1,8 +1,5 @@
-// Fixtures live under test/; only this test, not the pure domain code, reaches outside domain/.
-/* eslint-disable no-restricted-imports */
 import categories from '../../test/fixtures/categorization/categories.json';
 import messages from '../../test/fixtures/categorization/support-messages.json';
-/* eslint-enable no-restricted-imports */
 import { predictCategory, trainCategorizer, type CategorizerModel } from './naive-bayes.classifier';
 import { extractFeatures, stemWord } from './text-features';
 

@@ -9,6 +9,10 @@ import { startPostgres, type RunningPostgres } from '../../scripts/local-stack/p
 import { connectTestOrm, connectTestTemporal, silentLogger } from '../support/connections';
 import { listen, type RunningApp } from '../support/http';
 
+interface HealthBody {
+  checks: Record<'postgres' | 'temporal', { status: string }>;
+}
+
 describe('/health and /metrics', () => {
   let temporal: { connection: Connection; client: Client };
   beforeAll(async () => { temporal = await connectTestTemporal(); });
@@ -23,7 +27,7 @@ describe('/health and /metrics', () => {
     try {
       const health = await fetch(`${app.baseUrl}/health`);
       expect(health.status).toBe(200);
-      const body = await health.json();
+      const body = (await health.json()) as HealthBody;
       expect(body.checks.postgres.status).toBe('ok');
       expect(body.checks.temporal.status).toBe('ok');
       expect(health.headers.get('x-request-id')).toBeTruthy();
@@ -75,7 +79,7 @@ describe('/health and /metrics', () => {
       await postgres.stop();
       const response = await fetch(`${app.baseUrl}/health`);
       expect(response.status).toBe(503);
-      const body = await response.json();
+      const body = (await response.json()) as HealthBody;
       expect(body.checks.postgres.status).toBe('down');
       expect(body.checks.temporal.status).toBe('ok');
     });

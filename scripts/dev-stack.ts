@@ -1,0 +1,114 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { seedDemoOrganization } from '../db/admin/seed-demo';
+import { migrateUp } from '../db/migrate';
+import { createOrm } from '../db/orm';
+import { startTsService } from './local-stack/child-service';
+import { loadOrCreateDevSecretsKey } from './local-stack/dev-secrets';
+import { isPortInUse, waitFor } from './local-stack/free-port';
+import { startPostgres, type RunningPostgres } from './local-stack/postgres';
+import { ensureTemporalCli, PROJECT_ROOT } from './local-stack/temporal-binaries';
+import { startTemporalDevServer, stopChild, type RunningTemporal } from './local-stack/temporal-dev-server';
+
+/**
+ * `npm run dev`: Temporal dev server (SQLite under .data/, UI on 8233), PostgreSQL (embedded, under .data/),
+ * migrations, the demo organization, the worker and the API on 3000. TEMPORAL_ADDRESS / DATABASE_URL use
+ * existing servers instead. Ctrl-C stops everything; data stays for the next run.
+ */
+const DATA_DIR = path.join(PROJECT_ROOT, '.data');
+const TEMPORAL_PORT = 7233;
+const TEMPORAL_UI_PORT = 8233;
+const POSTGRES_PORT = Number(process.env.DEV_POSTGRES_PORT ?? 5433);
+const API_PORT = Number(process.env.API_PORT ?? 3000);
+
+const started: { temporal?: RunningTemporal; postgres?: RunningPostgres; children: ChildProcess[] } = { children: [] };
+let stopping = false;
+
+async function stopAll(exitCode: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    console.log('\n[dev] stopping …');
+    await Promise.all(started.children.map((child) => stopChild(child)));
+    await started.temporal?.stop();
+    await started.postgres?.stop();
+    console.log('[dev] stopped; data kept in .data/');
+  }
+  process.exit(exitCode);
+}
+
+async function ensureTemporal(): Promise<{ address: string; uiUrl: string }> {
+  if (process.env.TEMPORAL_ADDRESS) return { address: process.env.TEMPORAL_ADDRESS, uiUrl: process.env.TEMPORAL_UI_URL ?? 'your cluster\'s UI' };
+  if (await isPortInUse(TEMPORAL_PORT)) throw new Error(`port ${TEMPORAL_PORT} is taken: stop that process, or set TEMPORAL_ADDRESS to use it`);
+  const cli = ensureTemporalCli();
+  console.log('[dev] starting Temporal dev server …');
+  started.temporal = await startTemporalDevServer({
+    cli, port: TEMPORAL_PORT, uiPort: TEMPORAL_UI_PORT,
+    dbFile: path.join(DATA_DIR, 'temporal', 'temporal.db'), logFile: path.join(DATA_DIR, 'logs', 'temporal.log'),
+  });
+  return { address: started.temporal.address, uiUrl: started.temporal.uiUrl ?? '' };
+}
+
+async function ensurePostgres(): Promise<string> {
+  if (process.env.DATABASE_URL) return process.env.DATABASE_URL;
+  if (await isPortInUse(POSTGRES_PORT)) throw new Error(`port ${POSTGRES_PORT} is taken: set DEV_POSTGRES_PORT, or DATABASE_URL to use that server`);
+  console.log('[dev] starting PostgreSQL …');
+  started.postgres = await startPostgres({ dataDir: path.join(DATA_DIR, 'postgres'), port: POSTGRES_PORT, persistent: true, databases: ['casebackend'] });
+  return `${started.postgres.serverUrl}/casebackend`;
+}
+
+/** The demo admin's token is shown once at creation; dev keeps a copy so every start can print it. */
+async function migrateAndSeed(databaseUrl: string): Promise<string> {
+  const orm = await createOrm({ databaseUrl, poolMax: 2 });
+  try {
+    const applied = await migrateUp(orm);
+    if (applied.length > 0) console.log(`[dev] migrations applied: ${applied.join(', ')}`);
+    const seeded = await seedDemoOrganization(orm.em.fork());
+    const tokenFile = path.join(DATA_DIR, 'demo-admin-token');
+    if (seeded.created) writeFileSync(tokenFile, `${seeded.token}\n`, { mode: 0o600 });
+    return existsSync(tokenFile) ? readFileSync(tokenFile, 'utf8').trim() : '(issue one: npm run cli -- token:issue --org demo --email admin@demo.example)';
+  } finally {
+    await orm.close(true);
+  }
+}
+
+async function main(): Promise<void> {
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
+  const temporal = await ensureTemporal();
+  const databaseUrl = await ensurePostgres();
+  const token = await migrateAndSeed(databaseUrl);
+
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    TEMPORAL_ADDRESS: temporal.address,
+    TEMPORAL_UI_URL: temporal.uiUrl.startsWith('http') ? temporal.uiUrl : process.env.TEMPORAL_UI_URL,
+    SECRETS_KEY: process.env.SECRETS_KEY ?? loadOrCreateDevSecretsKey(DATA_DIR),
+    API_PORT: String(API_PORT),
+  };
+  for (const [name, entry] of [['worker', 'workers/cases.worker.ts'], ['api', 'api/server.ts']] as const) {
+    const child = startTsService({ name, entry, env });
+    child.once('exit', (code) => { if (!stopping) { console.error(`[dev] ${name} exited (${code}); stopping the stack`); void stopAll(1); } });
+    started.children.push(child);
+  }
+  await waitFor({
+    what: `the API on port ${API_PORT}`,
+    timeoutMs: 120_000,
+    check: async () => (await fetch(`http://127.0.0.1:${API_PORT}/health`)).status === 200,
+  });
+
+  console.log(`
+  Case backend is up.
+    API:          http://localhost:${API_PORT}   (health: http://localhost:${API_PORT}/health)
+    Temporal UI:  ${temporal.uiUrl}   (try the list query: CaseStatus="open")
+    Demo org:     demo  — admin@demo.example
+    API token:    ${token}
+  Ctrl-C stops everything; data stays in .data/.
+`);
+}
+
+main().catch(async (error: unknown) => {
+  console.error(`[dev] ${error instanceof Error ? error.message : String(error)}`);
+  await stopAll(1);
+});

@@ -1,0 +1,47 @@
+import { randomUUID } from 'node:crypto';
+import { createOrm } from '../../db/orm';
+import { listPendingMigrations, migrateDownToEmpty, migrateUp } from '../../db/migrate';
+import { testStack } from '../support/test-stack';
+
+async function onServer(sql: string): Promise<void> {
+  const orm = await createOrm({ databaseUrl: `${testStack.read().postgresServerUrl}/postgres`, poolMax: 1 });
+  try {
+    await orm.em.fork().execute(sql);
+  } finally {
+    await orm.close(true);
+  }
+}
+
+describe('migrations', () => {
+  const database = `migrations_${randomUUID().slice(0, 8)}`;
+  beforeAll(() => onServer(`create database ${database}`));
+  afterAll(() => onServer(`drop database if exists ${database} with (force)`));
+
+  it('apply to an empty database, revert completely, and apply again', async () => {
+    const orm = await createOrm({ databaseUrl: `${testStack.read().postgresServerUrl}/${database}`, poolMax: 2 });
+    const tables = async () => {
+      const rows: Array<{ table_name: string }> = await orm.em.fork().execute(
+        `select table_name from information_schema.tables where table_schema = 'public' and table_name <> 'mikro_orm_migrations' order by 1`);
+      return rows.map((row) => row.table_name);
+    };
+    try {
+      expect(await tables()).toEqual([]);
+      const applied = await migrateUp(orm);
+      expect(applied.length).toBeGreaterThan(0);
+      expect(await listPendingMigrations(orm)).toEqual([]);
+      const created = await tables();
+      expect(created).toEqual(expect.arrayContaining(['organizations', 'users', 'api_tokens', 'customers', 'customer_identities', 'devices', 'threads',
+        'cases', 'messages', 'attachments', 'categories', 'routing_rules', 'read_marks', 'case_events', 'webhook_deliveries', 'slack_threads',
+        'slack_connections', 'channel_connections', 'notification_deliveries']));
+
+      const reverted = await migrateDownToEmpty(orm);
+      expect(reverted).toEqual([...applied].reverse());
+      expect(await tables()).toEqual([]);
+
+      expect(await migrateUp(orm)).toEqual(applied);
+      expect(await tables()).toEqual(created);
+    } finally {
+      await orm.close(true);
+    }
+  });
+});
