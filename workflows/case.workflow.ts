@@ -75,28 +75,27 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
   showInTemporalUi();
   if (!input.carried) upsertMemo({ caseNumber: input.caseNumber });
 
-  async function writeReadModel(): Promise<void> {
-    while (journal.hasPending()) {
-      const batch = journal.nextBatch(state);
-      await persistence.persistCaseChanges({ orgId: input.orgId, caseId: input.caseId, version: batch.version, state: batch.state, entries: batch.entries });
-      journal.markPersisted(batch.upTo);
-    }
+  async function writeReadModelBatch(): Promise<void> {
+    const batch = journal.nextBatch(state);
+    await persistence.persistCaseChanges({ orgId: input.orgId, caseId: input.caseId, version: batch.version, state: batch.state, entries: batch.entries });
+    journal.markPersisted(batch.upTo);
   }
+  // Unwritten entries travel with the state, so a flood of signals never holds continue-as-new back.
+  const canContinueAsNew = () => workflowInfo().continueAsNewSuggested && allHandlersFinished();
 
-  // Sleep until the next timer or any change; write changes; let the machine decide what a timer means.
+  // One batch of writes per turn, so timers and continue-as-new are looked at even under a steady flood.
   for (;;) {
-    await writeReadModel();
-    if (state.archived) break;
-    if (workflowInfo().continueAsNewSuggested) {
-      await condition(allHandlersFinished);
-      if (journal.hasPending()) continue;
+    if (journal.hasPending()) await writeReadModelBatch();
+    if (canContinueAsNew()) {
       await continueAsNew<typeof caseWorkflow>({
         ...input,
         carried: { state, version: journal.version, categoryName, recentEventIds: seenEventIds.toArray(), unpersisted: journal.unpersisted() },
       });
     }
+    if (journal.hasPending()) continue;
+    if (state.archived) break;
     const timer = nextTimerAt({ state, policy, now: Date.now() });
-    const wakeUp = () => journal.hasPending() || workflowInfo().continueAsNewSuggested;
+    const wakeUp = () => journal.hasPending() || canContinueAsNew();
     const woken = timer === null ? (await condition(wakeUp), true) : await condition(wakeUp, Math.max(timer.at - Date.now(), 1));
     if (woken || timer === null) continue;
     if (timer.event === 'lifecycle_ends') break;
@@ -107,6 +106,6 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
   }
 
   await condition(allHandlersFinished);
-  await writeReadModel();
+  while (journal.hasPending()) await writeReadModelBatch();
   await persistence.markLifecycleEnded({ orgId: input.orgId, caseId: input.caseId, at: Date.now() });
 }
