@@ -6,6 +6,7 @@ import { migrateUp } from '../db/migrate';
 import { createOrm } from '../db/orm';
 import { startTsService } from './local-stack/child-service';
 import { loadOrCreateDevSecretsKey } from './local-stack/dev-secrets';
+import { seedDemoCases } from './local-stack/seed-demo-cases';
 import { isPortInUse, waitFor } from './local-stack/free-port';
 import { startPostgres, type RunningPostgres } from './local-stack/postgres';
 import { ensureTemporalCli, PROJECT_ROOT } from './local-stack/temporal-binaries';
@@ -58,14 +59,18 @@ async function ensurePostgres(): Promise<string> {
 }
 
 /** The demo admin's token is shown once at creation; dev keeps a copy so every start can print it. */
-async function migrateAndSeed(databaseUrl: string): Promise<string> {
+async function migrateAndSeed(databaseUrl: string, temporalAddress: string): Promise<string> {
   const orm = await createOrm({ databaseUrl, poolMax: 2 });
   try {
     const applied = await migrateUp(orm);
     if (applied.length > 0) console.log(`[dev] migrations applied: ${applied.join(', ')}`);
     const seeded = await seedDemoOrganization(orm.em.fork());
     const tokenFile = path.join(DATA_DIR, 'demo-admin-token');
-    if (seeded.created) writeFileSync(tokenFile, `${seeded.token}\n`, { mode: 0o600 });
+    if (seeded.created) {
+      writeFileSync(tokenFile, `${seeded.token}\n`, { mode: 0o600 });
+      const cases = await seedDemoCases({ orm, temporalAddress, taskQueue: process.env.TEMPORAL_TASK_QUEUE ?? 'cases', orgSlug: seeded.orgSlug });
+      console.log(`[dev] demo organization seeded with ${cases} cases`);
+    }
     return existsSync(tokenFile) ? readFileSync(tokenFile, 'utf8').trim() : '(issue one: npm run cli -- token:issue --org demo --email admin@demo.example)';
   } finally {
     await orm.close(true);
@@ -77,7 +82,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stopAll(0));
   const temporal = await ensureTemporal();
   const databaseUrl = await ensurePostgres();
-  const token = await migrateAndSeed(databaseUrl);
+  const token = await migrateAndSeed(databaseUrl, temporal.address);
 
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -101,7 +106,7 @@ async function main(): Promise<void> {
   console.log(`
   Case backend is up.
     API:          http://localhost:${API_PORT}   (health: http://localhost:${API_PORT}/health)
-    Temporal UI:  ${temporal.uiUrl}   (try the list query: CaseStatus="open")
+    Temporal UI:  ${temporal.uiUrl}   (try the list query: CaseStatus="open" AND CaseChannel="instagram")
     Demo org:     demo  — admin@demo.example
     API token:    ${token}
   Ctrl-C stops everything; data stays in .data/.
