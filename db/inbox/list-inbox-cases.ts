@@ -1,0 +1,187 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { CaseStatus, Channel } from '../../domain/case.model';
+import {
+  NO_WINDOW_KEY, decodeInboxCursor, defaultInboxSort, encodeInboxCursor, isInboxSort, isQuickFilter,
+  type InboxSort, type QuickFilter,
+} from '../../domain/inbox-filters';
+import {
+  UNREAD_SQL, attentionThreshold, inboxWhere, loadInboxOrganization, needsReadMarks, quickFilterCondition,
+  readMarkJoin, validateInboxQuery, type InboxQuery,
+} from './inbox-query';
+import { InboxQueryError } from './inbox-query-error';
+import { chooseSearchStrategy } from './inbox-search';
+import { joinSql, sqlFragment } from './sql-fragment';
+
+export interface InboxCaseItem {
+  id: string;
+  number: number;
+  subject: string;
+  channel: Channel;
+  status: CaseStatus;
+  assignee: { id: string; name: string } | null;
+  category: { id: string; name: string } | null;
+  customer: { id: string; name: string | null; email: string | null; phone: string | null } | null;
+  important: boolean;
+  /** For the caller: see `unread` in domain/inbox-filters.ts. */
+  unread: boolean;
+  needsAttention: boolean;
+  windowExpiresAt: Date | null;
+  lastMessageSnippet: string | null;
+  lastMessageAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+  openedAt: Date;
+  resolvedAt: Date | null;
+  archived: boolean;
+}
+
+export interface ListInboxCasesInput {
+  query: InboxQuery;
+  /** One of QUICK_FILTERS; default `all`. Checked at run time, as it usually comes from a URL. */
+  filter?: QuickFilter | (string & {});
+  /** One of INBOX_SORTS; default `window_expires` for `time_sensitive`, else `updated`. */
+  sort?: InboxSort | (string & {});
+  /** The previous page's `nextCursor`. */
+  cursor?: string;
+  /** 1–100, default 25. */
+  limit?: number;
+}
+
+export interface InboxPage {
+  items: InboxCaseItem[];
+  /** Null on the last page. */
+  nextCursor: string | null;
+}
+
+export const DEFAULT_INBOX_LIMIT = 25;
+export const MAX_INBOX_LIMIT = 100;
+
+// The only text that reaches ORDER BY. Each key has an index (see the inbox migrations) whose order it
+// matches; ties break on id in the same direction, so (key, id) is a total order a cursor can resume from.
+// A case without a window sorts as 'infinity', i.e. last, and the expression index spells the same coalesce.
+const SORT_KEYS: Record<InboxSort, { key: string; direction: 'asc' | 'desc' }> = {
+  updated: { key: 'c.updated_at', direction: 'desc' },
+  created: { key: 'c.created_at', direction: 'desc' },
+  window_expires: { key: `coalesce(c.window_expires_at, 'infinity'::timestamptz)`, direction: 'asc' },
+};
+
+/** One page of the inbox, newest first (or as sorted), resuming after `cursor`. */
+export async function listInboxCases(em: EntityManager, input: ListInboxCasesInput): Promise<InboxPage> {
+  const filter = input.filter ?? 'all';
+  if (!isQuickFilter(filter)) throw new InboxQueryError('filter', `unknown filter "${filter}"`);
+  const sort = input.sort ?? defaultInboxSort(filter);
+  if (!isInboxSort(sort)) throw new InboxQueryError('sort', `unknown sort "${sort}"`);
+  const limit = input.limit ?? DEFAULT_INBOX_LIMIT;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_INBOX_LIMIT) throw new InboxQueryError('limit', `must be an integer from 1 to ${MAX_INBOX_LIMIT}`);
+  const after = input.cursor === undefined ? null : readCursor(input.cursor, sort);
+  const query = validateInboxQuery(input.query);
+  const organization = await loadInboxOrganization(em, query.orgId);
+  const context = { query, organization };
+
+  const { key, direction } = SORT_KEYS[sort];
+  const order = `${key} ${direction}, c.id ${direction}`;
+  const search = await chooseSearchStrategy(em, {
+    query,
+    candidates: joinSql([inboxWhere({ ...query, q: null }), needsReadMarks(filter) ? sqlFragment('true') : quickFilterCondition(filter, context)], ' and '),
+    needed: limit + 1,
+  });
+  const conditions = [inboxWhere(query, search), quickFilterCondition(filter, context)];
+  if (after !== null) conditions.push(sqlFragment(`(${key}, c.id) ${direction === 'desc' ? '<' : '>'} (?::timestamptz, ?::uuid)`, after.key, after.id));
+  // The page's ids come from the inner query alone, which reads only columns the inbox indexes carry
+  // (an index-only scan); the 25 rows are then joined to their details.
+  const page = joinSql([
+    sqlFragment('select c.id from cases c'),
+    needsReadMarks(filter) ? readMarkJoin(query) : sqlFragment(''),
+    sqlFragment('where'),
+    joinSql(conditions, ' and '),
+    sqlFragment(`order by ${order} limit ?`, limit + 1),
+  ], ' ');
+  const statement = joinSql([
+    sqlFragment(`select c.id, c.number, c.subject, c.channel, c.status, c.important, c.archived, c.window_expires_at,
+      c.last_message_snippet, c.last_message_at, c.created_at, c.updated_at, c.opened_at, c.resolved_at,
+      a.id as assignee_id, a.name as assignee_name, cat.id as category_id, cat.name as category_name,
+      cu.id as customer_id, cu.name as customer_name, cu.email as customer_email, cu.phone as customer_phone,
+      ${UNREAD_SQL} as unread,
+      (c.status <> 'resolved' and c.opened_at <= ?::timestamptz) as needs_attention,
+      case when ${key} = 'infinity' then '${NO_WINDOW_KEY}' else to_char(${key} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') end as sort_key
+    from (`, attentionThreshold(context)),
+    page,
+    sqlFragment(`) page
+    join cases c on c.id = page.id
+    left join users a on a.id = c.assignee_id
+    left join categories cat on cat.id = c.category_id
+    left join customers cu on cu.id = c.customer_id`),
+    readMarkJoin(query),
+    sqlFragment(`order by ${order}`),
+  ], ' ');
+
+  const rows: InboxRow[] = await em.execute(statement.sql, [...statement.params]);
+  const items = rows.slice(0, limit);
+  const last = rows.length > limit ? items[items.length - 1] : undefined;
+  return {
+    items: items.map(toInboxCaseItem),
+    nextCursor: last === undefined ? null : encodeInboxCursor({ sort, key: last.sort_key, id: last.id }),
+  };
+}
+
+function readCursor(text: string, sort: InboxSort): { key: string; id: string } {
+  const cursor = decodeInboxCursor(text);
+  if (cursor === null) throw new InboxQueryError('cursor', 'is not a cursor this inbox issued');
+  if (cursor.sort !== sort) throw new InboxQueryError('cursor', `was issued for sort "${cursor.sort}", not "${sort}"`);
+  return cursor;
+}
+
+interface InboxRow {
+  id: string;
+  number: number;
+  subject: string;
+  channel: Channel;
+  status: CaseStatus;
+  important: boolean;
+  archived: boolean;
+  window_expires_at: string | null;
+  last_message_snippet: string | null;
+  last_message_at: string | null;
+  created_at: string;
+  updated_at: string;
+  opened_at: string;
+  resolved_at: string | null;
+  assignee_id: string | null;
+  assignee_name: string | null;
+  category_id: string | null;
+  category_name: string | null;
+  customer_id: string | null;
+  customer_name: string | null;
+  customer_email: string | null;
+  customer_phone: string | null;
+  unread: boolean;
+  needs_attention: boolean;
+  sort_key: string;
+}
+
+const toDate = (value: string): Date => new Date(value);
+const toOptionalDate = (value: string | null): Date | null => (value === null ? null : new Date(value));
+
+function toInboxCaseItem(row: InboxRow): InboxCaseItem {
+  return {
+    id: row.id,
+    number: row.number,
+    subject: row.subject,
+    channel: row.channel,
+    status: row.status,
+    assignee: row.assignee_id === null ? null : { id: row.assignee_id, name: row.assignee_name ?? '' },
+    category: row.category_id === null ? null : { id: row.category_id, name: row.category_name ?? '' },
+    customer: row.customer_id === null ? null : { id: row.customer_id, name: row.customer_name, email: row.customer_email, phone: row.customer_phone },
+    important: row.important,
+    unread: row.unread,
+    needsAttention: row.needs_attention,
+    windowExpiresAt: toOptionalDate(row.window_expires_at),
+    lastMessageSnippet: row.last_message_snippet,
+    lastMessageAt: toOptionalDate(row.last_message_at),
+    createdAt: toDate(row.created_at),
+    updatedAt: toDate(row.updated_at),
+    openedAt: toDate(row.opened_at),
+    resolvedAt: toOptionalDate(row.resolved_at),
+    archived: row.archived,
+  };
+}
