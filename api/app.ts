@@ -6,6 +6,7 @@ import { createHealthRouter } from './health.routes';
 import { errorMiddleware, notFoundHandler } from './http/error-middleware';
 import { requestContext, securityHeaders } from './http/request-context';
 import { createHttpMetrics } from './metrics';
+import { createV1Router } from './v1.router';
 
 export interface AppDeps {
   orm: MikroORM;
@@ -14,6 +15,7 @@ export interface AppDeps {
   taskQueue: string;
   logger: Logger;
   bodyLimit: string;
+  publicBaseUrl: string;
 }
 
 /** The express app, built from its dependencies; the entry point (api/server.ts) constructs those. */
@@ -25,6 +27,10 @@ export function createApp(deps: AppDeps): Express {
   app.use(securityHeaders);
   app.use(requestContext({ logger: deps.logger, metrics }));
   app.use(createHealthRouter({ orm: deps.orm, temporalConnection: deps.temporalConnection, metrics }));
+  const v1 = createV1Router({ orm: deps.orm, temporal: deps.temporal, taskQueue: deps.taskQueue, bodyLimit: deps.bodyLimit });
+  const openApiDocument = v1.routes.document({ serverUrl: deps.publicBaseUrl });
+  app.get('/openapi.json', (_req, res) => { res.json(openApiDocument); });
+  app.use(v1.router);
   app.use(notFoundHandler);
   app.use(errorMiddleware(deps.logger));
   return app;

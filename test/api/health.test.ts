@@ -19,7 +19,7 @@ describe('/health and /metrics', () => {
   afterAll(async () => { await temporal.connection.close(); });
 
   const appFor = (orm: Orm) =>
-    listen(createApp({ orm, temporal: temporal.client, temporalConnection: temporal.connection, taskQueue: 'health', logger: silentLogger, bodyLimit: '1mb' }));
+    listen(createApp({ orm, temporal: temporal.client, temporalConnection: temporal.connection, taskQueue: 'health', logger: silentLogger, bodyLimit: '1mb', publicBaseUrl: 'http://localhost' }));
 
   it('reports postgres and temporal ok, and serves Prometheus metrics', async () => {
     const orm = await connectTestOrm();

@@ -1,0 +1,162 @@
+import { z } from '../openapi/zod';
+import type { UpdateDefinition } from '@temporalio/common';
+import { findCaseRef, loadCaseView, type CaseRef } from '../../db/cases/case-views';
+import {
+  archiveUpdate, assignUpdate, markImportantUpdate, recordReplyUpdate, reopenUpdate, setCategoryUpdate, setStatusUpdate,
+  type Actor, type CaseSnapshot,
+} from '../../workflows/case.contract';
+import type { Caller } from '../auth/authenticate';
+import { problems } from '../http/problem';
+import type { RouteTable } from '../openapi/route-table';
+import { toProblem } from '../http/error-middleware';
+import { assignBody, bulkBody, caseIdParams, caseViewSchema, categoryBody, deviceBody, emptyBody, importantBody, noteBody, replyBody, statusBody } from './case-schemas';
+import { mapWithConcurrency } from './map-with-concurrency';
+
+const BULK_CONCURRENCY = 8;
+import { runCaseUpdate } from './case-updates';
+import { partnerScope, type CaseRouteDeps } from './cases.routes';
+
+const actorOf = (caller: Caller): Actor => ({ type: caller.role === 'partner' ? 'partner' : 'agent', userId: caller.userId });
+
+/** Agent actions on one case. Lifecycle changes go to the case workflow; the answer is the persisted result. */
+export function addCaseActionRoutes(table: RouteTable, deps: CaseRouteDeps): void {
+  const em = () => deps.orm.em.fork();
+
+  async function caseOf(caller: Caller, id: string): Promise<CaseRef> {
+    const ref = await findCaseRef(em(), { orgId: caller.orgId, caseId: id, createdByUserId: partnerScope(caller) });
+    if (!ref) throw problems.notFound('No such case in your organization.');
+    return ref;
+  }
+
+  async function viewAfter(caller: Caller, ref: CaseRef) {
+    return loadCaseView(em(), { orgId: caller.orgId, caseId: ref.id });
+  }
+
+  /** Each lifecycle action: how its body becomes the workflow update's argument. One place for single and bulk use. */
+  const actions = {
+    status: { update: setStatusUpdate, body: statusBody, summary: 'Change the status', toArg: (body: z.infer<typeof statusBody>, caller: Caller) => ({ to: body.status, actor: actorOf(caller) }) },
+    assign: {
+      update: assignUpdate, body: assignBody, summary: 'Assign to a team member (null unassigns)',
+      toArg: async (body: z.infer<typeof assignBody>, caller: Caller) => {
+        if (body.assigneeId !== null) {
+          const users: unknown[] = await em().execute(`select 1 from users where id = ? and org_id = ? and role in ('admin', 'agent') and deactivated_at is null`, [body.assigneeId, caller.orgId]);
+          if (users.length === 0) throw problems.validation([{ field: 'body.assigneeId', message: 'No active agent with this id in your organization.' }]);
+        }
+        return { assigneeId: body.assigneeId, actor: actorOf(caller), manual: true };
+      },
+    },
+    category: {
+      update: setCategoryUpdate, body: categoryBody, summary: 'Set the category (an agent override always wins)',
+      toArg: async (body: z.infer<typeof categoryBody>, caller: Caller) => {
+        if (body.categoryId === null) return { categoryId: null, categoryName: null, autoResolve: false, actor: actorOf(caller) };
+        const rows: Array<{ name: string; auto_resolve: boolean }> = await em().execute(
+          `select name, auto_resolve from categories where id = ? and org_id = ? and deleted_at is null`, [body.categoryId, caller.orgId]);
+        if (!rows[0]) throw problems.validation([{ field: 'body.categoryId', message: 'No such category in your organization.' }]);
+        return { categoryId: body.categoryId, categoryName: rows[0].name, autoResolve: rows[0].auto_resolve, actor: actorOf(caller) };
+      },
+    },
+    important: { update: markImportantUpdate, body: importantBody, summary: 'Mark or unmark important', toArg: (body: z.infer<typeof importantBody>, caller: Caller) => ({ important: body.important, actor: actorOf(caller) }) },
+    archive: { update: archiveUpdate, body: emptyBody, summary: 'Archive a resolved case', toArg: (_body: unknown, caller: Caller) => ({ actor: actorOf(caller) }) },
+    reopen: { update: reopenUpdate, body: emptyBody, summary: 'Reopen a resolved case', toArg: (_body: unknown, caller: Caller) => ({ actor: actorOf(caller) }) },
+  } as const;
+
+  async function perform(input: { caller: Caller; caseId: string; action: keyof typeof actions; body: unknown }) {
+    const ref = await caseOf(input.caller, input.caseId);
+    const action = actions[input.action] as { update: UpdateDefinition<CaseSnapshot, [unknown]>; toArg: (body: unknown, caller: Caller) => unknown };
+    await runCaseUpdate({ temporal: deps.temporal, workflowId: ref.workflowId, update: action.update, arg: await action.toArg(input.body, input.caller) });
+    return viewAfter(input.caller, ref);
+  }
+
+  for (const name of Object.keys(actions) as Array<keyof typeof actions>) {
+    table.add({
+      method: 'post', path: `/api/v1/cases/:id/${name}`, summary: actions[name].summary, roles: ['admin', 'agent'],
+      params: caseIdParams, body: actions[name].body, response: caseViewSchema,
+      handler: ({ caller, params, body }) => perform({ caller, caseId: params.id, action: name, body }),
+    });
+  }
+
+  table.add({
+    method: 'post', path: '/api/v1/cases/bulk', summary: 'Apply one action (status, assign, category, archive) to up to 500 cases', roles: ['admin', 'agent'],
+    body: bulkBody, response: z.object({ results: z.array(z.object({ caseId: z.string(), ok: z.boolean(), status: z.number().int(), detail: z.string().optional() })) }),
+    handler: async ({ caller, body }) => {
+      const { action, caseIds, ...arguments_ } = body;
+      const results = await mapWithConcurrency(caseIds, BULK_CONCURRENCY, async (caseId) => {
+        try {
+          await perform({ caller, caseId, action, body: arguments_ });
+          return { caseId, ok: true, status: 200 };
+        } catch (error) {
+          const problem = toProblem(error);
+          if (problem.status >= 500) throw error;
+          return { caseId, ok: false, status: problem.status, detail: problem.detail };
+        }
+      });
+      return { results };
+    },
+  });
+
+  table.add({
+    method: 'post', path: '/api/v1/cases/:id/device', summary: 'Link a device (null unlinks)', roles: ['admin', 'agent'],
+    params: caseIdParams, body: deviceBody, response: caseViewSchema,
+    handler: async ({ caller, params, body }) => {
+      const ref = await caseOf(caller, params.id);
+      if (body.deviceId !== null) {
+        const devices: unknown[] = await em().execute(`select 1 from devices where id = ? and org_id = ?`, [body.deviceId, caller.orgId]);
+        if (devices.length === 0) throw problems.validation([{ field: 'body.deviceId', message: 'No such device in your organization.' }]);
+      }
+      await em().execute(`update cases set device_id = ?, updated_at = now() where id = ? and org_id = ?`, [body.deviceId, ref.id, caller.orgId]);
+      return viewAfter(caller, ref);
+    },
+  });
+
+  for (const [path, read] of [['read', true], ['unread', false]] as const) {
+    table.add({
+      method: 'post', path: `/api/v1/cases/:id/${path}`, summary: read ? 'Mark read for me' : 'Mark unread for me', roles: ['admin', 'agent', 'partner'],
+      params: caseIdParams, body: emptyBody, response: z.object({ unread: z.boolean() }),
+      handler: async ({ caller, params }) => {
+        const ref = await caseOf(caller, params.id);
+        if (read) {
+          await em().execute(
+            `insert into read_marks (user_id, case_id, org_id, read_at) values (?, ?, ?, now())
+             on conflict (user_id, case_id) do update set read_at = excluded.read_at`, [caller.userId, ref.id, caller.orgId]);
+        } else {
+          await em().execute(`delete from read_marks where user_id = ? and case_id = ?`, [caller.userId, ref.id]);
+        }
+        return { unread: !read };
+      },
+    });
+  }
+
+  table.add({
+    method: 'post', path: '/api/v1/cases/:id/notes', summary: 'Add an internal note (never sent to the customer)', roles: ['admin', 'agent', 'partner'],
+    params: caseIdParams, body: noteBody, response: z.object({ id: z.uuid() }), status: 201,
+    handler: async ({ caller, params, body }) => {
+      const ref = await caseOf(caller, params.id);
+      const rows: Array<{ id: string }> = await em().execute(
+        `insert into messages (org_id, case_id, thread_id, channel, direction, kind, author_type, author_user_id, body, delivery_status, occurred_at)
+         select org_id, id, thread_id, channel, 'internal', 'note', 'agent', ?, ?, 'not_sent', now() from cases where id = ? returning id`,
+        [caller.userId, body.body, ref.id]);
+      return { id: rows[0].id };
+    },
+  });
+
+  table.add({
+    method: 'post', path: '/api/v1/cases/:id/replies', summary: 'Reply to the customer through the case\'s channel', roles: ['admin', 'agent'],
+    params: caseIdParams, body: replyBody, response: z.object({ id: z.uuid(), deliveryStatus: z.string(), messagingTag: z.string().nullable() }), status: 201,
+    handler: async ({ caller, params, body }) => {
+      const ref = await caseOf(caller, params.id);
+      const rows: Array<{ id: string }> = await em().execute(
+        `insert into messages (org_id, case_id, thread_id, channel, direction, kind, author_type, author_user_id, body, delivery_status, occurred_at)
+         select org_id, id, thread_id, channel, 'outbound', 'message', 'agent', ?, ?, 'pending', now() from cases where id = ? returning id`,
+        [caller.userId, body.body, ref.id]);
+      const messageId = rows[0].id;
+      try {
+        const result = await runCaseUpdate({ temporal: deps.temporal, workflowId: ref.workflowId, update: recordReplyUpdate, arg: { messageId, authoredBy: 'human', actor: actorOf(caller) } });
+        return { id: messageId, deliveryStatus: 'pending', messagingTag: (result as { messagingTag?: string | null }).messagingTag ?? null };
+      } catch (error) {
+        // A refused reply (window closed, case ended) leaves no message behind.
+        await em().execute(`delete from messages where id = ?`, [messageId]);
+        throw error;
+      }
+    },
+  });
+}

@@ -1,0 +1,92 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Client } from '@temporalio/client';
+import { z } from '../openapi/zod';
+import { loadOrganizationForCases } from '../../db/cases/case-policy';
+import { findCaseRef, loadCaseThread, loadCaseView } from '../../db/cases/case-views';
+import { createManualCase } from '../../db/cases/create-manual-case';
+import { countInboxCases } from '../../db/inbox/count-inbox-cases';
+import type { InboxQuery } from '../../db/inbox/inbox-query';
+import { InboxQueryError } from '../../db/inbox/inbox-query-error';
+import { listInboxCases } from '../../db/inbox/list-inbox-cases';
+import { startCaseWorkflow } from '../../channels/ingest/start-case-workflow';
+import type { Caller } from '../auth/authenticate';
+import { problems } from '../http/problem';
+import type { RouteTable } from '../openapi/route-table';
+import { caseIdParams, caseViewSchema, countsQuerySchema, createCaseBody, inboxQuerySchema } from './case-schemas';
+
+export interface CaseRouteDeps {
+  orm: MikroORM;
+  temporal: Client;
+  taskQueue: string;
+}
+
+export const partnerScope = (caller: Caller) => (caller.role === 'partner' ? caller.userId : null);
+
+function toInboxQuery(caller: Caller, query: z.infer<typeof countsQuerySchema>): InboxQuery {
+  return {
+    orgId: caller.orgId, userId: caller.userId, now: new Date(), statuses: query.status, channels: query.channel,
+    categoryIds: query.category, assigneeIds: query.assignee, archived: query.archived, q: query.q,
+    createdByUserId: partnerScope(caller) ?? undefined,
+  };
+}
+
+async function inboxCall<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof InboxQueryError) throw problems.validation([{ field: `query.${error.field}`, message: error.message }]);
+    throw error;
+  }
+}
+
+/** The inbox, its counts, one case in full, and case creation. */
+export function addCaseRoutes(table: RouteTable, deps: CaseRouteDeps): void {
+  const em = () => deps.orm.em.fork();
+
+  table.add({
+    method: 'get', path: '/api/v1/cases', summary: 'The inbox: filtered, searched, paginated', roles: ['admin', 'agent', 'partner'],
+    query: inboxQuerySchema, response: z.object({ items: z.array(z.unknown()), nextCursor: z.string().nullable() }),
+    handler: ({ caller, query }) => inboxCall(() => listInboxCases(em(), {
+      query: toInboxQuery(caller, query), filter: query.filter, sort: query.sort, cursor: query.cursor, limit: query.limit,
+    })),
+  });
+
+  table.add({
+    method: 'get', path: '/api/v1/cases/counts', summary: 'The count of every quick filter', roles: ['admin', 'agent', 'partner'],
+    query: countsQuerySchema, response: z.record(z.string(), z.number()),
+    handler: ({ caller, query }) => inboxCall(() => countInboxCases(em(), { query: toInboxQuery(caller, query) })),
+  });
+
+  table.add({
+    method: 'get', path: '/api/v1/cases/:id', summary: 'A case with its customer, device, thread and timeline', roles: ['admin', 'agent', 'partner'],
+    params: caseIdParams, response: caseViewSchema.extend({ messages: z.array(z.unknown()), timeline: z.array(z.unknown()) }),
+    handler: async ({ caller, params }) => {
+      const ref = await findCaseRef(em(), { orgId: caller.orgId, caseId: params.id, createdByUserId: partnerScope(caller) });
+      const view = ref && (await loadCaseView(em(), { orgId: caller.orgId, caseId: ref.id }));
+      if (!view) throw problems.notFound('No such case in your organization.');
+      return { ...view, ...(await loadCaseThread(em(), { orgId: caller.orgId, caseId: ref.id })) };
+    },
+  });
+
+  table.add({
+    method: 'post', path: '/api/v1/cases', summary: 'Create a case (manual by agents, partner by partner users)', roles: ['admin', 'agent', 'partner'],
+    body: createCaseBody, response: caseViewSchema, status: 201,
+    handler: async ({ caller, body }) => {
+      if ((body.channel === 'partner') !== (caller.role === 'partner')) {
+        throw problems.forbidden(caller.role === 'partner' ? 'Partner users create cases with channel "partner".' : 'Only partner users create partner cases.');
+      }
+      const openedAt = new Date();
+      const created = await createManualCase(em(), { orgId: caller.orgId, ...body, createdByUserId: caller.userId, openedAt });
+      const organization = await loadOrganizationForCases(em(), caller.orgId);
+      await startCaseWorkflow({
+        temporal: { client: deps.temporal, taskQueue: deps.taskQueue },
+        kase: {
+          caseId: created.id, orgId: caller.orgId, orgSlug: created.orgSlug, caseNumber: created.number, workflowId: created.workflowId,
+          channel: body.channel, policy: organization.policy, openedAt: openedAt.getTime(), subject: body.subject,
+          customerLabel: created.customerLabel, important: body.important,
+        },
+      });
+      return loadCaseView(em(), { orgId: caller.orgId, caseId: created.id });
+    },
+  });
+}

@@ -1,0 +1,35 @@
+import express, { Router, type RequestHandler } from 'express';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Client } from '@temporalio/client';
+import { addCategoryRoutes } from './admin/categories.routes';
+import { addCustomerRoutes } from './admin/customers.routes';
+import { addRoutingRuleRoutes } from './admin/routing-rules.routes';
+import { addSettingsRoutes } from './admin/settings.routes';
+import { addUserRoutes } from './admin/users.routes';
+import { authenticate } from './auth/authenticate';
+import { addCaseActionRoutes } from './cases/case-actions.routes';
+import { addCaseRoutes } from './cases/cases.routes';
+import { problems } from './http/problem';
+import { RouteTable } from './openapi/route-table';
+
+/** A body is JSON or nothing: anything else answers 415 before it is parsed. */
+const requireJsonBody: RequestHandler = (req, _res, next) => {
+  const hasBody = Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
+  if (hasBody && !req.is('application/json')) return next(problems.unsupportedMediaType('Send request bodies as application/json.'));
+  next();
+};
+
+export function createV1Router(deps: { orm: MikroORM; temporal: Client; taskQueue: string; bodyLimit: string }): { router: Router; routes: RouteTable } {
+  const router = Router();
+  router.use(requireJsonBody, express.json({ limit: deps.bodyLimit, strict: true }));
+  router.use('/api/v1', authenticate({ orm: deps.orm }));
+  const routes = new RouteTable(router);
+  addCaseRoutes(routes, deps);
+  addCaseActionRoutes(routes, deps);
+  addCategoryRoutes(routes, deps);
+  addRoutingRuleRoutes(routes, deps);
+  addUserRoutes(routes, deps);
+  addCustomerRoutes(routes, deps);
+  addSettingsRoutes(routes, deps);
+  return { router, routes };
+}

@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import type { Orm } from '../../db/orm';
+import { generateApiToken, hashToken } from '../../db/secrets';
+import { createApp } from '../../api/app';
+import { CaseHarness } from '../workflows/case-harness';
+import { connectTestTemporal, silentLogger } from './connections';
+import { listen, type RunningApp } from './http';
+
+export interface ApiUser {
+  userId: string;
+  token: string;
+}
+
+/** A user of the organization with an API token, as `npm run cli -- token:issue` makes one. */
+export async function createApiUser(orm: Orm, input: { orgId: string; role: 'admin' | 'agent' | 'partner'; name?: string }): Promise<ApiUser> {
+  const em = orm.em.fork();
+  const users: Array<{ id: string }> = await em.execute(
+    `insert into users (org_id, email, name, role) values (?, ?, ?, ?) returning id`,
+    [input.orgId, `${randomUUID().slice(0, 8)}@team.test`, input.name ?? `${input.role} user`, input.role]);
+  const { token, prefix } = generateApiToken();
+  await em.execute(`insert into api_tokens (org_id, user_id, name, token_hash, token_prefix) values (?, ?, 'test', ?, ?)`,
+    [input.orgId, users[0].id, hashToken(token), prefix]);
+  return { userId: users[0].id, token };
+}
+
+/** The real API on a free port, with a worker on the shared dev server: requests go all the way to workflows and back. */
+export class ApiHarness {
+  private constructor(readonly cases: CaseHarness, private readonly app: RunningApp, private readonly closeTemporal: () => Promise<void>) {}
+
+  static async start(taskQueue: string): Promise<ApiHarness> {
+    const cases = await CaseHarness.startOnDevServer({ taskQueue });
+    const temporal = await connectTestTemporal();
+    const app = await listen(createApp({
+      orm: cases.orm, temporal: temporal.client, temporalConnection: temporal.connection, taskQueue, logger: silentLogger,
+      bodyLimit: '1mb', publicBaseUrl: 'http://localhost',
+    }));
+    return new ApiHarness(cases, app, () => temporal.connection.close());
+  }
+
+  get orm(): Orm {
+    return this.cases.orm;
+  }
+
+  async stop(): Promise<void> {
+    await this.app.close();
+    await this.closeTemporal();
+    await this.cases.stop();
+  }
+
+  async call(input: { method?: string; path: string; token?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any; contentType: string | null }> {
+    const response = await fetch(`${this.app.baseUrl}${input.path}`, {
+      method: input.method ?? 'GET',
+      headers: {
+        ...(input.token ? { authorization: `Bearer ${input.token}` } : {}),
+        ...(input.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...input.headers,
+      },
+      body: input.body === undefined ? undefined : typeof input.body === 'string' ? input.body : JSON.stringify(input.body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : null, contentType: response.headers.get('content-type') };
+  }
+}
