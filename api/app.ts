@@ -7,6 +7,7 @@ import { errorMiddleware, notFoundHandler } from './http/error-middleware';
 import { requestContext, securityHeaders } from './http/request-context';
 import { createHttpMetrics } from './metrics';
 import { createV1Router } from './v1.router';
+import { createWebhooksRouter, type WebhookDeps } from './webhooks/webhooks.router';
 
 export interface AppDeps {
   orm: MikroORM;
@@ -16,6 +17,7 @@ export interface AppDeps {
   logger: Logger;
   bodyLimit: string;
   publicBaseUrl: string;
+  webhookConfig?: WebhookDeps['config'];
 }
 
 /** The express app, built from its dependencies; the entry point (api/server.ts) constructs those. */
@@ -27,6 +29,9 @@ export function createApp(deps: AppDeps): Express {
   app.use(securityHeaders);
   app.use(requestContext({ logger: deps.logger, metrics }));
   app.use(createHealthRouter({ orm: deps.orm, temporalConnection: deps.temporalConnection, metrics }));
+  if (deps.webhookConfig) {
+    app.use(createWebhooksRouter({ orm: deps.orm, temporal: { client: deps.temporal, taskQueue: deps.taskQueue }, config: deps.webhookConfig }));
+  }
   const v1 = createV1Router({ orm: deps.orm, temporal: deps.temporal, taskQueue: deps.taskQueue, bodyLimit: deps.bodyLimit });
   const openApiDocument = v1.routes.document({ serverUrl: deps.publicBaseUrl });
   app.get('/openapi.json', (_req, res) => { res.json(openApiDocument); });

@@ -42,6 +42,12 @@ export const envSchema = z.object({
   SLACK_API_URL: url.default('https://slack.com/api/'),
   META_GRAPH_URL: url.default('https://graph.facebook.com'),
   META_GRAPH_VERSION: z.string().regex(/^v\d+\.\d+$/, 'a Graph API version such as v21.0').default('v21.0'),
+  /** The Meta app's secret: X-Hub-Signature-256 is an HMAC with it. Without it, Meta webhooks are refused. */
+  META_APP_SECRET: z.string().min(8).optional(),
+  /** The token Meta echoes when subscribing the webhook. Without it, verification is refused. */
+  META_VERIFY_TOKEN: z.string().min(8).optional(),
+  /** Our Meta app id: echoes of messages we sent carry it and are skipped. */
+  META_APP_ID: z.string().regex(/^\d+$/, 'the numeric app id').optional(),
   TWILIO_API_URL: url.optional(),
   LLM_BASE_URL: url.optional(),
   LLM_API_KEY: z.string().min(1).optional(),

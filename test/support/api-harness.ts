@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Orm } from '../../db/orm';
 import { generateApiToken, hashToken } from '../../db/secrets';
 import { createApp } from '../../api/app';
+import type { WebhookDeps } from '../../api/webhooks/webhooks.router';
 import { CaseHarness } from '../workflows/case-harness';
 import { connectTestTemporal, silentLogger } from './connections';
 import { listen, type RunningApp } from './http';
@@ -27,12 +28,12 @@ export async function createApiUser(orm: Orm, input: { orgId: string; role: 'adm
 export class ApiHarness {
   private constructor(readonly cases: CaseHarness, private readonly app: RunningApp, private readonly closeTemporal: () => Promise<void>) {}
 
-  static async start(taskQueue: string): Promise<ApiHarness> {
+  static async start(taskQueue: string, options: { webhookConfig?: WebhookDeps['config'] } = {}): Promise<ApiHarness> {
     const cases = await CaseHarness.startOnDevServer({ taskQueue });
     const temporal = await connectTestTemporal();
     const app = await listen(createApp({
       orm: cases.orm, temporal: temporal.client, temporalConnection: temporal.connection, taskQueue, logger: silentLogger,
-      bodyLimit: '1mb', publicBaseUrl: 'http://localhost',
+      bodyLimit: '1mb', publicBaseUrl: 'http://localhost', webhookConfig: options.webhookConfig,
     }));
     return new ApiHarness(cases, app, () => temporal.connection.close());
   }
@@ -47,6 +48,10 @@ export class ApiHarness {
     await this.cases.stop();
   }
 
+  get baseUrl(): string {
+    return this.app.baseUrl;
+  }
+
   async call(input: { method?: string; path: string; token?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any; contentType: string | null }> {
     const response = await fetch(`${this.app.baseUrl}${input.path}`, {
       method: input.method ?? 'GET',
@@ -58,6 +63,7 @@ export class ApiHarness {
       body: input.body === undefined ? undefined : typeof input.body === 'string' ? input.body : JSON.stringify(input.body),
     });
     const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : null, contentType: response.headers.get('content-type') };
+    const contentType = response.headers.get('content-type');
+    return { status: response.status, body: text && contentType?.includes('json') ? JSON.parse(text) : text || null, contentType };
   }
 }

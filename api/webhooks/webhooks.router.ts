@@ -1,0 +1,19 @@
+import { Router } from 'express';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { AppConfig } from '../../config/env.schema';
+import type { TemporalTarget } from '../../channels/ingest/start-case-workflow';
+
+export interface WebhookDeps {
+  orm: MikroORM;
+  temporal: TemporalTarget;
+  config: Pick<AppConfig, 'META_APP_SECRET' | 'META_VERIFY_TOKEN' | 'META_APP_ID' | 'SECRETS_KEY' | 'PUBLIC_BASE_URL' | 'API_BODY_LIMIT'>;
+}
+
+/**
+ * Provider webhooks: verify, normalize, store, signal, answer. Mounted before the JSON API so each
+ * route reads its body raw: signatures are computed over the exact bytes received.
+ */
+export function createWebhooksRouter(_deps: WebhookDeps): Router {
+  const router = Router();
+  return router;
+}
