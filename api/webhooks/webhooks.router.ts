@@ -2,6 +2,8 @@ import { Router } from 'express';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { AppConfig } from '../../config/env.schema';
 import type { TemporalTarget } from '../../channels/ingest/start-case-workflow';
+import { addMetaWebhookRoutes } from './meta.routes';
+import { addEmailWebhookRoutes } from './email.routes';
 
 export interface WebhookDeps {
   orm: MikroORM;
@@ -13,7 +15,9 @@ export interface WebhookDeps {
  * Provider webhooks: verify, normalize, store, signal, answer. Mounted before the JSON API so each
  * route reads its body raw: signatures are computed over the exact bytes received.
  */
-export function createWebhooksRouter(_deps: WebhookDeps): Router {
+export function createWebhooksRouter(deps: WebhookDeps): Router {
   const router = Router();
+  addMetaWebhookRoutes(router, deps);
+  addEmailWebhookRoutes(router, deps);
   return router;
 }
