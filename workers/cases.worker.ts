@@ -5,6 +5,8 @@ import { createLogger } from '../config/logger';
 import { temporalConnectionOptions } from '../config/temporal-connection';
 import { createOrm } from '../db/orm';
 import { createCaseWorker } from './create-case-worker';
+import { createEmailSender } from '../channels/email/email.sender';
+import { createMetaSender } from '../channels/meta/meta.sender';
 
 /** The worker process for task queue `cases`: SIGINT/SIGTERM drain in-flight tasks, then exit. */
 async function main(): Promise<void> {
@@ -22,7 +24,11 @@ async function main(): Promise<void> {
   const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
   const orm = await createOrm({ databaseUrl: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX });
 
-  const worker = await createCaseWorker({ connection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE, orm, client });
+  const meta = createMetaSender({ graphUrl: config.META_GRAPH_URL, graphVersion: config.META_GRAPH_VERSION });
+  const senders = { instagram: meta, facebook: meta, email: createEmailSender() };
+  const worker = await createCaseWorker({ connection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE, orm, client,
+    secretsKey: Buffer.from(config.SECRETS_KEY, 'base64'), senders,
+  });
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, metricsPort: config.WORKER_METRICS_PORT }, 'worker started');
   try {
     await worker.run();

@@ -3,6 +3,8 @@ import type { Client } from '@temporalio/client';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createCaseIntakeActivities } from '../activities/case-intake.activities';
 import { createCasePersistenceActivities } from '../activities/case-persistence.activities';
+import { createReplyDeliveryActivities } from '../activities/reply-delivery.activities';
+import type { ChannelSenders } from '../channels/outbound/channel-sender';
 
 export interface CaseWorkerDeps {
   connection: NativeConnection;
@@ -12,13 +14,18 @@ export interface CaseWorkerDeps {
   client: Client;
   /** A prebuilt bundle (tests bundle once per run); otherwise the workflows are bundled at start. */
   workflowBundlePath?: string;
+  /** How replies leave, per channel; channels without one keep replies on the case as not sent. */
+  senders?: ChannelSenders;
+  /** Decrypts channel credentials (config SECRETS_KEY). */
+  secretsKey: Buffer;
 }
 
-export function buildCaseActivities(deps: Pick<CaseWorkerDeps, 'orm' | 'client' | 'taskQueue'>) {
+export function buildCaseActivities(deps: Pick<CaseWorkerDeps, 'orm' | 'client' | 'taskQueue' | 'senders' | 'secretsKey'>) {
   const temporal = { client: deps.client, taskQueue: deps.taskQueue };
   return {
     ...createCasePersistenceActivities({ orm: deps.orm }),
     ...createCaseIntakeActivities({ orm: deps.orm, temporal }),
+    ...createReplyDeliveryActivities({ orm: deps.orm, senders: deps.senders ?? {}, secretsKey: deps.secretsKey }),
   };
 }
 

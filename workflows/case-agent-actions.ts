@@ -1,5 +1,5 @@
 import type { UpdateDefinition } from '@temporalio/common';
-import { ApplicationFailure, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, patched, setHandler } from '@temporalio/workflow';
 import type { CaseEvent } from '../domain/case-events';
 import { applyCaseEvent, decideReply } from '../domain/case-machine';
 import type { CaseState } from '../domain/case.model';
@@ -65,7 +65,10 @@ export function registerAgentActions(context: CaseContext): void {
     const reply = decideReply({ state: context.state(), at, authoredBy, policy });
     context.seenEventIds.add(messageId);
     const snapshot = await act({ event: { type: 'agent_reply', at, authoredBy }, actor });
-    return { ...snapshot, messagingTag: reply.allowed ? reply.messagingTag : null };
+    const messagingTag = reply.allowed ? reply.messagingTag : null;
+    // Cases recorded before replies were sent from the workflow replay without the delivery.
+    if (patched('deliver-replies')) context.deliverReply({ messageId, messagingTag });
+    return { ...snapshot, messagingTag };
   }, {
     validator: ({ messageId, authoredBy }) => {
       if (context.seenEventIds.has(messageId)) reject('This reply was already recorded.', 'duplicate');

@@ -8,6 +8,7 @@ import { diffCaseStates } from '../domain/case-diff';
 import { nextTimerAt } from '../domain/case-timers';
 import type { CasePersistenceActivities } from '../activities/case-persistence.activities';
 import type { CaseIntakeActivities } from '../activities/case-intake.activities';
+import type { DeliverReplyInput, ReplyDeliveryActivities } from '../activities/reply-delivery.activities';
 import type { Actor, CaseSnapshot, CaseWorkflowInput } from './case.contract';
 import { CaseJournal } from './case-journal';
 import { caseSearchAttributes } from './case-search-attributes';
@@ -18,6 +19,11 @@ import { RecentIds } from './recent-ids';
 const retry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' } as const;
 const persistence = proxyActivities<CasePersistenceActivities>({ startToCloseTimeout: '30 seconds', retry });
 const intake = proxyActivities<CaseIntakeActivities>({ startToCloseTimeout: '1 minute', retry });
+// Providers rate-limit and fail for minutes at a time; after about two hours of tries the reply is marked failed.
+const replies = proxyActivities<ReplyDeliveryActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: 20, nonRetryableErrorTypes: ['MessageNotFound'] },
+});
 
 /** What handlers may do to the case: read it, and commit a transition the machine accepted. */
 export interface CaseContext {
@@ -30,6 +36,8 @@ export interface CaseContext {
   /** Resolves once the read model has this version: updates answer only then. */
   persisted(version: number): Promise<void>;
   openFollowUpCase(messageId: string): Promise<void>;
+  /** Sends an accepted reply through the case's channel, in the background of the case's life. */
+  deliverReply(input: Omit<DeliverReplyInput, 'orgId'>): void;
 }
 
 /**
@@ -45,6 +53,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
   const journal = new CaseJournal(input.carried?.version ?? 0, input.carried?.unpersisted ?? []);
   const seenEventIds = new RecentIds(input.carried?.recentEventIds ?? []);
   let shownSearchAttributes = '';
+  const deliveries = new Set<Promise<void>>();
 
   function showInTemporalUi(): void {
     const attributes = caseSearchAttributes({ orgId: input.orgId, state, categoryName });
@@ -69,6 +78,13 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
     openFollowUpCase: async (messageId) => {
       await intake.openFollowUpCase({ orgId: input.orgId, previousCaseId: input.caseId, messageId });
     },
+    deliverReply(reply) {
+      const delivery: Promise<void> = replies.deliverReply({ orgId: input.orgId, ...reply }).then(
+        () => undefined,
+        (error: unknown) => replies.markReplyFailed({ orgId: input.orgId, messageId: reply.messageId, reason: error instanceof Error ? error.message : String(error) }),
+      ).finally(() => { deliveries.delete(delivery); });
+      deliveries.add(delivery);
+    },
   };
   registerChannelEvents(context);
   registerAgentActions(context);
@@ -81,7 +97,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
     journal.markPersisted(batch.upTo);
   }
   // Unwritten entries travel with the state, so a flood of signals never holds continue-as-new back.
-  const canContinueAsNew = () => workflowInfo().continueAsNewSuggested && allHandlersFinished();
+  // A reply being sent finishes in this run: sending it again from the next one could send it twice.
+  const canContinueAsNew = () => workflowInfo().continueAsNewSuggested && allHandlersFinished() && deliveries.size === 0;
 
   // One batch of writes per turn, so timers and continue-as-new are looked at even under a steady flood.
   for (;;) {
@@ -105,7 +122,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
     else if (!transition.accepted) log.warn('timer event refused', { caseId: input.caseId, reason: transition.reason });
   }
 
-  await condition(allHandlersFinished);
+  await condition(() => allHandlersFinished() && deliveries.size === 0);
   while (journal.hasPending()) await writeReadModelBatch();
   await persistence.markLifecycleEnded({ orgId: input.orgId, caseId: input.caseId, at: Date.now() });
 }

@@ -3,6 +3,7 @@ import type { Orm } from '../../db/orm';
 import { generateApiToken, hashToken } from '../../db/secrets';
 import { createApp } from '../../api/app';
 import type { WebhookDeps } from '../../api/webhooks/webhooks.router';
+import type { ChannelSenders } from '../../channels/outbound/channel-sender';
 import { CaseHarness } from '../workflows/case-harness';
 import { connectTestTemporal, silentLogger } from './connections';
 import { listen, type RunningApp } from './http';
@@ -28,8 +29,8 @@ export async function createApiUser(orm: Orm, input: { orgId: string; role: 'adm
 export class ApiHarness {
   private constructor(readonly cases: CaseHarness, private readonly app: RunningApp, private readonly closeTemporal: () => Promise<void>) {}
 
-  static async start(taskQueue: string, options: { webhookConfig?: WebhookDeps['config'] } = {}): Promise<ApiHarness> {
-    const cases = await CaseHarness.startOnDevServer({ taskQueue });
+  static async start(taskQueue: string, options: { webhookConfig?: WebhookDeps['config']; senders?: ChannelSenders } = {}): Promise<ApiHarness> {
+    const cases = await CaseHarness.startOnDevServer({ taskQueue, senders: options.senders });
     const temporal = await connectTestTemporal();
     const app = await listen(createApp({
       orm: cases.orm, temporal: temporal.client, temporalConnection: temporal.connection, taskQueue, logger: silentLogger,

@@ -9,8 +9,13 @@ import { signalCustomerMessage, type CaseToStart } from '../../channels/ingest/s
 import { connectTestOrm } from '../support/connections';
 import { createTestCase, storeCustomerMessage } from '../support/factories';
 import { testStack } from '../support/test-stack';
+import type { ChannelSenders } from '../../channels/outbound/channel-sender';
+
+/** The SECRETS_KEY of test workers and APIs: channel credentials in tests are encrypted with it. */
+export const TEST_SECRETS_KEY = Buffer.alloc(32, 11);
 import { registerCaseSearchAttributes } from '../../scripts/local-stack/register-search-attributes';
 import type { Channel } from '../../domain/case.model';
+import { caseStateQuery } from '../../workflows/case.contract';
 
 /** One time-skipping Temporal server and one worker (with the real activities and Postgres) per test file. */
 export class CaseHarness {
@@ -26,16 +31,17 @@ export class CaseHarness {
   }
 
   /** On a dev server (real time, real visibility): the shared one, or one a test started itself. */
-  static async startOnDevServer(input: { taskQueue: string; address?: string }): Promise<CaseHarness> {
+  static async startOnDevServer(input: { taskQueue: string; address?: string; senders?: ChannelSenders }): Promise<CaseHarness> {
     const env = await TestWorkflowEnvironment.createFromExistingServer({ address: input.address ?? testStack.read().temporalAddress, namespace: 'default' });
-    return CaseHarness.withEnvironment(env, input.taskQueue);
+    return CaseHarness.withEnvironment(env, input.taskQueue, { senders: input.senders });
   }
 
-  private static async withEnvironment(env: TestWorkflowEnvironment, taskQueue: string): Promise<CaseHarness> {
+  private static async withEnvironment(env: TestWorkflowEnvironment, taskQueue: string, options: { senders?: ChannelSenders } = {}): Promise<CaseHarness> {
     const stack = testStack.read();
     const orm = await connectTestOrm();
     const worker = await createCaseWorker({
       connection: env.nativeConnection, namespace: 'default', taskQueue, orm, client: env.client, workflowBundlePath: stack.workflowBundlePath,
+      secretsKey: TEST_SECRETS_KEY, senders: options.senders,
     });
     const harness = new CaseHarness(env, orm, worker, taskQueue);
     harness.running = worker.run();
@@ -87,6 +93,17 @@ export class CaseHarness {
 
   handle(kase: CaseToStart) {
     return this.env.client.workflow.getHandle(kase.workflowId);
+  }
+
+  /** The read-model row once it has caught up with the workflow's current version (signals are written in the background). */
+  async caseRowInSync(kase: CaseToStart): Promise<Record<string, unknown>> {
+    const { version } = await this.handle(kase).query(caseStateQuery);
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const row = await this.caseRow(kase.caseId);
+      if ((row.version as number) >= version || Date.now() > deadline) return row;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   }
 
   async caseRow(caseId: string): Promise<Record<string, unknown>> {

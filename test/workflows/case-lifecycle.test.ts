@@ -64,7 +64,7 @@ describe('case workflow lifecycle (time-skipping server, real Postgres)', () => 
     const during = await handle.query(caseStateQuery);
     expect(during.timeSensitive).toBe(true);
     expect(during.state.windowExpiresAt).toBeGreaterThanOrEqual(started + DAY - 5_000);
-    expect((await harness.caseRow(kase.caseId)).window_expires_at).toBe(during.state.windowExpiresAt);
+    expect((await harness.caseRowInSync(kase)).window_expires_at).toBe(during.state.windowExpiresAt);
 
     await harness.env.sleep(25 * HOUR);
     expect((await handle.query(caseStateQuery)).timeSensitive).toBe(false);
@@ -98,7 +98,7 @@ describe('case workflow lifecycle (time-skipping server, real Postgres)', () => 
     expect((await handle.query(caseStateQuery)).state.needsAttention).toBe(false);
     await harness.env.sleep(DAY + HOUR);
     expect((await handle.query(caseStateQuery)).state.needsAttention).toBe(true);
-    expect((await harness.caseRow(kase.caseId)).needs_attention).toBe(true);
+    expect((await harness.caseRowInSync(kase)).needs_attention).toBe(true);
 
     const resolved = await handle.executeUpdate(setStatusUpdate, { args: [{ to: 'resolved', actor: { type: 'agent' } }] });
     expect(resolved.state.needsAttention).toBe(false);
