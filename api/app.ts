@@ -18,6 +18,9 @@ export interface AppDeps {
   bodyLimit: string;
   publicBaseUrl: string;
   webhookConfig?: WebhookDeps['config'];
+  /** Provider secrets key; outbound phone calls are offered only with it. */
+  secretsKey?: Buffer;
+  twilioApiUrl?: string;
 }
 
 /** The express app, built from its dependencies; the entry point (api/server.ts) constructs those. */
@@ -32,7 +35,8 @@ export function createApp(deps: AppDeps): Express {
   if (deps.webhookConfig) {
     app.use(createWebhooksRouter({ orm: deps.orm, temporal: { client: deps.temporal, taskQueue: deps.taskQueue }, config: deps.webhookConfig }));
   }
-  const v1 = createV1Router({ orm: deps.orm, temporal: deps.temporal, taskQueue: deps.taskQueue, bodyLimit: deps.bodyLimit });
+  const v1 = createV1Router({ orm: deps.orm, temporal: deps.temporal, taskQueue: deps.taskQueue, bodyLimit: deps.bodyLimit,
+    secretsKey: deps.secretsKey, twilioApiUrl: deps.twilioApiUrl, publicBaseUrl: deps.publicBaseUrl });
   const openApiDocument = v1.routes.document({ serverUrl: deps.publicBaseUrl });
   app.get('/openapi.json', (_req, res) => { res.json(openApiDocument); });
   app.use(v1.router);

@@ -8,6 +8,7 @@ import { addSettingsRoutes } from './admin/settings.routes';
 import { addUserRoutes } from './admin/users.routes';
 import { authenticate } from './auth/authenticate';
 import { addCaseActionRoutes } from './cases/case-actions.routes';
+import { addCaseCallRoutes } from './cases/case-calls.routes';
 import { addCaseRoutes } from './cases/cases.routes';
 import { problems } from './http/problem';
 import { RouteTable } from './openapi/route-table';
@@ -19,13 +20,14 @@ const requireJsonBody: RequestHandler = (req, _res, next) => {
   next();
 };
 
-export function createV1Router(deps: { orm: MikroORM; temporal: Client; taskQueue: string; bodyLimit: string }): { router: Router; routes: RouteTable } {
+export function createV1Router(deps: { orm: MikroORM; temporal: Client; taskQueue: string; bodyLimit: string; twilioApiUrl?: string; secretsKey?: Buffer; publicBaseUrl?: string }): { router: Router; routes: RouteTable } {
   const router = Router();
   router.use(requireJsonBody, express.json({ limit: deps.bodyLimit, strict: true }));
   router.use('/api/v1', authenticate({ orm: deps.orm }));
   const routes = new RouteTable(router);
   addCaseRoutes(routes, deps);
   addCaseActionRoutes(routes, deps);
+  if (deps.secretsKey) addCaseCallRoutes(routes, { ...deps, secretsKey: deps.secretsKey, publicBaseUrl: deps.publicBaseUrl ?? '' });
   addCategoryRoutes(routes, deps);
   addRoutingRuleRoutes(routes, deps);
   addUserRoutes(routes, deps);

@@ -4,6 +4,8 @@ import type { AppConfig } from '../../config/env.schema';
 import type { TemporalTarget } from '../../channels/ingest/start-case-workflow';
 import { addMetaWebhookRoutes } from './meta.routes';
 import { addEmailWebhookRoutes } from './email.routes';
+import { addSlackWebhookRoutes } from './slack.routes';
+import { addTwilioWebhookRoutes } from './twilio.routes';
 
 export interface WebhookDeps {
   orm: MikroORM;
@@ -19,5 +21,7 @@ export function createWebhooksRouter(deps: WebhookDeps): Router {
   const router = Router();
   addMetaWebhookRoutes(router, deps);
   addEmailWebhookRoutes(router, deps);
+  addSlackWebhookRoutes(router, deps);
+  addTwilioWebhookRoutes(router, deps);
   return router;
 }

@@ -4,7 +4,7 @@ import { generateApiToken, hashToken } from '../../db/secrets';
 import { createApp } from '../../api/app';
 import type { WebhookDeps } from '../../api/webhooks/webhooks.router';
 import type { ChannelSenders } from '../../channels/outbound/channel-sender';
-import { CaseHarness } from '../workflows/case-harness';
+import { CaseHarness, TEST_SECRETS_KEY } from '../workflows/case-harness';
 import { connectTestTemporal, silentLogger } from './connections';
 import { listen, type RunningApp } from './http';
 
@@ -34,7 +34,7 @@ export class ApiHarness {
     const temporal = await connectTestTemporal();
     const app = await listen(createApp({
       orm: cases.orm, temporal: temporal.client, temporalConnection: temporal.connection, taskQueue, logger: silentLogger,
-      bodyLimit: '1mb', publicBaseUrl: 'http://localhost', webhookConfig: options.webhookConfig,
+      bodyLimit: '1mb', publicBaseUrl: 'http://localhost', webhookConfig: options.webhookConfig, secretsKey: TEST_SECRETS_KEY,
     }));
     return new ApiHarness(cases, app, () => temporal.connection.close());
   }

@@ -1,0 +1,169 @@
+import express, { type Request, type Router } from 'express';
+import twilio from 'twilio';
+import { ingestCustomerMessage } from '../../channels/ingest/ingest-customer-message';
+import { twilioWebhookUrl, verifyTwilioSignature } from '../../channels/phone/twilio-signature';
+import { decryptSecret } from '../../db/secrets';
+import { problems } from '../http/problem';
+import type { WebhookDeps } from './webhooks.router';
+
+type Form = Record<string, string>;
+
+interface PhoneConnection {
+  orgId: string;
+  number: string;
+  accountSid: string;
+  authToken: string;
+}
+
+const TERMINAL_STATUSES = ['completed', 'busy', 'failed', 'no-answer', 'canceled'];
+const RECORDING_MAX_SECONDS = 300;
+
+/**
+ * Twilio Voice. Each request is signed with the auth token of the account that owns the number,
+ * so the organization is found first (by our number, or by the call for recording callbacks) and
+ * its token verifies the signature; nothing is stored before that. Twilio retries and replays
+ * carry the same CallSid / RecordingSid, which is what every write dedupes on.
+ */
+export function addTwilioWebhookRoutes(router: Router, deps: WebhookDeps): void {
+  const form = express.urlencoded({ extended: false, limit: deps.config.API_BODY_LIMIT ?? '1mb' });
+  const publicUrl = (path: string) => `${deps.config.PUBLIC_BASE_URL.replace(/\/+$/, '')}${path}`;
+  const em = () => deps.orm.em.fork();
+
+  async function loadConnections(sql: string, params: unknown[]): Promise<PhoneConnection[]> {
+    const rows: Array<{ org_id: string; external_id: string; credentials_encrypted: string | null }> = await em().execute(
+      `select org_id, external_id, credentials_encrypted from channel_connections where channel = 'phone' and enabled and (${sql})`, params);
+    const key = Buffer.from(deps.config.SECRETS_KEY, 'base64');
+    const connections: PhoneConnection[] = [];
+    for (const row of rows) {
+      if (!row.credentials_encrypted) continue;
+      try {
+        const credentials = JSON.parse(decryptSecret({ ciphertext: row.credentials_encrypted, key })) as { accountSid?: unknown; authToken?: unknown };
+        if (typeof credentials.authToken !== 'string' || typeof credentials.accountSid !== 'string') continue;
+        connections.push({ orgId: row.org_id, number: row.external_id, accountSid: credentials.accountSid, authToken: credentials.authToken });
+      } catch {
+        // A connection whose credentials cannot be read verifies nothing.
+      }
+    }
+    return connections;
+  }
+
+  /** The connection whose auth token signed this request; throws 400 (no header) or 403 (no match) otherwise. */
+  async function verifiedConnection(req: Request, candidates: PhoneConnection[]): Promise<{ connection: PhoneConnection; params: Form }> {
+    const signature = req.get('x-twilio-signature');
+    if (!signature) throw problems.malformedBody('The X-Twilio-Signature header is missing.');
+    const params = formOf(req);
+    const url = twilioWebhookUrl({ publicBaseUrl: deps.config.PUBLIC_BASE_URL, originalUrl: req.originalUrl });
+    const connection = candidates.find((candidate) => verifyTwilioSignature({ authToken: candidate.authToken, signature, url, params }));
+    if (!connection) throw problems.forbidden('The X-Twilio-Signature header does not match a connected phone number.');
+    return { connection, params };
+  }
+
+  router.post('/webhooks/twilio/voice', form, async (req, res) => {
+    const to = formOf(req).To;
+    const { connection, params } = await verifiedConnection(req, to ? await loadConnections(`external_id = ?`, [to]) : []);
+    const callSid = required(params, 'CallSid');
+    const from = required(params, 'From');
+    const callerName = params.CallerName?.trim() || null;
+    await ingestCustomerMessage({
+      orm: deps.orm, temporal: deps.temporal,
+      message: {
+        orgId: connection.orgId, channel: 'phone', sender: { externalId: from, phone: from, name: callerName },
+        threadRef: `phone:${connection.number}:${from}`, subject: 'Phone call', body: `Inbound call from ${from}`,
+        providerMessageId: callSid, kind: 'call', occurredAt: new Date(),
+        metadata: { callSid, direction: params.Direction ?? 'inbound', from, to: connection.number, status: params.CallStatus ?? 'ringing', ...(callerName ? { callerName } : {}) },
+      },
+    });
+    const response = new twilio.twiml.VoiceResponse();
+    response.say('Thank you for calling support. Please leave a message after the tone, and we will get back to you.');
+    response.record({
+      maxLength: RECORDING_MAX_SECONDS, playBeep: true, action: publicUrl('/webhooks/twilio/voice/recorded'), method: 'POST',
+      recordingStatusCallback: publicUrl('/webhooks/twilio/recording'), recordingStatusCallbackMethod: 'POST',
+    });
+    res.status(200).type('text/xml').send(response.toString());
+  });
+
+  // Where <Record action> goes when the caller stops talking: without it Twilio would request the call's TwiML again and record in a loop.
+  router.post('/webhooks/twilio/voice/recorded', form, async (req, res) => {
+    const to = formOf(req).To;
+    await verifiedConnection(req, to ? await loadConnections(`external_id = ?`, [to]) : []);
+    const response = new twilio.twiml.VoiceResponse();
+    response.say('Thank you. Goodbye.');
+    response.hangup();
+    res.status(200).type('text/xml').send(response.toString());
+  });
+
+  router.post('/webhooks/twilio/status', form, async (req, res) => {
+    const unverified = formOf(req);
+    // Inbound calls ring our number (To); calls we placed come from it (From).
+    const numbers = [unverified.To, unverified.From].filter((value): value is string => Boolean(value));
+    const { connection, params } = await verifiedConnection(req, numbers.length > 0 ? await loadConnections(`external_id in (${numbers.map(() => '?').join(', ')})`, numbers) : []);
+    const callSid = required(params, 'CallSid');
+    const status = required(params, 'CallStatus');
+    const terminal = TERMINAL_STATUSES.includes(status);
+    const duration = Number.parseInt(params.CallDuration ?? '', 10);
+    const patch: Record<string, unknown> = { status };
+    if (Number.isFinite(duration)) patch.durationSeconds = duration;
+    if (terminal) patch.endedAt = timestampOf(params.Timestamp).toISOString();
+    await em().transactional(async (tx) => {
+      const messages: Array<{ id: string }> = await tx.execute(
+        `select id from messages where org_id = ? and channel = 'phone' and provider_message_id = ? for update`, [connection.orgId, callSid]);
+      // A call we have no message for (placed elsewhere, or its message was deleted): acknowledge it so Twilio stops retrying.
+      if (!messages[0]) return;
+      const fresh: unknown[] = await tx.execute(
+        `insert into webhook_deliveries (org_id, provider, delivery_key) values (?, 'twilio', ?) on conflict do nothing returning id`,
+        [connection.orgId, `status:${callSid}:${status}`]);
+      if (fresh.length === 0) return;
+      // Progress events can arrive after the final one: a call that ended stays ended.
+      await tx.execute(
+        `update messages set metadata = case when metadata->>'status' in (${TERMINAL_STATUSES.map(() => '?').join(', ')}) and not ? then metadata else metadata || ?::jsonb end where id = ?`,
+        [...TERMINAL_STATUSES, terminal, JSON.stringify(patch), messages[0].id]);
+    });
+    res.status(204).end();
+  });
+
+  router.post('/webhooks/twilio/recording', form, async (req, res) => {
+    const unverified = formOf(req);
+    // Recording callbacks name the call but not the numbers: the call's organization holds the token.
+    const candidates = unverified.CallSid
+      ? await loadConnections(`org_id in (select org_id from messages where channel = 'phone' and provider_message_id = ?)`, [unverified.CallSid])
+      : [];
+    const { connection, params } = await verifiedConnection(req, candidates);
+    const callSid = required(params, 'CallSid');
+    const recordingSid = required(params, 'RecordingSid');
+    const recordingUrl = required(params, 'RecordingUrl');
+    if ((params.RecordingStatus ?? 'completed') !== 'completed') {
+      res.status(204).end();
+      return;
+    }
+    const duration = Number.parseInt(params.RecordingDuration ?? '', 10);
+    await em().execute(
+      `insert into attachments (org_id, message_id, kind, url, name, content_type, duration_seconds, provider_id)
+       select m.org_id, m.id, 'recording', ?, 'Call recording', 'audio/mpeg', ?, ? from messages m
+       where m.org_id = ? and m.channel = 'phone' and m.provider_message_id = ?
+       on conflict (org_id, provider_id) where provider_id is not null do nothing`,
+      [`${recordingUrl}.mp3`, Number.isFinite(duration) ? duration : null, recordingSid, connection.orgId, callSid]);
+    res.status(204).end();
+  });
+}
+
+/** The posted form as Twilio sent it: every field kept (the signature covers them all), none required by a closed schema. */
+function formOf(req: Request): Form {
+  const body: unknown = req.body;
+  if (!body || typeof body !== 'object') return {};
+  const params: Form = {};
+  for (const [name, value] of Object.entries(body as Record<string, unknown>)) {
+    if (typeof value === 'string') params[name] = value;
+  }
+  return params;
+}
+
+function required(params: Form, name: string): string {
+  const value = params[name]?.trim();
+  if (!value) throw problems.validation([{ field: `body.${name}`, message: 'Required.' }]);
+  return value;
+}
+
+function timestampOf(value: string | undefined): Date {
+  const parsed = value ? new Date(value) : new Date(Number.NaN);
+  return Number.isNaN(parsed.getTime()) ? new Date() : parsed;
+}
