@@ -28,6 +28,8 @@ async function main(): Promise<void> {
   const senders = { instagram: meta, facebook: meta, email: createEmailSender() };
   const worker = await createCaseWorker({ connection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE, orm, client,
     secretsKey: Buffer.from(config.SECRETS_KEY, 'base64'), senders,
+    slack: { apiUrl: config.SLACK_API_URL, publicBaseUrl: config.PUBLIC_BASE_URL },
+    llm: { baseUrl: config.LLM_BASE_URL, apiKey: config.LLM_API_KEY, model: config.LLM_MODEL, timeoutMs: config.LLM_TIMEOUT_MS },
   });
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, metricsPort: config.WORKER_METRICS_PORT }, 'worker started');
   try {

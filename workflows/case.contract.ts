@@ -38,6 +38,10 @@ export interface CarriedCaseState {
   recentEventIds: string[];
   /** Transitions accepted but not yet written to the read model when the run continued as new. */
   unpersisted: TimelineEntry[];
+  /** Categorization, routing and the announcement ran (they run once per case). */
+  triaged?: boolean;
+  /** The case was started by a version that triages and notifies. */
+  triageAndNotify?: boolean;
 }
 
 export interface CaseSnapshot {

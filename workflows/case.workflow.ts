@@ -1,5 +1,5 @@
 import {
-  allHandlersFinished, condition, continueAsNew, log, proxyActivities, upsertMemo, upsertSearchAttributes, workflowInfo,
+  allHandlersFinished, condition, continueAsNew, log, patched, proxyActivities, upsertMemo, upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import type { CaseEvent } from '../domain/case-events';
 import { applyCaseEvent } from '../domain/case-machine';
@@ -14,6 +14,9 @@ import { CaseJournal } from './case-journal';
 import { caseSearchAttributes } from './case-search-attributes';
 import { registerAgentActions } from './case-agent-actions';
 import { registerChannelEvents } from './case-channel-events';
+import { notifyTeam, triageCase } from './case-triage';
+import { TeamNotifier } from './team-notifier';
+import { notificationsFor } from '../domain/case-notifications';
 import { RecentIds } from './recent-ids';
 
 const retry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' } as const;
@@ -40,6 +43,20 @@ export interface CaseContext {
   deliverReply(input: Omit<DeliverReplyInput, 'orgId'>): void;
 }
 
+/** Work a case starts and does not wait for (sending, notifying); it finishes before the run continues as new. */
+class BackgroundWork {
+  private readonly running = new Set<Promise<void>>();
+
+  start(work: Promise<void>): void {
+    const tracked: Promise<void> = work.finally(() => { this.running.delete(tracked); });
+    this.running.add(tracked);
+  }
+
+  get idle(): boolean {
+    return this.running.size === 0;
+  }
+}
+
 /**
  * One case, from its first message until its reopen window has passed (or it is archived).
  * Every change goes through `domain/case-machine`; this function only decides when.
@@ -53,7 +70,10 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
   const journal = new CaseJournal(input.carried?.version ?? 0, input.carried?.unpersisted ?? []);
   const seenEventIds = new RecentIds(input.carried?.recentEventIds ?? []);
   let shownSearchAttributes = '';
-  const deliveries = new Set<Promise<void>>();
+  const background = new BackgroundWork();
+  // Cases started before triage and notifications existed replay, and live on, without them.
+  const triageAndNotify = input.carried?.triageAndNotify ?? patched('triage-and-notify');
+  let triaged = input.carried?.triaged ?? false;
 
   function showInTemporalUi(): void {
     const attributes = caseSearchAttributes({ orgId: input.orgId, state, categoryName });
@@ -62,6 +82,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
     shownSearchAttributes = shown;
   }
 
+  // Declared before the context: signals buffered before this run started are delivered as soon as handlers exist.
+  const notifier = new TeamNotifier((queued) => notifyTeam({ context, ...queued }), (work) => background.start(work));
   const context: CaseContext = {
     input,
     state: () => state,
@@ -72,22 +94,29 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
       state = next;
       if (nextCategoryName !== undefined) categoryName = nextCategoryName;
       showInTemporalUi();
-      return journal.record({ type: event.type, actor, changes: diffCaseStates({ before, after: next }), at: event.at });
+      const version = journal.record({ type: event.type, actor, changes: diffCaseStates({ before, after: next }), at: event.at });
+      // Until triage has announced the case, its announcement carries these changes.
+      if (triageAndNotify && triaged) {
+        for (const notification of notificationsFor({ before, after: next, eventType: event.type })) {
+          notifier.enqueue(notification, version);
+        }
+      }
+      return version;
     },
     persisted: (version) => condition(() => journal.isPersisted(version)),
     openFollowUpCase: async (messageId) => {
       await intake.openFollowUpCase({ orgId: input.orgId, previousCaseId: input.caseId, messageId });
     },
     deliverReply(reply) {
-      const delivery: Promise<void> = replies.deliverReply({ orgId: input.orgId, ...reply }).then(
+      background.start(replies.deliverReply({ orgId: input.orgId, ...reply }).then(
         () => undefined,
         (error: unknown) => replies.markReplyFailed({ orgId: input.orgId, messageId: reply.messageId, reason: error instanceof Error ? error.message : String(error) }),
-      ).finally(() => { deliveries.delete(delivery); });
-      deliveries.add(delivery);
+      ));
     },
   };
   registerChannelEvents(context);
   registerAgentActions(context);
+  if (triageAndNotify && !triaged) background.start(triageCase(context).finally(() => { triaged = true; }));
   showInTemporalUi();
   if (!input.carried) upsertMemo({ caseNumber: input.caseNumber });
 
@@ -98,7 +127,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
   }
   // Unwritten entries travel with the state, so a flood of signals never holds continue-as-new back.
   // A reply being sent finishes in this run: sending it again from the next one could send it twice.
-  const canContinueAsNew = () => workflowInfo().continueAsNewSuggested && allHandlersFinished() && deliveries.size === 0;
+  const canContinueAsNew = () => workflowInfo().continueAsNewSuggested && allHandlersFinished() && background.idle;
 
   // One batch of writes per turn, so timers and continue-as-new are looked at even under a steady flood.
   for (;;) {
@@ -106,7 +135,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
     if (canContinueAsNew()) {
       await continueAsNew<typeof caseWorkflow>({
         ...input,
-        carried: { state, version: journal.version, categoryName, recentEventIds: seenEventIds.toArray(), unpersisted: journal.unpersisted() },
+        carried: { state, version: journal.version, categoryName, recentEventIds: seenEventIds.toArray(), unpersisted: journal.unpersisted(), triaged, triageAndNotify },
       });
     }
     if (journal.hasPending()) continue;
@@ -122,7 +151,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
     else if (!transition.accepted) log.warn('timer event refused', { caseId: input.caseId, reason: transition.reason });
   }
 
-  await condition(() => allHandlersFinished() && deliveries.size === 0);
+  await condition(() => allHandlersFinished() && background.idle);
   while (journal.hasPending()) await writeReadModelBatch();
   await persistence.markLifecycleEnded({ orgId: input.orgId, caseId: input.caseId, at: Date.now() });
 }

@@ -10,6 +10,7 @@ import { connectTestOrm } from '../support/connections';
 import { createTestCase, storeCustomerMessage } from '../support/factories';
 import { testStack } from '../support/test-stack';
 import type { ChannelSenders } from '../../channels/outbound/channel-sender';
+import type { TriageLlmSettings } from '../../activities/triage.activities';
 
 /** The SECRETS_KEY of test workers and APIs: channel credentials in tests are encrypted with it. */
 export const TEST_SECRETS_KEY = Buffer.alloc(32, 11);
@@ -31,17 +32,18 @@ export class CaseHarness {
   }
 
   /** On a dev server (real time, real visibility): the shared one, or one a test started itself. */
-  static async startOnDevServer(input: { taskQueue: string; address?: string; senders?: ChannelSenders }): Promise<CaseHarness> {
+  static async startOnDevServer(input: { taskQueue: string; address?: string; senders?: ChannelSenders; slackApiUrl?: string; llm?: TriageLlmSettings }): Promise<CaseHarness> {
     const env = await TestWorkflowEnvironment.createFromExistingServer({ address: input.address ?? testStack.read().temporalAddress, namespace: 'default' });
-    return CaseHarness.withEnvironment(env, input.taskQueue, { senders: input.senders });
+    return CaseHarness.withEnvironment(env, input.taskQueue, { senders: input.senders, slackApiUrl: input.slackApiUrl, llm: input.llm });
   }
 
-  private static async withEnvironment(env: TestWorkflowEnvironment, taskQueue: string, options: { senders?: ChannelSenders } = {}): Promise<CaseHarness> {
+  private static async withEnvironment(env: TestWorkflowEnvironment, taskQueue: string, options: { senders?: ChannelSenders; slackApiUrl?: string; llm?: TriageLlmSettings } = {}): Promise<CaseHarness> {
     const stack = testStack.read();
     const orm = await connectTestOrm();
     const worker = await createCaseWorker({
       connection: env.nativeConnection, namespace: 'default', taskQueue, orm, client: env.client, workflowBundlePath: stack.workflowBundlePath,
-      secretsKey: TEST_SECRETS_KEY, senders: options.senders,
+      secretsKey: TEST_SECRETS_KEY, senders: options.senders, llm: options.llm,
+      slack: options.slackApiUrl ? { apiUrl: options.slackApiUrl, publicBaseUrl: 'http://localhost:3000' } : undefined,
     });
     const harness = new CaseHarness(env, orm, worker, taskQueue);
     harness.running = worker.run();

@@ -1,0 +1,199 @@
+import { createHash } from 'node:crypto';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { predictCategory, trainCategorizer, type CategorizerModel, type CategoryTrainingData } from '../domain/categorization/naive-bayes.classifier';
+import { chooseAssignee, listRuleUserIds, matchesRule, type AgentLoad, type CaseFacts, type RoutingRule } from '../domain/routing/routing-rules';
+import { categorizeWithLlm, LlmUnavailableError } from '../integrations/llm/openai-compatible.categorizer';
+
+export interface TriageLlmSettings {
+  baseUrl?: string;
+  apiKey?: string;
+  model: string;
+  timeoutMs: number;
+}
+
+export interface CategorizeCaseResult {
+  categoryId: string | null;
+  categoryName: string | null;
+  autoResolve: boolean;
+  provider: 'local' | 'llm';
+  fellBack: boolean;
+}
+
+const MIN_CONFIDENCE = 0.5;
+const AGENT_LABELLED_EXAMPLES = 200;
+const WAITING_CASES_SCANNED = 500;
+
+interface CategoryRow { id: string; name: string; description: string | null; auto_resolve: boolean; examples: string[] }
+interface RuleRow { id: string; conditions: RoutingRule['conditions']; action: RoutingRule['action']; round_robin_cursor: number }
+interface FactsRow {
+  id: string; workflow_id: string; channel: string; category_id: string | null; important: boolean;
+  email: string | null; device_model: string | null; first_message: string | null;
+}
+
+// The case's first customer message, subject and body, is what both the categorizer and keyword rules read.
+const FIRST_MESSAGE = `(select concat_ws(E'\\n', m.subject, m.body) from messages m
+  where m.case_id = c.id and m.direction = 'inbound' order by m.occurred_at, m.id limit 1)`;
+const FACTS_COLUMNS = `c.id, c.workflow_id, c.channel, c.category_id, c.important, cu.email::text as email, d.model as device_model,
+  coalesce(${FIRST_MESSAGE}, c.subject) as first_message`;
+const FACTS_FROM = `cases c left join customers cu on cu.id = c.customer_id left join devices d on d.id = c.device_id`;
+
+const toFacts = (row: FactsRow): CaseFacts => ({
+  channel: row.channel,
+  categoryId: row.category_id,
+  firstMessageText: row.first_message ?? '',
+  customerEmailDomain: row.email?.split('@').at(-1)?.toLowerCase() ?? null,
+  deviceModel: row.device_model,
+  important: row.important,
+});
+
+const toRule = (row: RuleRow): RoutingRule => ({ id: row.id, conditions: row.conditions ?? {}, action: row.action });
+
+async function loadCaseFacts(em: EntityManager, input: { orgId: string; caseId: string }): Promise<FactsRow> {
+  const rows: FactsRow[] = await em.execute(`select ${FACTS_COLUMNS} from ${FACTS_FROM} where c.id = ? and c.org_id = ?`, [input.caseId, input.orgId]);
+  if (rows.length === 0) throw new Error(`Case ${input.caseId} does not exist in organization ${input.orgId}.`);
+  return rows[0];
+}
+
+async function loadEnabledRules(em: EntityManager, orgId: string): Promise<RuleRow[]> {
+  return em.execute(
+    `select id, conditions, action, round_robin_cursor from routing_rules where org_id = ? and enabled order by position, created_at, id`,
+    [orgId],
+  );
+}
+
+async function loadAgents(em: EntityManager, input: { orgId: string; userIds: string[] }): Promise<AgentLoad[]> {
+  if (input.userIds.length === 0) return [];
+  const rows: Array<{ id: string; available: boolean; active: boolean; capacity: number | null; open_load: string | number }> = await em.execute(
+    `select u.id, u.available, (u.deactivated_at is null and u.role in ('admin', 'agent')) as active, u.capacity,
+       (select count(*) from cases c where c.org_id = u.org_id and c.assignee_id = u.id and c.status in ('open', 'in_progress') and not c.archived) as open_load
+     from users u where u.org_id = ? and u.id = any(?::uuid[])`,
+    [input.orgId, `{${input.userIds.join(',')}}`],
+  );
+  return rows.map((row) => ({ id: row.id, available: row.available, active: row.active, capacity: row.capacity, openLoad: Number(row.open_load) }));
+}
+
+async function loadTrainingData(em: EntityManager, orgId: string): Promise<{ categories: CategoryRow[]; training: CategoryTrainingData[] }> {
+  const categories: CategoryRow[] = await em.execute(
+    `select id, name, description, auto_resolve, examples from categories where org_id = ? and deleted_at is null order by position, created_at, id`,
+    [orgId],
+  );
+  // Only agents' choices teach the model: learning from its own guesses would entrench its mistakes.
+  const labelled: Array<{ category_id: string; text: string }> = await em.execute(
+    `select c.category_id, ${FIRST_MESSAGE} as text from cases c
+     where c.org_id = ? and c.category_id is not null
+       and exists (select 1 from case_events e where e.case_id = c.id and e.type = 'categorize' and e.actor_type = 'agent')
+     order by c.created_at desc, c.id limit ?`,
+    [orgId, AGENT_LABELLED_EXAMPLES],
+  );
+  const training = categories.map((category) => ({
+    id: category.id,
+    name: category.name,
+    description: category.description,
+    examples: [
+      ...category.examples,
+      ...labelled.filter((row) => row.category_id === category.id && row.text).map((row) => row.text).sort(),
+    ],
+  }));
+  return { categories, training };
+}
+
+export function createTriageActivities(deps: { orm: MikroORM; llm: TriageLlmSettings }) {
+  // Training takes a moment; a model is reused until its organization's training data changes.
+  const models = new Map<string, { hash: string; model: CategorizerModel }>();
+
+  function localModelFor(input: { orgId: string; training: CategoryTrainingData[] }): CategorizerModel {
+    const hash = createHash('sha256').update(JSON.stringify(input.training)).digest('hex');
+    const cached = models.get(input.orgId);
+    if (cached?.hash === hash) return cached.model;
+    const model = trainCategorizer({ categories: input.training });
+    models.set(input.orgId, { hash, model });
+    return model;
+  }
+
+  async function askLlm(input: { categories: CategoryRow[]; text: string }): Promise<{ categoryId: string | null } | null> {
+    if (!deps.llm.baseUrl) return null;
+    try {
+      const answer = await categorizeWithLlm({
+        baseUrl: deps.llm.baseUrl, apiKey: deps.llm.apiKey, model: deps.llm.model, timeoutMs: deps.llm.timeoutMs,
+        categories: input.categories, text: input.text,
+      });
+      return answer.refused ? null : answer;
+    } catch (error) {
+      if (error instanceof LlmUnavailableError) return null;
+      throw error;
+    }
+  }
+
+  return {
+    async categorizeCase(input: { orgId: string; caseId: string }): Promise<CategorizeCaseResult> {
+      const em = deps.orm.em.fork();
+      const facts = await loadCaseFacts(em, input);
+      const organizations: Array<{ categorizer: 'local' | 'llm' }> = await em.execute(`select categorizer from organizations where id = ?`, [input.orgId]);
+      const { categories, training } = await loadTrainingData(em, input.orgId);
+      const text = facts.first_message ?? '';
+      const describe = (categoryId: string | null, provider: 'local' | 'llm', fellBack: boolean): CategorizeCaseResult => {
+        const category = categories.find((candidate) => candidate.id === categoryId);
+        return { categoryId: category?.id ?? null, categoryName: category?.name ?? null, autoResolve: category?.auto_resolve ?? false, provider, fellBack };
+      };
+      const wantsLlm = organizations[0]?.categorizer === 'llm' && deps.llm.baseUrl !== undefined;
+      if (categories.length === 0 || text.trim() === '') return describe(null, wantsLlm ? 'llm' : 'local', false);
+
+      if (wantsLlm) {
+        const answer = await askLlm({ categories, text });
+        if (answer) return describe(answer.categoryId, 'llm', false);
+      }
+      const prediction = predictCategory({ model: localModelFor({ orgId: input.orgId, training }), text, minConfidence: MIN_CONFIDENCE });
+      return describe(prediction.categoryId, 'local', wantsLlm);
+    },
+
+    /** Decides who should get the case; the workflow assigns it through its own update path. */
+    async routeCase(input: { orgId: string; caseId: string }): Promise<{ assigneeId: string | null; ruleId: string | null; reason: string }> {
+      return deps.orm.em.fork().transactional(async (em) => {
+        const facts = toFacts(await loadCaseFacts(em, input));
+        const ruleRows = await loadEnabledRules(em, input.orgId);
+        const rules = ruleRows.map(toRule);
+        const cursors = Object.fromEntries(ruleRows.map((row) => [row.id, row.round_robin_cursor]));
+        const matched = rules.find((rule) => matchesRule({ rule, facts }));
+        if (matched?.action.type === 'round_robin') {
+          // Two cases routed at once must not both read the same cursor and go to the same agent.
+          const locked: Array<{ round_robin_cursor: number }> = await em.execute(`select round_robin_cursor from routing_rules where id = ? for update`, [matched.id]);
+          cursors[matched.id] = locked[0]?.round_robin_cursor ?? 0;
+        }
+        const agents = await loadAgents(em, { orgId: input.orgId, userIds: matched ? listRuleUserIds(matched.action) : [] });
+        const decision = chooseAssignee({ rules: matched ? [matched] : [], facts, agents, roundRobinCursors: cursors });
+        if (decision.ruleId && decision.nextCursor !== undefined) {
+          await em.execute(`update routing_rules set round_robin_cursor = ? where id = ?`, [decision.nextCursor, decision.ruleId]);
+        }
+        return { assigneeId: decision.assigneeId, ruleId: decision.ruleId, reason: decision.reason };
+      });
+    },
+
+    /** Unassigned cases, oldest first, whose first matching rule names this agent: offered to them when they become available. */
+    async findWaitingCasesForAgent(input: { orgId: string; userId: string }): Promise<Array<{ caseId: string; workflowId: string }>> {
+      const em = deps.orm.em.fork();
+      const [agent] = await loadAgents(em, { orgId: input.orgId, userIds: [input.userId] });
+      if (!agent?.available || !agent.active) return [];
+      const freeSlots = agent.capacity === null ? WAITING_CASES_SCANNED : agent.capacity - agent.openLoad;
+      if (freeSlots <= 0) return [];
+      const rules = (await loadEnabledRules(em, input.orgId)).map(toRule);
+      if (!rules.some((rule) => listRuleUserIds(rule.action).includes(input.userId))) return [];
+
+      const rows: FactsRow[] = await em.execute(
+        `select ${FACTS_COLUMNS} from ${FACTS_FROM}
+         where c.org_id = ? and c.assignee_id is null and c.status <> 'resolved' and not c.archived
+         order by c.created_at, c.id limit ?`,
+        [input.orgId, WAITING_CASES_SCANNED],
+      );
+      return rows
+        .filter((row) => {
+          const facts = toFacts(row);
+          const rule = rules.find((candidate) => matchesRule({ rule: candidate, facts }));
+          return rule !== undefined && listRuleUserIds(rule.action).includes(input.userId);
+        })
+        .slice(0, freeSlots)
+        .map((row) => ({ caseId: row.id, workflowId: row.workflow_id }));
+    },
+  };
+}
+
+export type TriageActivities = ReturnType<typeof createTriageActivities>;

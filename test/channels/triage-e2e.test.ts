@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import { ingestCustomerMessage } from '../../channels/ingest/ingest-customer-message';
+import { encryptSecret } from '../../db/secrets';
+import { caseStateQuery, setStatusUpdate } from '../../workflows/case.contract';
+import { FakeSlackApi } from '../fakes/fake-slack-api';
+import { createTestOrganization, createTestUser } from '../support/factories';
+import { CaseHarness, TEST_SECRETS_KEY } from '../workflows/case-harness';
+import categories from '../fixtures/categorization/categories.json';
+import messages from '../fixtures/categorization/support-messages.json';
+
+async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (accept(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('a new case is categorized, routed and announced; spam stays silent', () => {
+  let slack: FakeSlackApi;
+  let harness: CaseHarness;
+  let orgId: string;
+  let billingAgentId: string;
+  let spamCategoryId: string;
+
+  beforeAll(async () => {
+    slack = await FakeSlackApi.start();
+    harness = await CaseHarness.startOnDevServer({ taskQueue: 'triage-e2e', slackApiUrl: slack.url });
+    const em = harness.orm.em.fork();
+    orgId = (await createTestOrganization(em)).id;
+    billingAgentId = await createTestUser(em, { orgId, name: 'Bea Billing' });
+    const ids: Record<string, string> = {};
+    for (const category of categories) {
+      const id = category.id;
+      const examples = (messages as Array<{ text: string; category: string; split: string }>).filter((m) => m.category === id && m.split === 'train').map((m) => m.text);
+      const rows: Array<{ id: string }> = await em.execute(
+        `insert into categories (org_id, name, description, auto_resolve, examples) values (?, ?, ?, ?, array(select jsonb_array_elements_text(?::jsonb))) returning id`,
+        [orgId, category.name, category.description, category.autoResolve, JSON.stringify(examples)]);
+      ids[id] = rows[0].id;
+    }
+    spamCategoryId = ids.spam;
+    await em.execute(`insert into routing_rules (org_id, position, name, conditions, action) values (?, 1, 'Billing to Bea', ?, ?)`,
+      [orgId, JSON.stringify({ categoryIds: [ids.billing] }), JSON.stringify({ type: 'user', userId: billingAgentId })]);
+    await em.execute(`insert into slack_connections (org_id, team_id, bot_token_encrypted, default_channel) values (?, ?, ?, 'C-SUPPORT')`,
+      [orgId, `T-${orgId.slice(0, 6)}`, encryptSecret({ plaintext: 'xoxb-test-token', key: TEST_SECRETS_KEY })]);
+  });
+  afterAll(async () => {
+    await harness.stop();
+    await slack.stop();
+  });
+
+  const email = (input: { from: string; subject: string; body: string }) => ingestCustomerMessage({
+    orm: harness.orm, temporal: harness.temporal,
+    message: { orgId, channel: 'email', sender: { externalId: input.from, email: input.from }, threadRef: null, subject: input.subject, body: input.body,
+      providerMessageId: `<${randomUUID()}@mail.example.com>`, occurredAt: new Date() },
+  });
+
+  it('categorizes a billing email, routes it to the billing agent, announces it, and threads the later events', async () => {
+    const before = slack.succeeded('chat.postMessage').length;
+    const kase = await email({ from: 'li.wei@example.com', subject: 'Charged twice', body: 'I was charged twice on my credit card for the same order, please refund the duplicate payment.' });
+    const handle = harness.env.client.workflow.getHandle(kase.workflowId);
+    const state = await eventually(() => handle.query(caseStateQuery), (s) => s.state.assigneeId !== null);
+    expect(state.categoryName).toBe('Billing');
+    expect(state.state).toMatchObject({ assigneeId: billingAgentId, status: 'in_progress' });
+
+    const posts = await eventually(async () => slack.succeeded('chat.postMessage').slice(before), (calls) => calls.length >= 1);
+    expect(posts).toHaveLength(1);
+    expect(posts[0].args.channel).toBe('C-SUPPORT');
+    expect(JSON.stringify(posts[0].args)).toContain('Billing');
+
+    await handle.executeUpdate(setStatusUpdate, { args: [{ to: 'waiting_for_customer', actor: { type: 'agent' } }] });
+    await email({ from: 'li.wei@example.com', subject: 'Re: Charged twice', body: 'Any news on the refund?' }).catch(() => undefined);
+    const threaded = await eventually(async () => slack.succeeded('chat.postMessage').slice(before + 1), (calls) => calls.length >= 1);
+    expect(threaded.every((call) => call.args.thread_ts === posts[0].args.ts || typeof call.args.thread_ts === 'string')).toBe(true);
+  });
+
+  it('auto-resolves spam at once and never posts to Slack about it', async () => {
+    const kase = await email({ from: 'seo@growth-hacks.example', subject: 'Boost your ranking', body: 'We offer cheap SEO backlinks and guest posts, guaranteed first page on Google, crypto payment accepted.' });
+    const handle = harness.env.client.workflow.getHandle(kase.workflowId);
+    const state = await eventually(() => handle.query(caseStateQuery), (s) => s.state.status === 'resolved');
+    expect(state.state).toMatchObject({ status: 'resolved', resolution: 'auto', categoryId: spamCategoryId });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const aboutSpam = slack.calls.filter((call) => JSON.stringify(call.args).includes(kase.caseId) || JSON.stringify(call.args).includes('Boost your ranking'));
+    expect(aboutSpam).toEqual([]);
+  });
+});

@@ -1,0 +1,137 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface SlackCall {
+  method: string;
+  token: string | undefined;
+  args: Record<string, any>;
+  /** What the fake answered: 'ok', 'rate_limited' or the Slack error code. */
+  outcome: string;
+}
+
+type Failure = { kind: 'rate_limited'; retryAfter: number } | { kind: 'error'; error: string };
+
+interface StoredMessage {
+  channel: string;
+  ts: string;
+  thread_ts?: string;
+  text: string;
+  blocks?: unknown;
+  metadata?: unknown;
+}
+
+/**
+ * A fake Slack Web API on 127.0.0.1: chat.postMessage, chat.update, conversations.history and
+ * conversations.replies, form or JSON bodies, with Slack's answer shapes. Failures are queued per method.
+ */
+export class FakeSlackApi {
+  readonly calls: SlackCall[] = [];
+  readonly messages: StoredMessage[] = [];
+  private readonly failures = new Map<string, Failure[]>();
+  private clock = 1_764_000_000;
+  private constructor(private readonly server: Server, readonly url: string) {}
+
+  static async start(): Promise<FakeSlackApi> {
+    const holder: { fake?: FakeSlackApi } = {};
+    const server = createServer((req, res) => {
+      void readBody(req).then((text) => {
+        const { status, body, headers } = holder.fake!.handle(req, text);
+        res.writeHead(status, { 'content-type': 'application/json', ...headers });
+        res.end(JSON.stringify(body));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    holder.fake = new FakeSlackApi(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/`);
+    return holder.fake;
+  }
+
+  failNext(method: string, failure: Failure, times = 1): void {
+    const queue = this.failures.get(method) ?? [];
+    for (let i = 0; i < times; i += 1) queue.push(failure);
+    this.failures.set(method, queue);
+  }
+
+  /** Calls that Slack accepted. */
+  succeeded(method: string): SlackCall[] {
+    return this.calls.filter((call) => call.method === method && call.outcome === 'ok');
+  }
+
+  reset(): void {
+    this.calls.length = 0;
+    this.messages.length = 0;
+    this.failures.clear();
+  }
+
+  stop(): Promise<void> {
+    return new Promise((resolve) => { this.server.closeAllConnections(); this.server.close(() => resolve()); });
+  }
+
+  private handle(req: IncomingMessage, text: string): { status: number; body: unknown; headers?: Record<string, string> } {
+    const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0];
+    const args = parseArgs(req.headers['content-type'] ?? '', text);
+    const token = req.headers.authorization?.replace(/^Bearer /, '') ?? args.token;
+    const failure = this.failures.get(method)?.shift();
+    const record = (outcome: string) => this.calls.push({ method, token, args, outcome });
+    if (failure?.kind === 'rate_limited') {
+      record('rate_limited');
+      return { status: 429, body: { ok: false, error: 'ratelimited' }, headers: { 'retry-after': String(failure.retryAfter) } };
+    }
+    if (failure?.kind === 'error') {
+      record(failure.error);
+      return { status: 200, body: { ok: false, error: failure.error } };
+    }
+    const body = this.answer(method, args);
+    record(body.ok ? 'ok' : String(body.error));
+    return { status: 200, body };
+  }
+
+  private answer(method: string, args: Record<string, any>): Record<string, unknown> {
+    switch (method) {
+      case 'chat.postMessage': {
+        this.clock += 1;
+        const message: StoredMessage = { channel: args.channel, ts: `${this.clock}.000100`, thread_ts: args.thread_ts, text: args.text, blocks: args.blocks, metadata: args.metadata };
+        this.messages.push(message);
+        return { ok: true, channel: args.channel, ts: message.ts, message: { type: 'message', ...message } };
+      }
+      case 'chat.update': {
+        const message = this.messages.find((m) => m.channel === args.channel && m.ts === args.ts);
+        if (!message) return { ok: false, error: 'message_not_found' };
+        Object.assign(message, { text: args.text, blocks: args.blocks });
+        return { ok: true, channel: args.channel, ts: args.ts, text: args.text, message: { type: 'message', ...message } };
+      }
+      case 'conversations.history':
+        return { ok: true, messages: this.messages.filter((m) => m.channel === args.channel && !m.thread_ts).reverse().map((m) => this.view(m, args)), has_more: false };
+      case 'conversations.replies':
+        return { ok: true, messages: this.messages.filter((m) => m.channel === args.channel && (m.ts === args.ts || m.thread_ts === args.ts)).map((m) => this.view(m, args)), has_more: false };
+      default:
+        return { ok: false, error: 'unknown_method' };
+    }
+  }
+
+  private view(message: StoredMessage, args: Record<string, any>): Record<string, unknown> {
+    const { metadata, ...rest } = message;
+    const includeMetadata = args.include_all_metadata === true || args.include_all_metadata === 'true';
+    return { type: 'message', ...rest, ...(includeMetadata && metadata ? { metadata } : {}) };
+  }
+}
+
+/** The WebClient sends forms with JSON-encoded object fields (blocks, metadata); decode them back. */
+function parseArgs(contentType: string, text: string): Record<string, any> {
+  if (!text) return {};
+  if (contentType.includes('application/json')) return JSON.parse(text);
+  const args: Record<string, any> = {};
+  for (const [key, value] of new URLSearchParams(text)) {
+    args[key] = /^[[{]/.test(value) ? safeJson(value) : value;
+  }
+  return args;
+}
+
+function safeJson(value: string): unknown {
+  try { return JSON.parse(value); } catch { return value; }
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
