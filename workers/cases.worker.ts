@@ -7,6 +7,7 @@ import { createOrm } from '../db/orm';
 import { createCaseWorker } from './create-case-worker';
 import { createEmailSender } from '../channels/email/email.sender';
 import { createMetaSender } from '../channels/meta/meta.sender';
+import { createWidgetSender } from '../channels/widget/widget.sender';
 
 /** The worker process for task queue `cases`: SIGINT/SIGTERM drain in-flight tasks, then exit. */
 async function main(): Promise<void> {
@@ -25,7 +26,7 @@ async function main(): Promise<void> {
   const orm = await createOrm({ databaseUrl: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX });
 
   const meta = createMetaSender({ graphUrl: config.META_GRAPH_URL, graphVersion: config.META_GRAPH_VERSION });
-  const senders = { instagram: meta, facebook: meta, email: createEmailSender() };
+  const senders = { instagram: meta, facebook: meta, email: createEmailSender(), widget: createWidgetSender() };
   const worker = await createCaseWorker({ connection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE, orm, client,
     secretsKey: Buffer.from(config.SECRETS_KEY, 'base64'), senders,
     slack: { apiUrl: config.SLACK_API_URL, publicBaseUrl: config.PUBLIC_BASE_URL },

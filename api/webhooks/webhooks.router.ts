@@ -6,6 +6,7 @@ import { addMetaWebhookRoutes } from './meta.routes';
 import { addEmailWebhookRoutes } from './email.routes';
 import { addSlackWebhookRoutes } from './slack.routes';
 import { addTwilioWebhookRoutes } from './twilio.routes';
+import { addWidgetWebhookRoutes } from './widget.routes';
 
 export interface WebhookDeps {
   orm: MikroORM;
@@ -23,5 +24,6 @@ export function createWebhooksRouter(deps: WebhookDeps): Router {
   addEmailWebhookRoutes(router, deps);
   addSlackWebhookRoutes(router, deps);
   addTwilioWebhookRoutes(router, deps);
+  addWidgetWebhookRoutes(router, deps);
   return router;
 }
