@@ -1,4 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
+import { offerWaitingCases } from '../channels/ingest/offer-waiting-cases';
 import { openFollowUpCase } from '../channels/ingest/open-follow-up-case';
 import type { TemporalTarget } from '../channels/ingest/start-case-workflow';
 
@@ -7,6 +8,11 @@ export function createCaseIntakeActivities(deps: { orm: MikroORM; temporal: Temp
   return {
     async openFollowUpCase(input: { orgId: string; previousCaseId: string; messageId: string }): Promise<{ caseId: string; workflowId: string }> {
       return openFollowUpCase({ orm: deps.orm, temporal: deps.temporal, ...input });
+    },
+
+    /** The agent's case was resolved or handed back: their freed capacity goes to waiting cases. */
+    async offerWaitingCases(input: { orgId: string; userId: string }): Promise<number> {
+      return offerWaitingCases({ orm: deps.orm, temporal: deps.temporal, ...input });
     },
   };
 }

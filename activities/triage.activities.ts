@@ -170,30 +170,35 @@ export function createTriageActivities(deps: { orm: MikroORM; llm: TriageLlmSett
 
     /** Unassigned cases, oldest first, whose first matching rule names this agent: offered to them when they become available. */
     async findWaitingCasesForAgent(input: { orgId: string; userId: string }): Promise<Array<{ caseId: string; workflowId: string }>> {
-      const em = deps.orm.em.fork();
-      const [agent] = await loadAgents(em, { orgId: input.orgId, userIds: [input.userId] });
-      if (!agent?.available || !agent.active) return [];
-      const freeSlots = agent.capacity === null ? WAITING_CASES_SCANNED : agent.capacity - agent.openLoad;
-      if (freeSlots <= 0) return [];
-      const rules = (await loadEnabledRules(em, input.orgId)).map(toRule);
-      if (!rules.some((rule) => listRuleUserIds(rule.action).includes(input.userId))) return [];
-
-      const rows: FactsRow[] = await em.execute(
-        `select ${FACTS_COLUMNS} from ${FACTS_FROM}
-         where c.org_id = ? and c.assignee_id is null and c.status <> 'resolved' and not c.archived
-         order by c.created_at, c.id limit ?`,
-        [input.orgId, WAITING_CASES_SCANNED],
-      );
-      return rows
-        .filter((row) => {
-          const facts = toFacts(row);
-          const rule = rules.find((candidate) => matchesRule({ rule: candidate, facts }));
-          return rule !== undefined && listRuleUserIds(rule.action).includes(input.userId);
-        })
-        .slice(0, freeSlots)
-        .map((row) => ({ caseId: row.id, workflowId: row.workflow_id }));
+      return findWaitingCasesForAgent(deps.orm.em.fork(), input);
     },
   };
+}
+
+
+/** Unassigned open cases that routing would now give this agent, oldest first, up to the agent's free capacity. */
+export async function findWaitingCasesForAgent(em: EntityManager, input: { orgId: string; userId: string }): Promise<Array<{ caseId: string; workflowId: string }>> {
+  const [agent] = await loadAgents(em, { orgId: input.orgId, userIds: [input.userId] });
+  if (!agent?.available || !agent.active) return [];
+  const freeSlots = agent.capacity === null ? WAITING_CASES_SCANNED : agent.capacity - agent.openLoad;
+  if (freeSlots <= 0) return [];
+  const rules = (await loadEnabledRules(em, input.orgId)).map(toRule);
+  if (!rules.some((rule) => listRuleUserIds(rule.action).includes(input.userId))) return [];
+
+  const rows: FactsRow[] = await em.execute(
+    `select ${FACTS_COLUMNS} from ${FACTS_FROM}
+     where c.org_id = ? and c.assignee_id is null and c.status <> 'resolved' and not c.archived
+     order by c.created_at, c.id limit ?`,
+    [input.orgId, WAITING_CASES_SCANNED],
+  );
+  return rows
+    .filter((row) => {
+      const facts = toFacts(row);
+      const rule = rules.find((candidate) => matchesRule({ rule: candidate, facts }));
+      return rule !== undefined && listRuleUserIds(rule.action).includes(input.userId);
+    })
+    .slice(0, freeSlots)
+    .map((row) => ({ caseId: row.id, workflowId: row.workflow_id }));
 }
 
 export type TriageActivities = ReturnType<typeof createTriageActivities>;

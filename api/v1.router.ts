@@ -30,7 +30,7 @@ export function createV1Router(deps: { orm: MikroORM; temporal: Client; taskQueu
   if (deps.secretsKey) addCaseCallRoutes(routes, { ...deps, secretsKey: deps.secretsKey, publicBaseUrl: deps.publicBaseUrl ?? '' });
   addCategoryRoutes(routes, deps);
   addRoutingRuleRoutes(routes, deps);
-  addUserRoutes(routes, deps);
+  addUserRoutes(routes, { orm: deps.orm, temporal: { client: deps.temporal, taskQueue: deps.taskQueue } });
   addCustomerRoutes(routes, deps);
   addSettingsRoutes(routes, deps);
   return { router, routes };

@@ -51,6 +51,17 @@ export async function triageCase(context: CaseContext): Promise<void> {
   }
 }
 
+/** Routing again, later: an agent became available. Never over an assignment made meanwhile. */
+export async function routeAgain(context: CaseContext): Promise<void> {
+  const state = context.state();
+  if (state.assigneeId !== null || state.status === 'resolved' || state.archived) return;
+  const routing = await triage.routeCase({ orgId: context.input.orgId, caseId: context.input.caseId });
+  if (routing.assigneeId === null || context.state().assigneeId !== null) return;
+  const event: CaseEvent = { type: 'assign', assigneeId: routing.assigneeId, at: Date.now() };
+  const transition = applyCaseEvent({ state: context.state(), event, policy: context.input.policy });
+  if (transition.accepted && transition.changed) context.commit({ event, actor: { type: 'routing' }, next: transition.state });
+}
+
 /** Posts one event in the case's Slack thread; failures after retries are logged, never fatal. */
 export async function notifyTeam(input: { context: CaseContext; notification: CaseNotification; version: number }): Promise<void> {
   const { orgId, caseId } = input.context.input;

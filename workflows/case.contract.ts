@@ -66,6 +66,8 @@ export interface CallEventSignal {
 
 export const customerMessageSignal = defineSignal<[CustomerMessageSignal]>('customerMessage');
 export const callEventSignal = defineSignal<[CallEventSignal]>('callEvent');
+/** An agent became available or freed capacity: an unassigned case routes again. */
+export const routingOpportunitySignal = defineSignal<[{ userId: string }]>('routingOpportunity');
 
 export const setStatusUpdate = defineUpdate<CaseSnapshot, [{ to: CaseStatus; actor: Actor }]>('setStatus');
 export const assignUpdate = defineUpdate<CaseSnapshot, [{ assigneeId: string | null; actor: Actor; manual?: boolean }]>('assign');

@@ -1,5 +1,5 @@
 import {
-  allHandlersFinished, condition, continueAsNew, log, patched, proxyActivities, upsertMemo, upsertSearchAttributes, workflowInfo,
+  allHandlersFinished, condition, continueAsNew, log, patched, proxyActivities, setHandler, upsertMemo, upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import type { CaseEvent } from '../domain/case-events';
 import { applyCaseEvent } from '../domain/case-machine';
@@ -9,12 +9,12 @@ import { nextTimerAt } from '../domain/case-timers';
 import type { CasePersistenceActivities } from '../activities/case-persistence.activities';
 import type { CaseIntakeActivities } from '../activities/case-intake.activities';
 import type { DeliverReplyInput, ReplyDeliveryActivities } from '../activities/reply-delivery.activities';
-import type { Actor, CaseSnapshot, CaseWorkflowInput } from './case.contract';
+import { routingOpportunitySignal, type Actor, type CaseSnapshot, type CaseWorkflowInput } from './case.contract';
 import { CaseJournal } from './case-journal';
 import { caseSearchAttributes } from './case-search-attributes';
 import { registerAgentActions } from './case-agent-actions';
 import { registerChannelEvents } from './case-channel-events';
-import { notifyTeam, triageCase } from './case-triage';
+import { notifyTeam, routeAgain, triageCase } from './case-triage';
 import { TeamNotifier } from './team-notifier';
 import { notificationsFor } from '../domain/case-notifications';
 import { RecentIds } from './recent-ids';
@@ -100,6 +100,13 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
         for (const notification of notificationsFor({ before, after: next, eventType: event.type })) {
           notifier.enqueue(notification, version);
         }
+        // A resolved or handed-back case frees its agent for a waiting one.
+        const freed = before.assigneeId !== null && (next.assigneeId !== before.assigneeId || (next.status === 'resolved' && before.status !== 'resolved'));
+        if (freed && patched('offer-freed-capacity')) {
+          const freedAgent = before.assigneeId as string;
+          // The agent's load is counted from the read model: offer once it shows this case closed.
+          background.start(context.persisted(version).then(() => intake.offerWaitingCases({ orgId: input.orgId, userId: freedAgent })).then(() => undefined));
+        }
       }
       return version;
     },
@@ -116,6 +123,9 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
   };
   registerChannelEvents(context);
   registerAgentActions(context);
+  setHandler(routingOpportunitySignal, () => {
+    if (triageAndNotify && triaged) background.start(routeAgain(context));
+  });
   if (triageAndNotify && !triaged) background.start(triageCase(context).finally(() => { triaged = true; }));
   showInTemporalUi();
   if (!input.carried) upsertMemo({ caseNumber: input.caseNumber });

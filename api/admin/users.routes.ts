@@ -1,4 +1,6 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { offerWaitingCases } from '../../channels/ingest/offer-waiting-cases';
+import type { TemporalTarget } from '../../channels/ingest/start-case-workflow';
 import { z } from '../openapi/zod';
 import { generateApiToken, hashToken } from '../../db/secrets';
 import type { Caller } from '../auth/authenticate';
@@ -52,7 +54,7 @@ async function assertOtherAdminRemains(em: EntityManager, input: { orgId: string
 }
 
 /** Team members and their API tokens. A token is shown once, when issued; only its hash is stored. */
-export function addUserRoutes(table: RouteTable, deps: { orm: MikroORM }): void {
+export function addUserRoutes(table: RouteTable, deps: { orm: MikroORM; temporal?: TemporalTarget }): void {
   const em = () => deps.orm.em.fork();
   const notFound = () => problems.notFound('No such user in your organization.');
 
@@ -118,6 +120,7 @@ export function addUserRoutes(table: RouteTable, deps: { orm: MikroORM }): void 
     handler: async ({ caller, body }) => {
       const row = await updateOwnedRow<UserRow>(em(), { table: 'users', id: caller.userId, orgId: caller.orgId, returning: USER_COLUMNS, set: { available: body.available } });
       if (!row) throw notFound();
+      if (body.available && deps.temporal) await offerWaitingCases({ orm: deps.orm, temporal: deps.temporal, orgId: caller.orgId, userId: caller.userId });
       return toUserView(row);
     },
   });

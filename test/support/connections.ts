@@ -3,7 +3,7 @@ import { createOrm, type Orm } from '../../db/orm';
 import { createLogger } from '../../config/logger';
 import { testStack } from './test-stack';
 
-export const silentLogger = createLogger({ level: 'silent', name: 'test' });
+export const silentLogger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', name: 'test' });
 
 export async function connectTestOrm(): Promise<Orm> {
   return createOrm({ databaseUrl: testStack.read().databaseUrl, poolMax: 5 });
