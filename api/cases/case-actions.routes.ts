@@ -28,6 +28,12 @@ export function addCaseActionRoutes(table: RouteTable, deps: CaseRouteDeps): voi
     return ref;
   }
 
+  async function isCommentCase(caseId: string): Promise<boolean> {
+    const rows: unknown[] = await em().execute(
+      `select 1 from messages where case_id = ? and direction = 'inbound' and kind = 'comment' and channel in ('instagram', 'facebook') limit 1`, [caseId]);
+    return rows.length > 0;
+  }
+
   async function viewAfter(caller: Caller, ref: CaseRef) {
     return loadCaseView(em(), { orgId: caller.orgId, caseId: ref.id });
   }
@@ -144,10 +150,13 @@ export function addCaseActionRoutes(table: RouteTable, deps: CaseRouteDeps): voi
     params: caseIdParams, body: replyBody, response: z.object({ id: z.uuid(), deliveryStatus: z.string(), messagingTag: z.string().nullable() }), status: 201,
     handler: async ({ caller, params, body }) => {
       const ref = await caseOf(caller, params.id);
+      if (body.visibility === 'public' && !(await isCommentCase(ref.id))) {
+        throw problems.validation([{ field: 'body.visibility', message: 'Public replies are for Instagram and Facebook comment cases.' }]);
+      }
       const rows: Array<{ id: string }> = await em().execute(
-        `insert into messages (org_id, case_id, thread_id, channel, direction, kind, author_type, author_user_id, body, delivery_status, occurred_at)
-         select org_id, id, thread_id, channel, 'outbound', 'message', 'agent', ?, ?, 'pending', now() from cases where id = ? returning id`,
-        [caller.userId, body.body, ref.id]);
+        `insert into messages (org_id, case_id, thread_id, channel, direction, kind, author_type, author_user_id, body, delivery_status, metadata, occurred_at)
+         select org_id, id, thread_id, channel, 'outbound', ?, 'agent', ?, ?, 'pending', ?::jsonb, now() from cases where id = ? returning id`,
+        [body.visibility === 'public' ? 'comment' : 'message', caller.userId, body.body, JSON.stringify({ visibility: body.visibility }), ref.id]);
       const messageId = rows[0].id;
       try {
         const result = await runCaseUpdate({ temporal: deps.temporal, workflowId: ref.workflowId, update: recordReplyUpdate, arg: { messageId, authoredBy: 'human', actor: actorOf(caller) } });

@@ -47,7 +47,11 @@ export const bulkBody = z.discriminatedUnion('action', [
   z.strictObject({ action: z.literal('archive'), caseIds: z.array(z.uuid()).min(1).max(500) }),
 ]);
 export const noteBody = z.strictObject({ body: z.string().trim().min(1).max(50_000) });
-export const replyBody = z.strictObject({ body: z.string().trim().min(1).max(50_000) });
+export const replyBody = z.strictObject({
+  body: z.string().trim().min(1).max(50_000),
+  /** On Instagram/Facebook comment cases: `private` (default) answers by DM, `public` replies under the comment. */
+  visibility: z.enum(['private', 'public']).default('private'),
+});
 
 export const caseViewSchema = z.object({
   id: z.uuid(), number: z.number().int(), workflowId: z.string(), channel: z.string(), status: z.enum(CASE_STATUSES),

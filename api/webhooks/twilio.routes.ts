@@ -47,14 +47,14 @@ export function addTwilioWebhookRoutes(router: Router, deps: WebhookDeps): void 
     return connections;
   }
 
-  /** The connection whose auth token signed this request; throws 400 (no header) or 403 (no match) otherwise. */
+  /** The connection whose auth token signed this request; a missing or wrong signature is 401, like every webhook's. */
   async function verifiedConnection(req: Request, candidates: PhoneConnection[]): Promise<{ connection: PhoneConnection; params: Form }> {
     const signature = req.get('x-twilio-signature');
-    if (!signature) throw problems.malformedBody('The X-Twilio-Signature header is missing.');
+    if (!signature) throw problems.unauthorized('The X-Twilio-Signature header is missing.');
     const params = formOf(req);
     const url = twilioWebhookUrl({ publicBaseUrl: deps.config.PUBLIC_BASE_URL, originalUrl: req.originalUrl });
     const connection = candidates.find((candidate) => verifyTwilioSignature({ authToken: candidate.authToken, signature, url, params }));
-    if (!connection) throw problems.forbidden('The X-Twilio-Signature header does not match a connected phone number.');
+    if (!connection) throw problems.unauthorized('The X-Twilio-Signature header does not match a connected phone number.');
     return { connection, params };
   }
 

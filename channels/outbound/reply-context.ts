@@ -8,7 +8,7 @@ export interface ReplyContext {
   caseId: string;
   caseNumber: number;
   channel: Channel;
-  message: { id: string; body: string; deliveryStatus: string };
+  message: { id: string; body: string; deliveryStatus: string; visibility: 'private' | 'public' };
   thread: { id: string | null; externalRef: string | null; replyToken: string | null; subject: string | null };
   customer: { name: string | null; email: string | null; phone: string | null; channelIdentity: string | null };
   /** The customer's latest message on this case: whom and what the reply answers. */
@@ -21,7 +21,7 @@ export interface ReplyContext {
 
 export async function loadReplyContext(em: EntityManager, input: { orgId: string; messageId: string; secretsKey: Buffer; messagingTag: 'HUMAN_AGENT' | null }): Promise<ReplyContext | null> {
   const rows: Array<Record<string, unknown>> = await em.execute(
-    `select m.id, m.body, m.delivery_status, c.id as case_id, c.number, c.channel, t.id as thread_id, t.external_ref, t.reply_token, t.subject as thread_subject,
+    `select m.id, m.body, m.delivery_status, m.metadata ->> 'visibility' as visibility, c.id as case_id, c.number, c.channel, t.id as thread_id, t.external_ref, t.reply_token, t.subject as thread_subject,
             cu.name, cu.email, cu.phone, o.support_email,
             (select ci.external_id from customer_identities ci where ci.customer_id = c.customer_id and ci.channel = c.channel order by ci.created_at limit 1) as identity
      from messages m join cases c on c.id = m.case_id join organizations o on o.id = c.org_id
@@ -40,7 +40,7 @@ export async function loadReplyContext(em: EntityManager, input: { orgId: string
   const connection = connections[0];
   return {
     orgId: input.orgId, caseId: row.case_id as string, caseNumber: row.number as number, channel: row.channel as Channel,
-    message: { id: row.id as string, body: row.body as string, deliveryStatus: row.delivery_status as string },
+    message: { id: row.id as string, body: row.body as string, deliveryStatus: row.delivery_status as string, visibility: row.visibility === 'public' ? 'public' : 'private' },
     thread: { id: row.thread_id as string | null, externalRef: row.external_ref as string | null, replyToken: row.reply_token as string | null, subject: row.thread_subject as string | null },
     customer: { name: row.name as string | null, email: row.email as string | null, phone: row.phone as string | null, channelIdentity: row.identity as string | null },
     lastInbound: inbound[0] ? { providerMessageId: inbound[0].provider_message_id, rfcMessageId: inbound[0].rfc_message_id, metadata: inbound[0].metadata } : null,

@@ -67,6 +67,28 @@ describe('agent replies leave through the case\'s channel', () => {
     expect(detail.body.status).toBe('waiting_for_customer');
   });
 
+  it('answers a comment case privately by default, or publicly under the comment when asked', async () => {
+    const commentId = `1789${Date.now()}`;
+    const kase = await ingestCustomerMessage({
+      orm: api.orm, temporal: api.cases.temporal,
+      message: { orgId, channel: 'instagram', kind: 'comment', sender: { externalId: `igsid-${randomUUID().slice(0, 6)}`, name: 'maria.k' },
+        threadRef: `instagram-comment:${randomUUID()}`, subject: 'Comment on a post', body: 'Does it work with Alexa?',
+        providerMessageId: `comment:${commentId}`, occurredAt: new Date(), metadata: { commentId, mediaId: '1790' } },
+    });
+    graph.next = { status: 200, body: { recipient_id: 'igsid', message_id: 'm_private' } };
+    const privately = await api.call({ method: 'POST', path: `/api/v1/cases/${kase.caseId}/replies`, token: agent.token, body: { body: 'Yes! Sending you details by DM.' } });
+    expect((await messageRow(privately.body.id, (m) => m.delivery_status !== 'pending')).delivery_status).toBe('sent');
+    expect(graph.requests.at(-1)!.body.recipient).toEqual({ comment_id: commentId });
+
+    graph.next = { status: 200, body: { id: '17900000000000001' } };
+    const publicly = await api.call({ method: 'POST', path: `/api/v1/cases/${kase.caseId}/replies`, token: agent.token, body: { body: 'It does, with the Vela app skill.', visibility: 'public' } });
+    expect((await messageRow(publicly.body.id, (m) => m.delivery_status !== 'pending')).provider_message_id).toBe('17900000000000001');
+    expect(graph.requests.at(-1)!.path).toContain(`/${commentId}/replies`);
+
+    const dmCase = await instagramCase();
+    expect((await api.call({ method: 'POST', path: `/api/v1/cases/${dmCase.caseId}/replies`, token: agent.token, body: { body: 'x', visibility: 'public' } })).status).toBe(400);
+  });
+
   it('shows a permanent provider refusal on the message and does not retry it', async () => {
     graph.next = { status: 400, body: graphError(10, '(#10) This message is sent outside of allowed window.', 'OAuthException', 2018278) };
     const kase = await instagramCase();

@@ -132,15 +132,15 @@ describe('Twilio Voice webhook', () => {
     const inbound = fixture('inbound-call', { [FIXTURE_OUR_NUMBER]: ourNumber, [FIXTURE_CALLER]: number(), [FIXTURE_CALL_SID]: sid('CA') });
 
     const forged = await post('/webhooks/twilio/voice', inbound, { authToken: 'not-the-auth-token' });
-    expect(forged.status).toBe(403);
+    expect(forged.status).toBe(401);
     expect(forged.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     const tampered = await post('/webhooks/twilio/voice', { ...inbound, From: '+14155550999' }, { signature: signTwilioRequest({ authToken, url: `${api.baseUrl}/webhooks/twilio/voice`, params: inbound }) });
-    expect(tampered.status).toBe(403);
-    expect((await post('/webhooks/twilio/voice', inbound, { signature: null })).status).toBe(400);
+    expect(tampered.status).toBe(401);
+    expect((await post('/webhooks/twilio/voice', inbound, { signature: null })).status).toBe(401);
     const elsewhere = await post('/webhooks/twilio/voice', { ...inbound, To: number() }, { authToken });
-    expect(elsewhere.status).toBe(403);
+    expect(elsewhere.status).toBe(401);
     const status = await post('/webhooks/twilio/status', { ...fixture('status-completed', { [FIXTURE_OUR_NUMBER]: ourNumber }) }, { authToken: 'not-the-auth-token' });
-    expect(status.status).toBe(403);
+    expect(status.status).toBe(401);
 
     expect(await count(`select count(*) as n from cases where org_id = ?`, [org.id])).toBe(0);
     expect(await count(`select count(*) as n from messages where org_id = ?`, [org.id])).toBe(0);
