@@ -1,7 +1,7 @@
 import { createCaseState, DEFAULT_CASE_POLICY, type CaseState } from './case.model';
 import { applyCaseEvent } from './case-machine';
 import type { CaseEvent } from './case-events';
-import { notificationsFor } from './case-notifications';
+import { notificationsFor, windowWarningAt } from './case-notifications';
 
 const policy = DEFAULT_CASE_POLICY;
 const opened = createCaseState({ channel: 'email', at: 0, policy, firstCustomerMessageAt: 0 });
@@ -34,5 +34,19 @@ describe('notificationsFor', () => {
 
   it('says nothing for changes the team does not need to hear about', () => {
     expect(step(opened, { type: 'mark_important', important: true, at: 1 }).notifications).toEqual([]);
+  });
+});
+
+describe('windowWarningAt', () => {
+  const instagram = createCaseState({ channel: 'instagram', at: 0, policy, firstCustomerMessageAt: 0 });
+
+  it('warns an hour before an unanswered Meta window closes', () => {
+    expect(windowWarningAt(instagram)).toBe(policy.messagingWindowMs - 60 * 60 * 1000);
+  });
+
+  it('does not warn once an agent replied, on resolved cases, or on channels without a window', () => {
+    expect(windowWarningAt(step(instagram, { type: 'agent_reply', at: 10, authoredBy: 'human' }).after)).toBeNull();
+    expect(windowWarningAt(step(instagram, { type: 'change_status', to: 'resolved', at: 10 }).after)).toBeNull();
+    expect(windowWarningAt(opened)).toBeNull();
   });
 });

@@ -1,7 +1,7 @@
 import type { CaseEventType } from './case-events';
 import type { CaseState } from './case.model';
 
-export type CaseNotificationKind = 'customer_reply' | 'status_changed' | 'needs_attention';
+export type CaseNotificationKind = 'customer_reply' | 'status_changed' | 'needs_attention' | 'window_closing';
 
 export interface CaseNotification {
   kind: CaseNotificationKind;
@@ -20,4 +20,16 @@ export function notificationsFor(input: { before: CaseState; after: CaseState; e
   if (before.status !== after.status) notifications.push({ kind: 'status_changed', details: { from: before.status, to: after.status } });
   if (!before.needsAttention && after.needsAttention) notifications.push({ kind: 'needs_attention', details: {} });
   return notifications;
+}
+
+export const WINDOW_WARNING_BEFORE_MS = 60 * 60 * 1000;
+
+/**
+ * When to warn the team that a time-sensitive case's reply window closes within the hour: only while
+ * the customer's latest message is still unanswered and the case is open.
+ */
+export function windowWarningAt(state: CaseState): number | null {
+  if (state.windowExpiresAt === null || state.status === 'resolved' || state.archived || state.lastCustomerMessageAt === null) return null;
+  if (state.lastAgentReplyAt !== null && state.lastAgentReplyAt >= state.lastCustomerMessageAt) return null;
+  return state.windowExpiresAt - WINDOW_WARNING_BEFORE_MS;
 }

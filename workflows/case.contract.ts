@@ -42,6 +42,8 @@ export interface CarriedCaseState {
   triaged?: boolean;
   /** The case was started by a version that triages and notifies. */
   triageAndNotify?: boolean;
+  /** The reply window (its closing time) the team was already warned about. */
+  warnedWindow?: number | null;
 }
 
 export interface CaseSnapshot {

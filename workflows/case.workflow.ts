@@ -16,7 +16,7 @@ import { registerAgentActions } from './case-agent-actions';
 import { registerChannelEvents } from './case-channel-events';
 import { notifyTeam, routeAgain, triageCase } from './case-triage';
 import { TeamNotifier } from './team-notifier';
-import { notificationsFor } from '../domain/case-notifications';
+import { notificationsFor, windowWarningAt } from '../domain/case-notifications';
 import { RecentIds } from './recent-ids';
 
 const retry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' } as const;
@@ -135,6 +135,14 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
     await persistence.persistCaseChanges({ orgId: input.orgId, caseId: input.caseId, version: batch.version, state: batch.state, entries: batch.entries });
     journal.markPersisted(batch.upTo);
   }
+  // Warned once per window, and only while the window is still open.
+  const warnWindows = triageAndNotify && patched('window-closing-warning');
+  let warnedWindow = input.carried?.warnedWindow ?? null;
+  const windowWarning = (): number | null => {
+    const at = warnWindows && triaged ? windowWarningAt(state) : null;
+    return at === null || state.windowExpiresAt === warnedWindow || Date.now() >= (state.windowExpiresAt ?? 0) ? null : at;
+  };
+
   // Unwritten entries travel with the state, so a flood of signals never holds continue-as-new back.
   // A reply being sent finishes in this run: sending it again from the next one could send it twice.
   const canContinueAsNew = () => workflowInfo().continueAsNewSuggested && allHandlersFinished() && background.idle;
@@ -145,15 +153,24 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
     if (canContinueAsNew()) {
       await continueAsNew<typeof caseWorkflow>({
         ...input,
-        carried: { state, version: journal.version, categoryName, recentEventIds: seenEventIds.toArray(), unpersisted: journal.unpersisted(), triaged, triageAndNotify },
+        carried: { state, version: journal.version, categoryName, recentEventIds: seenEventIds.toArray(), unpersisted: journal.unpersisted(), triaged, triageAndNotify, warnedWindow },
       });
     }
     if (journal.hasPending()) continue;
     if (state.archived) break;
     const timer = nextTimerAt({ state, policy, now: Date.now() });
-    const wakeUp = () => journal.hasPending() || canContinueAsNew();
-    const woken = timer === null ? (await condition(wakeUp), true) : await condition(wakeUp, Math.max(timer.at - Date.now(), 1));
-    if (woken || timer === null) continue;
+    const warning = windowWarning();
+    const triagedBefore = triaged;
+    const wakeUp = () => journal.hasPending() || canContinueAsNew() || triaged !== triagedBefore;
+    const wakeAt = Math.min(timer?.at ?? Infinity, warning ?? Infinity);
+    const woken = wakeAt === Infinity ? (await condition(wakeUp), true) : await condition(wakeUp, Math.max(wakeAt - Date.now(), 1));
+    if (woken) continue;
+    if (warning !== null && Date.now() >= warning) {
+      warnedWindow = state.windowExpiresAt;
+      notifier.enqueue({ kind: 'window_closing', details: { closesAt: new Date(state.windowExpiresAt ?? 0).toISOString() } }, journal.version);
+      continue;
+    }
+    if (timer === null) continue;
     if (timer.event === 'lifecycle_ends') break;
     const event: CaseEvent = { type: timer.event, at: Date.now() };
     const transition = applyCaseEvent({ state, event, policy });

@@ -24,11 +24,11 @@ export class CaseHarness {
   private constructor(readonly env: TestWorkflowEnvironment, readonly orm: Orm, readonly worker: Worker, readonly taskQueue: string) {}
 
   /** On the time-skipping server, which tests move forward with `env.sleep`. */
-  static async start(taskQueue: string): Promise<CaseHarness> {
+  static async start(taskQueue: string, options: { slackApiUrl?: string } = {}): Promise<CaseHarness> {
     const stack = testStack.read();
     const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: stack.timeSkippingServer } } });
     await registerCaseSearchAttributes({ connection: env.connection, namespace: 'default' });
-    return CaseHarness.withEnvironment(env, taskQueue);
+    return CaseHarness.withEnvironment(env, taskQueue, options);
   }
 
   /** On a dev server (real time, real visibility): the shared one, or one a test started itself. */

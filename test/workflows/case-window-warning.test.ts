@@ -1,0 +1,38 @@
+import { encryptSecret } from '../../db/secrets';
+import { FakeSlackApi } from '../fakes/fake-slack-api';
+import { createTestOrganization } from '../support/factories';
+import { CaseHarness, TEST_SECRETS_KEY } from './case-harness';
+
+const HOUR = 3_600_000;
+
+describe('a time-sensitive case whose reply window is about to close', () => {
+  let slack: FakeSlackApi;
+  let harness: CaseHarness;
+  beforeAll(async () => {
+    slack = await FakeSlackApi.start();
+    harness = await CaseHarness.start('window-warning', { slackApiUrl: slack.url });
+  });
+  afterAll(async () => {
+    await harness.stop();
+    await slack.stop();
+  });
+
+  const windowWarnings = () => slack.succeeded('chat.postMessage').filter((call) => String(call.args.text).includes('reply window closes within the hour'));
+
+  it('warns the team once, an hour before the window closes, while no reply was sent', async () => {
+    const org = await createTestOrganization(harness.orm.em.fork());
+    await harness.orm.em.fork().execute(`insert into slack_connections (org_id, team_id, bot_token_encrypted, default_channel) values (?, ?, ?, 'C-META')`,
+      [org.id, `T-${org.slug}`, encryptSecret({ plaintext: 'xoxb-test', key: TEST_SECRETS_KEY })]);
+    const kase = await harness.openCase({ orgId: org.id, channel: 'instagram' });
+    await harness.env.sleep(22 * HOUR);
+    expect(windowWarnings()).toHaveLength(0);
+    await harness.env.sleep(90 * 60_000);
+    const deadline = Date.now() + 10_000;
+    while (windowWarnings().length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(windowWarnings()).toHaveLength(1);
+    expect(windowWarnings()[0].args.thread_ts).toBeTruthy();
+    await harness.env.sleep(2 * HOUR);
+    expect(windowWarnings()).toHaveLength(1);
+    expect(kase.channel).toBe('instagram');
+  });
+});
