@@ -3,15 +3,8 @@ import { ingestCustomerMessage } from '../../channels/ingest/ingest-customer-mes
 import { caseStateQuery } from '../../workflows/case.contract';
 import { ApiHarness, createApiUser } from '../support/api-harness';
 import { createTestOrganization } from '../support/factories';
+import { eventually } from '../support/eventually';
 
-async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (accept(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('waiting cases are handed out when an agent becomes available or frees capacity', () => {
   let api: ApiHarness;

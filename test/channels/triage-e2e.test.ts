@@ -7,15 +7,8 @@ import { createTestOrganization, createTestUser } from '../support/factories';
 import { CaseHarness, TEST_SECRETS_KEY } from '../workflows/case-harness';
 import categories from '../fixtures/categorization/categories.json';
 import messages from '../fixtures/categorization/support-messages.json';
+import { eventually } from '../support/eventually';
 
-async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (accept(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('a new case is categorized, routed and announced; spam stays silent', () => {
   let slack: FakeSlackApi;

@@ -1,15 +1,8 @@
 import { createTestOrganization } from '../support/factories';
 import { CaseHarness } from './case-harness';
 import { setStatusUpdate } from '../../workflows/case.contract';
+import { eventually } from '../support/eventually';
 
-async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const value = await probe();
-    if (accept(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
 
 describe('case search attributes on the dev server (what operators query in the Temporal UI)', () => {
   let harness: CaseHarness;
