@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
+import { RULE_CONDITION_KEYS } from '../../domain/routing/routing-rules';
 import { RoutingRule } from '../entities';
 import { parseAdminInput } from './admin-error';
 import { findOrganizationOrThrow } from './admin-lookups';
@@ -8,7 +9,11 @@ import { nameSchema } from './admin-schemas';
 const createRoutingRuleSchema = z.object({
   orgSlug: z.string().min(1),
   name: nameSchema,
-  conditions: z.record(z.string(), z.unknown()),
+  // An unknown condition would otherwise be ignored, and the rule would match every case.
+  conditions: z.record(z.string(), z.unknown()).refine(
+    (conditions) => Object.keys(conditions).every((key) => (RULE_CONDITION_KEYS as readonly string[]).includes(key)),
+    { message: `conditions may only use ${RULE_CONDITION_KEYS.join(', ')}` },
+  ),
   action: z.record(z.string(), z.unknown()).refine((action) => Object.keys(action).length > 0, 'must not be empty'),
 });
 

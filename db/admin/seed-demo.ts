@@ -24,13 +24,16 @@ export async function seedDemoOrganization(em: EntityManager): Promise<SeedDemoR
       await updateOrganizationSettings(tx, { orgSlug, supportEmail: DEMO_ORGANIZATION.supportEmail });
       const users: UserView[] = [];
       for (const user of DEMO_USERS) users.push(await createUser(tx, { orgSlug, ...user }));
-      for (const category of DEMO_CATEGORIES) await createCategory(tx, { orgSlug, ...category });
+      const categories = [];
+      for (const category of DEMO_CATEGORIES) categories.push(await createCategory(tx, { orgSlug, ...category }));
+      const billingCategory = categories.find((category) => category.name === 'Billing');
+      if (!billingCategory) throw new Error('The demo data has no Billing category.');
       const billing = users.find((user) => user.email === DEMO_BILLING_EMAIL);
       if (!billing) throw new Error(`The demo data has no ${DEMO_BILLING_EMAIL} user.`);
       await createRoutingRule(tx, {
         orgSlug,
         name: 'Billing to Bea',
-        conditions: { categories: ['Billing'] },
+        conditions: { categoryIds: [billingCategory.id] },
         action: { type: 'user', userId: billing.id },
       });
       const { token } = await issueApiToken(tx, { orgSlug, userEmail: DEMO_ADMIN_EMAIL, name: 'Demo admin token' });

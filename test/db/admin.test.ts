@@ -182,6 +182,7 @@ describe('categories and routing rules', () => {
     expect(first.position).toBe(1);
     expect(second.position).toBe(2);
     await expectAdminError(createRoutingRule(fork(), { orgSlug: slug, name: 'Empty', conditions: {}, action: {} }), 'invalid', /action/);
+    await expectAdminError(createRoutingRule(fork(), { orgSlug: slug, name: 'Typo', conditions: { categories: ['Billing'] }, action }), 'invalid', /conditions/);
   });
 });
 
@@ -213,6 +214,6 @@ describe('seedDemoOrganization', () => {
     ]);
     const rules = await query('select name, conditions, action from routing_rules where org_id = ?', [org.id]);
     const bea = users.find((user) => user.email === 'billing@demo.example');
-    expect(rules).toEqual([{ name: 'Billing to Bea', conditions: { categories: ['Billing'] }, action: { type: 'user', userId: bea?.id } }]);
+    expect(rules).toEqual([{ name: 'Billing to Bea', conditions: { categoryIds: [expect.any(String)] }, action: { type: 'user', userId: bea?.id } }]);
   });
 });
