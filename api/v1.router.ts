@@ -9,6 +9,7 @@ import { addUserRoutes } from './admin/users.routes';
 import { authenticate } from './auth/authenticate';
 import { addCaseActionRoutes } from './cases/case-actions.routes';
 import { addCaseCallRoutes } from './cases/case-calls.routes';
+import { addConnectionRoutes } from './admin/connections.routes';
 import { addCaseRoutes } from './cases/cases.routes';
 import { problems } from './http/problem';
 import { RouteTable } from './openapi/route-table';
@@ -27,6 +28,7 @@ export function createV1Router(deps: { orm: MikroORM; temporal: Client; taskQueu
   const routes = new RouteTable(router);
   addCaseRoutes(routes, deps);
   addCaseActionRoutes(routes, deps);
+  if (deps.secretsKey) addConnectionRoutes(routes, { orm: deps.orm, secretsKey: deps.secretsKey });
   if (deps.secretsKey) addCaseCallRoutes(routes, { ...deps, secretsKey: deps.secretsKey, publicBaseUrl: deps.publicBaseUrl ?? '' });
   addCategoryRoutes(routes, deps);
   addRoutingRuleRoutes(routes, deps);
