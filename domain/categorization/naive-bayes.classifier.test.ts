@@ -3,9 +3,9 @@ import messages from '../../test/fixtures/categorization/support-messages.json';
 import { predictCategory, trainCategorizer, type CategorizerModel } from './naive-bayes.classifier';
 import { extractFeatures, stemWord } from './text-features';
 
-// The brief's target is 0.85; the model reaches 0.62 on this data with unsure counted as wrong.
-// This floor guards against regressions until a better provider or more training data closes the gap.
-const MIN_HELD_OUT_ACCURACY = 0.6;
+// The brief's target is 0.85; the model reaches 0.865 on this data with unsure counted as wrong.
+// This floor (reached minus 0.02, rounded down) guards against regressions.
+const MIN_HELD_OUT_ACCURACY = 0.84;
 
 const trainMessages = messages.filter((message) => message.split === 'train');
 const testMessages = messages.filter((message) => message.split === 'test');
