@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { predictCategory, trainCategorizer, type CategorizerModel, type CategoryTrainingData } from '../domain/categorization/naive-bayes.classifier';
+import { acceptedCategory } from '../domain/categorization/categorization-policy';
 import { chooseAssignee, listRuleUserIds, matchesRule, type AgentLoad, type CaseFacts, type RoutingRule } from '../domain/routing/routing-rules';
 import { categorizeWithLlm, LlmUnavailableError } from '../integrations/llm/openai-compatible.categorizer';
 
@@ -19,7 +20,6 @@ export interface CategorizeCaseResult {
   fellBack: boolean;
 }
 
-const MIN_CONFIDENCE = 0.5;
 const AGENT_LABELLED_EXAMPLES = 200;
 const WAITING_CASES_SCANNED = 500;
 
@@ -142,8 +142,9 @@ export function createTriageActivities(deps: { orm: MikroORM; llm: TriageLlmSett
         const answer = await askLlm({ categories, text });
         if (answer) return describe(answer.categoryId, 'llm', false);
       }
-      const prediction = predictCategory({ model: localModelFor({ orgId: input.orgId, training }), text, minConfidence: MIN_CONFIDENCE });
-      return describe(prediction.categoryId, 'local', wantsLlm);
+      const prediction = predictCategory({ model: localModelFor({ orgId: input.orgId, training }), text });
+      const autoResolve = categories.find((candidate) => candidate.id === prediction.categoryId)?.auto_resolve ?? false;
+      return describe(acceptedCategory({ categoryId: prediction.categoryId, confidence: prediction.confidence, autoResolve }), 'local', wantsLlm);
     },
 
     /** Decides who should get the case; the workflow assigns it through its own update path. */
