@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { ingestCustomerMessage } from '../../channels/ingest/ingest-customer-message';
 import { encryptSecret } from '../../db/secrets';
 import { caseStateQuery, setStatusUpdate } from '../../workflows/case.contract';
@@ -17,9 +19,15 @@ describe('a new case is categorized, routed and announced; spam stays silent', (
   let billingAgentId: string;
   let spamCategoryId: string;
 
+  let silentLlm: Server;
+
   beforeAll(async () => {
     slack = await FakeSlackApi.start();
-    harness = await CaseHarness.startOnDevServer({ taskQueue: 'triage-e2e', slackApiUrl: slack.url });
+    // An OpenAI-compatible endpoint that accepts the request and never answers: the timeout must fall back to local.
+    silentLlm = createServer(() => undefined);
+    await new Promise<void>((resolve) => silentLlm.listen(0, '127.0.0.1', () => resolve()));
+    const llmUrl = `http://127.0.0.1:${(silentLlm.address() as AddressInfo).port}/v1`;
+    harness = await CaseHarness.startOnDevServer({ taskQueue: 'triage-e2e', slackApiUrl: slack.url, llm: { baseUrl: llmUrl, model: 'gpt-4o-mini', timeoutMs: 300 } });
     const em = harness.orm.em.fork();
     orgId = (await createTestOrganization(em)).id;
     billingAgentId = await createTestUser(em, { orgId, name: 'Bea Billing' });
@@ -41,6 +49,8 @@ describe('a new case is categorized, routed and announced; spam stays silent', (
   afterAll(async () => {
     await harness.stop();
     await slack.stop();
+    silentLlm.closeAllConnections();
+    await new Promise((resolve) => silentLlm.close(resolve));
   });
 
   const email = (input: { from: string; subject: string; body: string }) => ingestCustomerMessage({
@@ -66,6 +76,32 @@ describe('a new case is categorized, routed and announced; spam stays silent', (
     await email({ from: 'li.wei@example.com', subject: 'Re: Charged twice', body: 'Any news on the refund?' }).catch(() => undefined);
     const threaded = await eventually(async () => slack.succeeded('chat.postMessage').slice(before + 1), (calls) => calls.length >= 1);
     expect(threaded.every((call) => call.args.thread_ts === posts[0].args.ts || typeof call.args.thread_ts === 'string')).toBe(true);
+  });
+
+  it('announces a case exactly once when Slack answers 429 twice first', async () => {
+    // Let the earlier cases' thread posts finish, so the two 429s meet this case's announcement.
+    for (let count = -1; count !== slack.calls.length;) {
+      count = slack.calls.length;
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+    }
+    slack.failNext('chat.postMessage', { kind: 'rate_limited', retryAfter: 1 }, 2);
+    const kase = await email({ from: 'ana@example.com', subject: 'Refund for order LM-500123', body: 'Please refund the second charge on my card for order LM-500123.' });
+    const announcements = () => slack.calls.filter((call) => call.method === 'chat.postMessage' && JSON.stringify(call.args).includes(kase.caseId) && !call.args.thread_ts);
+    const seen = await eventually(async () => announcements(), (calls) => calls.some((call) => call.outcome === 'ok'), 30_000);
+    expect(seen.map((call) => call.outcome)).toEqual(['rate_limited', 'rate_limited', 'ok']);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(announcements().filter((call) => call.outcome === 'ok')).toHaveLength(1);
+  });
+
+  it('falls back to the local categorizer when the LLM endpoint times out', async () => {
+    await harness.orm.em.fork().execute(`update organizations set categorizer = 'llm' where id = ?`, [orgId]);
+    try {
+      const kase = await email({ from: 'li@example.com', subject: 'Invoice', body: 'I was charged twice on my credit card, please refund the duplicate payment.' });
+      const state = await eventually(() => harness.env.client.workflow.getHandle(kase.workflowId).query(caseStateQuery), (s) => s.categoryName !== null);
+      expect(state.categoryName).toBe('Billing');
+    } finally {
+      await harness.orm.em.fork().execute(`update organizations set categorizer = 'local' where id = ?`, [orgId]);
+    }
   });
 
   it('auto-resolves spam at once and never posts to Slack about it', async () => {
