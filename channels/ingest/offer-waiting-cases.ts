@@ -1,5 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { findWaitingCasesForAgent } from '../../activities/triage.activities';
+import { findWaitingCasesForAgent } from '../../db/routing/routing-queries';
 import { routingOpportunitySignal } from '../../workflows/case.contract';
 import type { TemporalTarget } from './start-case-workflow';
 
