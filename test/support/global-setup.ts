@@ -28,11 +28,12 @@ export default async function globalSetup(): Promise<void> {
   await migrateUp(orm);
   await orm.close(true);
 
+  const bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows/index'), logger: quietBundlerLogger });
+  // Per run, so two jest runs in one checkout never load each other's workflow code.
+  const workflowBundlePath = path.join(runDir, 'workflow-bundle.js');
+  writeFileSync(workflowBundlePath, bundle.code);
   const bundleDir = path.join(PROJECT_ROOT, '.data', 'test');
   mkdirSync(bundleDir, { recursive: true });
-  const bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows/index'), logger: quietBundlerLogger });
-  const workflowBundlePath = path.join(bundleDir, 'workflow-bundle.js');
-  writeFileSync(workflowBundlePath, bundle.code);
   // scripts/test.mjs reads this to make sure no server outlives a crashed run.
   writeFileSync(path.join(bundleDir, 'server-pids'), [temporal.process.pid, postgres.process.pid].join('\n'));
 
