@@ -93,7 +93,8 @@ async function loadIfNeeded(em: EntityManager, cases: number): Promise<void> {
   const started = performance.now();
   await em.transactional(async (tx) => {
     const superuser: Array<{ rolsuper: boolean }> = await tx.execute('select rolsuper from pg_roles where rolname = current_user');
-    // The generated rows satisfy every foreign key by construction; skipping the per-row checks halves the load.
+    // The generated rows satisfy every foreign key by construction; skipping the per-row checks halves the
+    // load. Triggers are skipped too, so the statements fill the columns they maintain (see the active_search migration).
     if (superuser[0]?.rolsuper) await tx.execute(`set local session_replication_role = replica`);
     await tx.execute(`set local maintenance_work_mem = '1GB'`);
     await tx.execute(`set local synchronous_commit = off`);
@@ -182,7 +183,7 @@ function loadStatements(cases: number): Array<[string, string]> {
         from replied)
       insert into cases (id, org_id, number, workflow_id, channel, status, resolution, archived, subject, customer_id, assignee_id, category_id,
         created_by_user_id, important, window_expires_at, opened_at, resolved_at, archived_at, last_customer_message_at, last_message_at,
-        last_message_snippet, version, created_at, updated_at)
+        last_message_snippet, customer_search_line, version, created_at, updated_at)
       select md5('case' || i)::uuid, ${org}, i, 'case-bench-' || i, channel, status, case when status = 'resolved' then 'manual' end, archived,
         (${sqlArray(SUBJECTS)})[1 + i % ${SUBJECTS.length}] || case when i % 3 = 0 then ' (order ORD-' || (100000 + i) || ')' else '' end,
         md5('customer' || (1 + i % ${customers}))::uuid,
@@ -192,17 +193,17 @@ function loadStatements(cases: number): Array<[string, string]> {
         r_imp < 0.05,
         case when channel in ('instagram', 'facebook') and lcma is not null then lcma + interval '24 hours' end,
         created_at, resolved_at, case when archived then resolved_at + interval '7 days' end, lcma, last_message_at,
-        left(${customerBody('i')}, 120), 1, created_at,
+        left(${customerBody('i')}, 120), cu.name || ' ' || cu.email || ' ' || cu.phone, 1, created_at,
         greatest(created_at, last_message_at, resolved_at, case when archived then resolved_at + interval '7 days' end)
-      from closed;`],
+      from closed join customers cu on cu.id = md5('customer' || (1 + i % ${customers}))::uuid;`],
     ['messages', `
-      insert into messages (org_id, case_id, channel, direction, kind, author_type, provider_message_id, body, occurred_at, created_at)
+      insert into messages (org_id, case_id, channel, direction, kind, author_type, provider_message_id, body, occurred_at, created_at, case_active)
       select c.org_id, c.id, c.channel, 'inbound', 'message', 'customer', 'bench-' || c.number, ${customerBody('c.number')},
-        coalesce(c.last_customer_message_at, c.created_at), coalesce(c.last_customer_message_at, c.created_at)
+        coalesce(c.last_customer_message_at, c.created_at), coalesce(c.last_customer_message_at, c.created_at), c.status <> 'resolved'
       from cases c where c.org_id = ${org};
-      insert into messages (org_id, case_id, channel, direction, kind, author_type, author_user_id, body, delivery_status, occurred_at, created_at)
+      insert into messages (org_id, case_id, channel, direction, kind, author_type, author_user_id, body, delivery_status, occurred_at, created_at, case_active)
       select c.org_id, c.id, c.channel, 'outbound', 'message', 'agent', c.assignee_id, (${sqlArray(REPLIES)})[1 + c.number % ${REPLIES.length}], 'delivered',
-        c.last_message_at, c.last_message_at
+        c.last_message_at, c.last_message_at, c.status <> 'resolved'
       from cases c where c.org_id = ${org} and c.number % 10 <> 0;`],
     // Assignees read most of their cases (some before the customer's last message: unread again);
     // one case in ten was also opened by a colleague; agent 2 has read every active case.

@@ -6,11 +6,12 @@ import {
 } from '../../domain/inbox-filters';
 import {
   UNREAD_SQL, attentionThreshold, inboxWhere, loadInboxOrganization, needsReadMarks, quickFilterCondition,
-  readMarkJoin, validateInboxQuery, type InboxQuery,
+  readMarkJoin, validateInboxQuery, type InboxQuery, type QuickFilterSqlContext,
 } from './inbox-query';
 import { InboxQueryError } from './inbox-query-error';
+import { filteredPage, unreadAmongAll, unreadAmongFirst } from './inbox-page-ids';
 import { chooseSearchStrategy } from './inbox-search';
-import { joinSql, sqlFragment } from './sql-fragment';
+import { joinSql, sqlFragment, type SqlFragment } from './sql-fragment';
 
 export interface InboxCaseItem {
   id: string;
@@ -85,17 +86,24 @@ export async function listInboxCases(em: EntityManager, input: ListInboxCasesInp
     candidates: joinSql([inboxWhere({ ...query, q: null }), needsReadMarks(filter) ? sqlFragment('true') : quickFilterCondition(filter, context)], ' and '),
     needed: limit + 1,
   });
-  const conditions = [inboxWhere(query, search), quickFilterCondition(filter, context)];
+  const conditions = [inboxWhere(query, search)];
   if (after !== null) conditions.push(sqlFragment(`(${key}, c.id) ${direction === 'desc' ? '<' : '>'} (?::timestamptz, ?::uuid)`, after.key, after.id));
-  // The page's ids come from the inner query alone, which reads only columns the inbox indexes carry
-  // (an index-only scan); the 25 rows are then joined to their details.
-  const page = joinSql([
-    sqlFragment('select c.id from cases c'),
-    needsReadMarks(filter) ? readMarkJoin(query) : sqlFragment(''),
-    sqlFragment('where'),
-    joinSql(conditions, ' and '),
-    sqlFragment(`order by ${order} limit ?`, limit + 1),
-  ], ' ');
+  const pageInput = { query, conditions, order, limit };
+
+  const details = { context, key, order };
+  let rows = await loadPage(em, { ...details, page: needsReadMarks(filter) ? unreadAmongFirst(pageInput) : filteredPage({ ...pageInput, filter: quickFilterCondition(filter, context) }) });
+  if (needsReadMarks(filter) && rows.length <= limit) rows = await loadPage(em, { ...details, page: unreadAmongAll(pageInput) });
+  const items = rows.slice(0, limit);
+  const last = rows.length > limit ? items[items.length - 1] : undefined;
+  return {
+    items: items.map(toInboxCaseItem),
+    nextCursor: last === undefined ? null : encodeInboxCursor({ sort, key: last.sort_key, id: last.id }),
+  };
+}
+
+/** The page's cases with everything an inbox item shows, in sort order. */
+async function loadPage(em: EntityManager, input: { context: QuickFilterSqlContext; key: string; order: string; page: SqlFragment }): Promise<InboxRow[]> {
+  const { context, key, order } = input;
   const statement = joinSql([
     sqlFragment(`select c.id, c.number, c.subject, c.channel, c.status, c.important, c.archived, c.window_expires_at,
       c.last_message_snippet, c.last_message_at, c.created_at, c.updated_at, c.opened_at, c.resolved_at,
@@ -105,23 +113,16 @@ export async function listInboxCases(em: EntityManager, input: ListInboxCasesInp
       (c.status <> 'resolved' and c.opened_at <= ?::timestamptz) as needs_attention,
       case when ${key} = 'infinity' then '${NO_WINDOW_KEY}' else to_char(${key} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') end as sort_key
     from (`, attentionThreshold(context)),
-    page,
+    input.page,
     sqlFragment(`) page
     join cases c on c.id = page.id
     left join users a on a.id = c.assignee_id
     left join categories cat on cat.id = c.category_id
     left join customers cu on cu.id = c.customer_id`),
-    readMarkJoin(query),
+    readMarkJoin(context.query),
     sqlFragment(`order by ${order}`),
   ], ' ');
-
-  const rows: InboxRow[] = await em.execute(statement.sql, [...statement.params]);
-  const items = rows.slice(0, limit);
-  const last = rows.length > limit ? items[items.length - 1] : undefined;
-  return {
-    items: items.map(toInboxCaseItem),
-    nextCursor: last === undefined ? null : encodeInboxCursor({ sort, key: last.sort_key, id: last.id }),
-  };
+  return em.execute(statement.sql, [...statement.params]);
 }
 
 function readCursor(text: string, sort: InboxSort): { key: string; id: string } {

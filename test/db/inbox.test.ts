@@ -4,7 +4,7 @@ import { QUICK_FILTERS, encodeInboxCursor, matchesQuickFilter, type InboxCaseFac
 import { countInboxCases } from '../../db/inbox/count-inbox-cases';
 import { inboxWhere, validateInboxQuery, type InboxQuery } from '../../db/inbox/inbox-query';
 import { InboxQueryError } from '../../db/inbox/inbox-query-error';
-import type { SearchStrategy } from '../../db/inbox/inbox-search';
+import { searchesActiveOnly, type SearchStrategy } from '../../db/inbox/inbox-search';
 import { listInboxCases, type InboxCaseItem } from '../../db/inbox/list-inbox-cases';
 import type { Orm } from '../../db/orm';
 import { connectTestOrm } from '../support/connections';
@@ -280,7 +280,8 @@ describe('q: free text over subject, messages and customer', () => {
   /** The same ids from both search strategies, the list and the counts. */
   async function search(query: InboxQuery, q: string): Promise<string[]> {
     const found = ids(await listAll({ query: { ...query, q } })).sort();
-    for (const strategy of ['index', 'scan'] as SearchStrategy[]) {
+    const strategies: SearchStrategy[] = searchesActiveOnly(validateInboxQuery(query)) ? ['active', 'index', 'scan'] : ['index', 'scan'];
+    for (const strategy of strategies) {
       const where = inboxWhere(validateInboxQuery({ ...query, q }), strategy);
       const rows: Array<{ id: string }> = await fork().execute(`select c.id from cases c where ${where.sql}`, [...where.params]);
       expect([strategy, ids(rows).sort()]).toEqual([strategy, found]);
@@ -325,6 +326,29 @@ describe('q: free text over subject, messages and customer', () => {
     expect(Date.now() - started).toBeLessThan(1000);
     const { items } = await listInboxCases(fork(), { query: { ...query, q: 'xy\\' } });
     expect(items).toEqual([]);
+  });
+
+  it('follows the data the active-only indexes copy: a renamed customer, a resolved and reopened case, a moved message', async () => {
+    const { orgId, query, seed } = await newOrganization();
+    const renamed = await seed({ customer: { name: 'Grace Hopper', email: 'grace@navy.test' } });
+    const resolvedLater = await seed({ subject: 'Printer jam', messages: [{ body: 'the tray squeaks loudly' }] });
+    const other = await seed({ subject: 'Other' });
+    const archive = { ...query, statuses: ['resolved' as const] };
+
+    await fork().execute(`update customers set name = 'Grace Murray' where id = ?`, [renamed.customerId]);
+    expect(await search(query, 'Grace Murray')).toEqual([renamed.id]);
+    expect(await search(query, 'Hopper')).toEqual([]);
+
+    await fork().execute(`update cases set status = 'resolved', resolution = 'manual', resolved_at = now() where id = ?`, [resolvedLater.id]);
+    expect(await search(query, 'squeaks loudly')).toEqual([]);
+    expect(await search(archive, 'squeaks loudly')).toEqual([resolvedLater.id]);
+    await fork().execute(`update cases set status = 'open', resolution = null, resolved_at = null where id = ?`, [resolvedLater.id]);
+    expect(await search(query, 'squeaks loudly')).toEqual([resolvedLater.id]);
+
+    await fork().execute(`update messages set case_id = ? where case_id = ? and org_id = ?`, [other.id, resolvedLater.id, orgId]);
+    expect(await search(query, 'squeaks loudly')).toEqual([other.id]);
+    await fork().execute(`update cases set customer_id = ? where id = ?`, [renamed.customerId, other.id]);
+    expect(await search(query, 'grace murray')).toEqual([renamed.id, other.id].sort());
   });
 
   it('does not search internal notes for partners', async () => {
