@@ -6,6 +6,8 @@ export interface PageInput {
   query: ValidInboxQuery;
   /** On `cases c`: the inbox filters and the cursor. */
   conditions: SqlFragment[];
+  /** The column `order` sorts by. */
+  sortColumn: string;
   order: string;
   limit: number;
 }
@@ -28,7 +30,8 @@ const UNREAD_PROBE_CASES = 2000;
 
 export function unreadAmongFirst(input: PageInput): SqlFragment {
   return joinSql([
-    sqlFragment('select c.id from (select c.id, c.updated_at, c.created_at, c.window_expires_at, c.last_customer_message_at from cases c where'),
+    // Only columns the sort's covering index carries, so the probe stays an index-only scan.
+    sqlFragment(`select c.id from (select c.id, ${input.sortColumn}, c.last_customer_message_at from cases c where`),
     joinSql(input.conditions, ' and '),
     sqlFragment(`order by ${input.order} limit ?) c`, UNREAD_PROBE_CASES),
     readMarkJoin(input.query),

@@ -60,10 +60,10 @@ export const MAX_INBOX_LIMIT = 100;
 // The only text that reaches ORDER BY. Each key has an index (see the inbox migrations) whose order it
 // matches; ties break on id in the same direction, so (key, id) is a total order a cursor can resume from.
 // A case without a window sorts as 'infinity', i.e. last, and the expression index spells the same coalesce.
-const SORT_KEYS: Record<InboxSort, { key: string; direction: 'asc' | 'desc' }> = {
-  updated: { key: 'c.updated_at', direction: 'desc' },
-  created: { key: 'c.created_at', direction: 'desc' },
-  window_expires: { key: `coalesce(c.window_expires_at, 'infinity'::timestamptz)`, direction: 'asc' },
+const SORT_KEYS: Record<InboxSort, { key: string; column: string; direction: 'asc' | 'desc' }> = {
+  updated: { key: 'c.updated_at', column: 'c.updated_at', direction: 'desc' },
+  created: { key: 'c.created_at', column: 'c.created_at', direction: 'desc' },
+  window_expires: { key: `coalesce(c.window_expires_at, 'infinity'::timestamptz)`, column: 'c.window_expires_at', direction: 'asc' },
 };
 
 /** One page of the inbox, newest first (or as sorted), resuming after `cursor`. */
@@ -79,7 +79,7 @@ export async function listInboxCases(em: EntityManager, input: ListInboxCasesInp
   const organization = await loadInboxOrganization(em, query.orgId);
   const context = { query, organization };
 
-  const { key, direction } = SORT_KEYS[sort];
+  const { key, column, direction } = SORT_KEYS[sort];
   const order = `${key} ${direction}, c.id ${direction}`;
   const search = await chooseSearchStrategy(em, {
     query,
@@ -88,7 +88,7 @@ export async function listInboxCases(em: EntityManager, input: ListInboxCasesInp
   });
   const conditions = [inboxWhere(query, search)];
   if (after !== null) conditions.push(sqlFragment(`(${key}, c.id) ${direction === 'desc' ? '<' : '>'} (?::timestamptz, ?::uuid)`, after.key, after.id));
-  const pageInput = { query, conditions, order, limit };
+  const pageInput = { query, conditions, sortColumn: column, order, limit };
 
   const details = { context, key, order };
   let rows = await loadPage(em, { ...details, page: needsReadMarks(filter) ? unreadAmongFirst(pageInput) : filteredPage({ ...pageInput, filter: quickFilterCondition(filter, context) }) });

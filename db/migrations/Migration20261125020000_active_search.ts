@@ -39,8 +39,10 @@ export class Migration20261125020000_active_search extends Migration {
       for each row when (old.name is distinct from new.name or old.email is distinct from new.email or old.phone is distinct from new.phone)
       execute function customers_spread_search_line();`);
 
-    this.addSql(`alter table messages add column case_active boolean not null default true;`);
-    this.addSql(`update messages m set case_active = false from cases c where c.id = m.case_id and c.status = 'resolved';`);
+    // Default false and then mark the (few) active ones: marking the (many) resolved ones instead would
+    // leave a dead version of each of them in the partial index built below, until a vacuum.
+    this.addSql(`alter table messages add column case_active boolean not null default false;`);
+    this.addSql(`update messages m set case_active = true from cases c where c.id = m.case_id and c.status <> 'resolved';`);
     this.addSql(`
       create function messages_copy_case_active() returns trigger language plpgsql as $$
       begin
