@@ -40,9 +40,10 @@ export function unreadAmongFirst(input: PageInput): SqlFragment {
 }
 
 export function unreadAmongAll(input: PageInput): SqlFragment {
-  // MATERIALIZED makes the marks a row set without an index, which the planner can only hash-join.
+  // OFFSET 0 keeps the caller's marks a subquery the planner cannot probe per case, so it reads them
+  // once (an index-only range of read_marks_pkey) and hash-joins them with the active cases.
   return joinSql([
-    sqlFragment('with marks as materialized (select case_id, read_at from read_marks where user_id = ?) select c.id from cases c left join marks rm on rm.case_id = c.id where', input.query.userId),
+    sqlFragment('select c.id from cases c left join (select case_id, read_at from read_marks where user_id = ? offset 0) rm on rm.case_id = c.id where', input.query.userId),
     joinSql([...input.conditions, sqlFragment(UNREAD_SQL)], ' and '),
     sqlFragment(`order by ${input.order} limit ?`, input.limit + 1),
   ], ' ');

@@ -44,10 +44,13 @@ export function searchCondition(input: { query: ValidInboxQuery; text: string; s
   const messageScope = query.createdByUserId === null ? '' : ` and m.direction <> 'internal'`;
   if (strategy === 'active') {
     // Both predicates spell their partial index's (`status <> 'resolved'`, `case_active`) and its expression.
+    // UNION, not UNION ALL: the planner then expects as many cases as matching rows (not its default
+    // 200), so a common word's thousands of matches are hash-joined with the covering inbox index
+    // instead of being looked up one by one.
     return sqlFragment(
       `c.id in (
         select s.id from cases s where s.org_id = ? and s.status <> 'resolved' and ${ACTIVE_CASE_LINE} ilike ?
-        union all
+        union
         select m.case_id from messages m where m.org_id = ? and m.case_active and m.body ilike ?${messageScope})`,
       query.orgId, pattern, query.orgId, pattern,
     );
