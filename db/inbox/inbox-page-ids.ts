@@ -26,7 +26,7 @@ export function filteredPage(input: PageInput & { filter: SqlFragment }): SqlFra
 // fast while unread cases are common; for a caller who has read nearly everything it would probe every
 // active case. So the first attempt looks only at the first cases in sort order, and when they hold
 // less than a page, `unreadAmongAll` joins the caller's marks in one hashed pass instead.
-const UNREAD_PROBE_CASES = 2000;
+export const UNREAD_PROBE_CASES = 2000;
 
 export function unreadAmongFirst(input: PageInput): SqlFragment {
   return joinSql([

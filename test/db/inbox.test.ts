@@ -5,6 +5,7 @@ import { countInboxCases } from '../../db/inbox/count-inbox-cases';
 import { inboxWhere, validateInboxQuery, type InboxQuery } from '../../db/inbox/inbox-query';
 import { InboxQueryError } from '../../db/inbox/inbox-query-error';
 import { searchesActiveOnly, type SearchStrategy } from '../../db/inbox/inbox-search';
+import { UNREAD_PROBE_CASES } from '../../db/inbox/inbox-page-ids';
 import { listInboxCases, type InboxCaseItem } from '../../db/inbox/list-inbox-cases';
 import type { Orm } from '../../db/orm';
 import { connectTestOrm } from '../support/connections';
@@ -192,6 +193,24 @@ describe('the rules, case by case', () => {
 
     expect(ids(await listAll({ query, filter: 'unread' })).sort()).toEqual([neverRead.id, readBefore.id].sort());
     expect(ids(await listAll({ query: { ...query, userId: colleague }, filter: 'unread' })).sort()).toEqual([readBefore.id, readExactly.id].sort());
+  });
+
+  it('unread: finds the unread cases behind more read ones than the first probe looks at', async () => {
+    const { orgId, me, query, seed } = await newOrganization();
+    const oldest = await seed({ createdAt: at(-10 * DAY), updatedAt: at(-10 * DAY), lastCustomerMessageAt: at(-10 * DAY) });
+    // More read cases than the probe covers, all newer than the unread one, in one statement.
+    await fork().execute(
+      `with made as (
+         insert into cases (org_id, number, workflow_id, channel, subject, opened_at, last_customer_message_at, created_at, updated_at)
+         select ?, 100000 + k, 'case-probe-' || ? || '-' || k, 'email', 'Read already', ?::timestamptz, ?::timestamptz, ?::timestamptz, ?::timestamptz + k * interval '1 second'
+         from generate_series(1, ?) k returning id)
+       insert into read_marks (user_id, case_id, org_id, read_at) select ?, id, ?, ?::timestamptz from made`,
+      [orgId, orgId, at(-DAY), at(-DAY), at(-DAY), at(-DAY), UNREAD_PROBE_CASES + 50, me, orgId, NOW],
+    );
+    for (const sort of ['updated', 'created'] as InboxSort[]) {
+      expect(ids((await listInboxCases(fork(), { query, filter: 'unread', sort })).items)).toEqual([oldest.id]);
+    }
+    expect((await countInboxCases(fork(), { query })).unread).toBe(1);
   });
 
   it("needs_attention: unresolved and opened at least the organization's attention delay ago", async () => {
