@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { QUICK_FILTERS, type QuickFilter } from '../../domain/inbox-filters';
-import { inboxWhere, loadInboxOrganization, quickFilterCondition, readMarkJoin, validateInboxQuery, type InboxQuery } from './inbox-query';
+import { inboxWhere, loadInboxOrganization, quickFilterCondition, readMarkJoin, readMarksHashJoin, validateInboxQuery, type InboxQuery } from './inbox-query';
 import { chooseSearchStrategy } from './inbox-search';
 import { joinSql, sqlFragment } from './sql-fragment';
 
@@ -25,7 +25,9 @@ export async function countInboxCases(em: EntityManager, input: { query: InboxQu
     sqlFragment('select'),
     joinSql(counts, ', '),
     sqlFragment('from cases c'),
-    readMarkJoin(query),
+    // Without `q` the planner already reads the marks in one pass; a search's thousands of matches
+    // would otherwise probe them one by one.
+    query.q === null ? readMarkJoin(query) : readMarksHashJoin(query),
     sqlFragment('where'),
     inboxWhere(query, search),
   ], ' ');

@@ -1,4 +1,4 @@
-import { UNREAD_SQL, readMarkJoin, type ValidInboxQuery } from './inbox-query';
+import { UNREAD_SQL, readMarkJoin, readMarksHashJoin, type ValidInboxQuery } from './inbox-query';
 import { joinSql, sqlFragment, type SqlFragment } from './sql-fragment';
 
 /** The query that picks one page's case ids, in sort order; list-inbox-cases.ts joins them to their details. */
@@ -40,10 +40,10 @@ export function unreadAmongFirst(input: PageInput): SqlFragment {
 }
 
 export function unreadAmongAll(input: PageInput): SqlFragment {
-  // OFFSET 0 keeps the caller's marks a subquery the planner cannot probe per case, so it reads them
-  // once (an index-only range of read_marks_pkey) and hash-joins them with the active cases.
   return joinSql([
-    sqlFragment('select c.id from cases c left join (select case_id, read_at from read_marks where user_id = ? offset 0) rm on rm.case_id = c.id where', input.query.userId),
+    sqlFragment('select c.id from cases c'),
+    readMarksHashJoin(input.query),
+    sqlFragment('where'),
     joinSql([...input.conditions, sqlFragment(UNREAD_SQL)], ' and '),
     sqlFragment(`order by ${input.order} limit ?`, input.limit + 1),
   ], ' ');
