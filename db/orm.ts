@@ -2,11 +2,13 @@ import { MikroORM, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import * as entities from './entities';
 import { migrationsList } from './migrations';
+import { BoundParametersDriver } from './bound-parameters-driver';
 
 export type Orm = MikroORM;
 
 export function buildOrmOptions(input: { databaseUrl: string; poolMax?: number }): Options {
   return {
+    driver: BoundParametersDriver,
     clientUrl: input.databaseUrl,
     entities: Object.values(entities).filter((value) => typeof value === 'object' && value !== null && 'meta' in value),
     extensions: [Migrator],
