@@ -4,6 +4,7 @@ import type { Client, Connection } from '@temporalio/client';
 import type { Logger } from '../config/logger';
 import { createHealthRouter } from './health.routes';
 import { errorMiddleware, notFoundHandler } from './http/error-middleware';
+import { createRateLimiters, type RateLimitSettings } from './http/rate-limit';
 import { requestContext, securityHeaders } from './http/request-context';
 import { createHttpMetrics } from './metrics';
 import { createV1Router } from './v1.router';
@@ -21,6 +22,8 @@ export interface AppDeps {
   /** Provider secrets key; outbound phone calls are offered only with it. */
   secretsKey?: Buffer;
   twilioApiUrl?: string;
+  /** Absent: no rate limits (RATE_LIMIT_DISABLED, and tests that build the app themselves). */
+  rateLimits?: RateLimitSettings | null;
 }
 
 /** The express app, built from its dependencies; the entry point (api/server.ts) constructs those. */
@@ -32,11 +35,16 @@ export function createApp(deps: AppDeps): Express {
   app.use(securityHeaders);
   app.use(requestContext({ logger: deps.logger, metrics }));
   app.use(createHealthRouter({ orm: deps.orm, temporalConnection: deps.temporalConnection, metrics }));
+  const limiters = deps.rateLimits ? createRateLimiters(deps.rateLimits) : null;
+  if (limiters) {
+    app.use('/webhooks', limiters.webhooks);
+    app.use('/api/v1', ...limiters.api);
+  }
   if (deps.webhookConfig) {
     app.use(createWebhooksRouter({ orm: deps.orm, temporal: { client: deps.temporal, taskQueue: deps.taskQueue }, config: deps.webhookConfig }));
   }
   const v1 = createV1Router({ orm: deps.orm, temporal: deps.temporal, taskQueue: deps.taskQueue, bodyLimit: deps.bodyLimit,
-    secretsKey: deps.secretsKey, twilioApiUrl: deps.twilioApiUrl, publicBaseUrl: deps.publicBaseUrl });
+    secretsKey: deps.secretsKey, twilioApiUrl: deps.twilioApiUrl, publicBaseUrl: deps.publicBaseUrl, outboundLimits: limiters });
   const openApiDocument = v1.routes.document({ serverUrl: deps.publicBaseUrl });
   app.get('/openapi.json', (_req, res) => { res.json(openApiDocument); });
   app.use(v1.router);

@@ -12,6 +12,7 @@ import { addCaseCallRoutes } from './cases/case-calls.routes';
 import { addConnectionRoutes } from './admin/connections.routes';
 import { addCaseRoutes } from './cases/cases.routes';
 import { problems } from './http/problem';
+import type { RateLimiters } from './http/rate-limit';
 import { RouteTable } from './openapi/route-table';
 
 /** A body is JSON or nothing: anything else answers 415 before it is parsed. */
@@ -21,10 +22,18 @@ const requireJsonBody: RequestHandler = (req, _res, next) => {
   next();
 };
 
-export function createV1Router(deps: { orm: MikroORM; temporal: Client; taskQueue: string; bodyLimit: string; twilioApiUrl?: string; secretsKey?: Buffer; publicBaseUrl?: string }): { router: Router; routes: RouteTable } {
+export function createV1Router(deps: {
+  orm: MikroORM; temporal: Client; taskQueue: string; bodyLimit: string; twilioApiUrl?: string; secretsKey?: Buffer; publicBaseUrl?: string;
+  /** Per-organization caps on what costs money or reaches customers; null when rate limits are off. */
+  outboundLimits?: Pick<RateLimiters, 'replies' | 'calls'> | null;
+}): { router: Router; routes: RouteTable } {
   const router = Router();
   router.use(requireJsonBody, express.json({ limit: deps.bodyLimit, strict: true }));
   router.use('/api/v1', authenticate({ orm: deps.orm }));
+  if (deps.outboundLimits) {
+    router.post('/api/v1/cases/:id/replies', deps.outboundLimits.replies);
+    router.post(['/api/v1/cases/:id/calls', '/api/v1/calls'], deps.outboundLimits.calls);
+  }
   const routes = new RouteTable(router);
   addCaseRoutes(routes, deps);
   addCaseActionRoutes(routes, deps);

@@ -41,6 +41,7 @@ export const problems = {
   payloadTooLarge: () => new ProblemError(413, 'payload-too-large', 'Payload too large', 'The request body is larger than allowed.'),
   unsupportedMediaType: (detail: string) => new ProblemError(415, 'unsupported-media-type', 'Unsupported media type', detail),
   malformedBody: (detail: string) => new ProblemError(400, 'malformed-body', 'Malformed body', detail),
+  tooManyRequests: (detail: string) => new ProblemError(429, 'rate-limited', 'Too many requests', detail),
   unavailable: (detail: string) => new ProblemError(503, 'unavailable', 'Service unavailable', detail),
   internal: () => new ProblemError(500, 'internal', 'Internal error', 'Something went wrong on our side; it has been logged.'),
 };

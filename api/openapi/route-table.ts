@@ -6,6 +6,8 @@ import { parseRequest } from '../http/validate';
 
 export type Role = Caller['role'];
 
+const NO_QUERY_PARAMETERS = z.strictObject({});
+
 export interface RouteSpec<Params extends z.ZodType, Query extends z.ZodType, Body extends z.ZodType> {
   method: 'get' | 'post' | 'patch' | 'put' | 'delete';
   /** Express form, e.g. `/api/v1/cases/:id`. */
@@ -54,6 +56,8 @@ export class RouteTable {
       },
     });
     const handler: RequestHandler = async (req, res) => {
+      // A route without documented parameters refuses any, as the others refuse unknown ones.
+      if (!spec.query) parseRequest(NO_QUERY_PARAMETERS, req.query, 'query');
       const result = await spec.handler({
         caller: callerOf(req),
         params: spec.params ? parseRequest(spec.params, req.params, 'params') : (undefined as z.infer<Params>),

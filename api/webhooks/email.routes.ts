@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { ingestCustomerMessage } from '../../channels/ingest/ingest-customer-message';
+import { toStorableText } from '../../channels/ingest/storable-text';
 import { EmailPayloadError, parsePostmarkInbound, parseRawEmail, type ParsedEmail } from '../../channels/email/email-parse';
 import { findEmailThread } from '../../channels/email/email-threading';
 import type { InboundMessage } from '../../db/cases/record-inbound-message';
@@ -27,7 +28,7 @@ export function addEmailWebhookRoutes(router: Router, deps: WebhookDeps): void {
     async (req: Request, res: Response) => {
       const organization = res.locals.emailOrganization as EmailOrganization;
       const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      const email = await parseBody(raw, req.is('application/json') ? 'postmark' : 'rfc822');
+      const email = toStorableText(await parseBody(raw, req.is('application/json') ? 'postmark' : 'rfc822'));
       const providerMessageId = email.messageId ?? `sha256:${createHash('sha256').update(raw).digest('hex')}`;
 
       const ownAddresses = organization.supportEmail ? [organization.supportEmail] : [];

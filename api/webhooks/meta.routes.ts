@@ -6,6 +6,7 @@ import { MetaPayloadError, parseMetaWebhook, type MetaInboundEvent } from '../..
 import { verifyMetaSignature } from '../../channels/meta/meta-signature';
 import type { InboundMessage } from '../../db/cases/record-inbound-message';
 import { problems } from '../http/problem';
+import { requireMediaType } from '../http/require-media-type';
 import type { WebhookDeps } from './webhooks.router';
 
 /**
@@ -20,13 +21,13 @@ export function addMetaWebhookRoutes(router: Router, deps: WebhookDeps): void {
     const challenge = req.query['hub.challenge'];
     const configured = deps.config.META_VERIFY_TOKEN;
     if (!configured || mode !== 'subscribe' || typeof token !== 'string' || typeof challenge !== 'string' || !equalSecrets(token, configured)) {
-      res.status(403).type('text/plain').send('Forbidden');
-      return;
+      throw problems.forbidden('The verification token does not match.');
     }
     res.status(200).type('text/plain').send(challenge);
   });
 
-  router.post('/webhooks/meta', express.raw({ type: '*/*', limit: deps.config.API_BODY_LIMIT ?? '1mb' }), async (req, res) => {
+  const json = requireMediaType({ types: ['application/json'], detail: 'Meta delivers webhooks as application/json.' });
+  router.post('/webhooks/meta', json, express.raw({ type: '*/*', limit: deps.config.API_BODY_LIMIT ?? '1mb' }), async (req, res) => {
     const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     if (!verifyMetaSignature({ appSecret: deps.config.META_APP_SECRET, rawBody, header: req.get('x-hub-signature-256') })) {
       throw problems.unauthorized('The X-Hub-Signature-256 header is missing or does not match the body.');

@@ -3,6 +3,7 @@ import twilio from 'twilio';
 import { ingestCustomerMessage } from '../../channels/ingest/ingest-customer-message';
 import { twilioWebhookUrl, verifyTwilioSignature } from '../../channels/phone/twilio-signature';
 import { decryptSecret } from '../../db/secrets';
+import { isProviderUrl } from '../../channels/provider-urls';
 import { problems } from '../http/problem';
 import type { WebhookDeps } from './webhooks.router';
 
@@ -17,6 +18,7 @@ interface PhoneConnection {
 
 const TERMINAL_STATUSES = ['completed', 'busy', 'failed', 'no-answer', 'canceled'];
 const RECORDING_MAX_SECONDS = 300;
+const MAX_INT32 = 2_147_483_647;
 
 /**
  * Twilio Voice. Each request is signed with the auth token of the account that owns the number,
@@ -136,12 +138,15 @@ export function addTwilioWebhookRoutes(router: Router, deps: WebhookDeps): void 
       return;
     }
     const duration = Number.parseInt(params.RecordingDuration ?? '', 10);
+    // The column is a 32-bit integer: a value beyond it is not a real duration.
+    const durationSeconds = duration >= 0 && duration <= MAX_INT32 ? duration : null;
+    const recording = recordingLink(recordingUrl);
     await em().execute(
       `insert into attachments (org_id, message_id, kind, url, name, content_type, duration_seconds, provider_id)
-       select m.org_id, m.id, 'recording', ?, 'Call recording', 'audio/mpeg', ?, ? from messages m
+       select m.org_id, m.id, 'recording', ?, ?, 'audio/mpeg', ?, ? from messages m
        where m.org_id = ? and m.channel = 'phone' and m.provider_message_id = ?
        on conflict (org_id, provider_id) where provider_id is not null do nothing`,
-      [`${recordingUrl}.mp3`, Number.isFinite(duration) ? duration : null, recordingSid, connection.orgId, callSid]);
+      [recording.url, recording.name, durationSeconds, recordingSid, connection.orgId, callSid]);
     res.status(204).end();
   });
 }
@@ -152,9 +157,16 @@ function formOf(req: Request): Form {
   if (!body || typeof body !== 'object') return {};
   const params: Form = {};
   for (const [name, value] of Object.entries(body as Record<string, unknown>)) {
-    if (typeof value === 'string') params[name] = value;
+    // Twilio never sends a NUL character; a field holding one is forged, and without it the signature fails.
+    if (typeof value === 'string' && !value.includes('\u0000') && !name.includes('\u0000')) params[name] = value;
   }
   return params;
+}
+
+/** A recording is linked only on Twilio's API host; any other address is kept as plain text in the name. */
+function recordingLink(recordingUrl: string): { url: string | null; name: string } {
+  if (isProviderUrl({ provider: 'twilio', url: recordingUrl })) return { url: `${recordingUrl}.mp3`, name: 'Call recording' };
+  return { url: null, name: `Call recording (not on Twilio: ${recordingUrl.slice(0, 2000)})` };
 }
 
 function required(params: Form, name: string): string {

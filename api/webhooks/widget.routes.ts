@@ -8,6 +8,7 @@ import type { InboundMessage, RecordedInbound } from '../../db/cases/record-inbo
 import { decryptSecret } from '../../db/secrets';
 import { problems } from '../http/problem';
 import { parseRequest } from '../http/validate';
+import { requireMediaType } from '../http/require-media-type';
 import type { WebhookDeps } from './webhooks.router';
 
 const VISITOR_TOKEN_TTL_MS = 7 * 24 * 60 * 60 * 1000;
@@ -41,11 +42,12 @@ const conversationParams = z.object({ id: widgetId });
  * anonymous, scoped to the one conversation, and never sees earlier history.
  */
 export function addWidgetWebhookRoutes(router: Router, deps: WebhookDeps): void {
+  const jsonOnly = requireMediaType({ types: ['application/json'], detail: 'Send the body as application/json.' });
   const json = express.json({ limit: '256kb' });
   const secretsKey = Buffer.from(deps.config.SECRETS_KEY, 'base64');
   const tokenSecret = deriveVisitorTokenSecret(secretsKey);
 
-  router.post('/webhooks/widget/escalations', json, async (req, res) => {
+  router.post('/webhooks/widget/escalations', jsonOnly, json, async (req, res) => {
     const body = parseRequest(escalationBody, req.body, 'body');
     const org = await findWidgetOrganization(deps.orm, body.widgetKey);
     if (!org) throw problems.unauthorized('Unknown or disabled widget key.');
@@ -90,7 +92,7 @@ export function addWidgetWebhookRoutes(router: Router, deps: WebhookDeps): void 
     res.status(201).json({ caseId: kase.caseId, caseNumber: kase.caseNumber, visitorToken });
   });
 
-  router.post('/webhooks/widget/messages', json, async (req, res) => {
+  router.post('/webhooks/widget/messages', jsonOnly, json, async (req, res) => {
     const body = parseRequest(messageBody, req.body, 'body');
     const claims = readVisitorToken({ secret: tokenSecret, token: body.visitorToken });
     if (!claims) throw problems.unauthorized('The visitor token is invalid or expired.');

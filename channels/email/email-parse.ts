@@ -82,8 +82,8 @@ export function parsePostmarkInbound(payload: unknown): ParsedEmail {
   const from = senderOf(postmarkAddresses(inbound.FromFull ? [inbound.FromFull] : []));
   if (!from) throw new EmailPayloadError('The Postmark payload has no valid FromFull.Email.');
   const headers: Record<string, string> = {};
-  for (const { Name, Value } of Array.isArray(inbound.Headers) ? inbound.Headers : []) {
-    if (typeof Name === 'string' && typeof Value === 'string') headers[Name.toLowerCase()] = Value;
+  for (const header of Array.isArray(inbound.Headers) ? inbound.Headers : []) {
+    if (typeof header?.Name === 'string' && typeof header.Value === 'string') headers[header.Name.toLowerCase()] = header.Value;
   }
   const text = typeof inbound.TextBody === 'string' ? inbound.TextBody : '';
   const stripped = typeof inbound.StrippedTextReply === 'string' && inbound.StrippedTextReply.trim() ? inbound.StrippedTextReply : stripQuotedHistory(text);
@@ -100,8 +100,11 @@ export function parsePostmarkInbound(payload: unknown): ParsedEmail {
     strippedText: stripped,
     date: validDate(inbound.Date ? new Date(inbound.Date) : undefined),
     headers,
-    attachments: (Array.isArray(inbound.Attachments) ? inbound.Attachments : []).map((attachment) => ({
-      filename: attachment.Name ?? null, contentType: attachment.ContentType ?? 'application/octet-stream', size: Number(attachment.ContentLength ?? 0),
+    // The JSON is the sender's: every field is checked for its type before it is used.
+    attachments: (Array.isArray(inbound.Attachments) ? inbound.Attachments : []).filter((attachment) => typeof attachment === 'object' && attachment !== null).map((attachment) => ({
+      filename: typeof attachment.Name === 'string' ? attachment.Name : null,
+      contentType: typeof attachment.ContentType === 'string' ? attachment.ContentType : 'application/octet-stream',
+      size: Number.isFinite(Number(attachment.ContentLength)) ? Number(attachment.ContentLength) : 0,
     })),
   };
 }
@@ -135,7 +138,7 @@ function addressesOf(field: AddressObject | AddressObject[] | undefined): EmailA
 function postmarkAddresses(entries: PostmarkAddress[] | undefined): EmailAddress[] {
   return (Array.isArray(entries) ? entries : [])
     .filter((entry) => typeof entry?.Email === 'string' && isAddress(entry.Email))
-    .map((entry) => ({ address: entry.Email as string, name: entry.Name || null }));
+    .map((entry) => ({ address: entry.Email as string, name: typeof entry.Name === 'string' && entry.Name ? entry.Name : null }));
 }
 
 /** The sender is the customer's identity, so lower-cased; recipients keep their case, as reply tokens are case-sensitive. */

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { isProviderUrl } from '../provider-urls';
+
+const MAX_PLAIN_LINK_LENGTH = 2000;
 
 export type MetaChannel = 'facebook' | 'instagram';
 export type MetaAttachmentKind = 'image' | 'audio' | 'video' | 'file' | 'link';
@@ -12,7 +15,8 @@ export interface MetaInboundEvent {
   providerMessageId: string;
   kind: 'message' | 'comment';
   text: string;
-  attachments: Array<{ kind: MetaAttachmentKind; url: string | null }>;
+  /** `url` only when it is on Meta's own hosts; any other address is kept as plain text in `name`. */
+  attachments: Array<{ kind: MetaAttachmentKind; url: string | null; name?: string }>;
   occurredAt: Date;
   threadRef: string;
   subject: string;
@@ -105,7 +109,7 @@ function toDirectMessage(channel: MetaChannel, item: unknown): MetaInboundEvent 
   if (message.is_echo || message.is_deleted || !occurredAt) return null;
   const attachments = (message.attachments ?? []).map((attachment) => ({
     kind: attachmentKind(attachment.type),
-    url: attachment.payload?.url ?? attachment.url ?? null,
+    ...attachmentLink(attachment.payload?.url ?? attachment.url ?? null),
   }));
   const text = message.text ?? attachments.map((attachment) => `[${attachment.kind}]`).join(' ');
   return {
@@ -154,6 +158,11 @@ function toPageComment(accountId: string, entryTime: Date | null, value: unknown
     subject: `Comment on post ${comment.post_id}`,
     metadata: { accountId, postId: comment.post_id, commentId: comment.comment_id, parentId },
   };
+}
+
+function attachmentLink(url: string | null): { url: string | null; name?: string } {
+  if (url === null || isProviderUrl({ provider: 'meta', url })) return { url };
+  return { url: null, name: url.slice(0, MAX_PLAIN_LINK_LENGTH) };
 }
 
 function attachmentKind(type: string): MetaAttachmentKind {

@@ -3,6 +3,7 @@ import type { Orm } from '../../db/orm';
 import { generateApiToken, hashToken } from '../../db/secrets';
 import { createApp } from '../../api/app';
 import type { WebhookDeps } from '../../api/webhooks/webhooks.router';
+import type { RateLimitSettings } from '../../api/http/rate-limit';
 import type { ChannelSenders } from '../../channels/outbound/channel-sender';
 import { CaseHarness, TEST_SECRETS_KEY } from '../workflows/case-harness';
 import { connectTestTemporal, silentLogger } from './connections';
@@ -29,12 +30,14 @@ export async function createApiUser(orm: Orm, input: { orgId: string; role: 'adm
 export class ApiHarness {
   private constructor(readonly cases: CaseHarness, private readonly app: RunningApp, private readonly closeTemporal: () => Promise<void>) {}
 
-  static async start(taskQueue: string, options: { webhookConfig?: WebhookDeps['config']; senders?: ChannelSenders } = {}): Promise<ApiHarness> {
-    const cases = await CaseHarness.startOnDevServer({ taskQueue, senders: options.senders });
+  /** Rate limits are off unless a test asks for them: suites send bursts a real client would not. */
+  static async start(taskQueue: string, options: { webhookConfig?: WebhookDeps['config']; senders?: ChannelSenders; rateLimits?: RateLimitSettings; slackApiUrl?: string } = {}): Promise<ApiHarness> {
+    const cases = await CaseHarness.startOnDevServer({ taskQueue, senders: options.senders, slackApiUrl: options.slackApiUrl });
     const temporal = await connectTestTemporal();
     const app = await listen(createApp({
       orm: cases.orm, temporal: temporal.client, temporalConnection: temporal.connection, taskQueue, logger: silentLogger,
       bodyLimit: '1mb', publicBaseUrl: 'http://localhost', webhookConfig: options.webhookConfig, secretsKey: TEST_SECRETS_KEY,
+      rateLimits: options.rateLimits ?? null,
     }));
     return new ApiHarness(cases, app, () => temporal.connection.close());
   }

@@ -17,11 +17,11 @@ describe('parseMetaWebhook', () => {
     }]);
   });
 
-  it('keeps image and fallback attachments as links, with a placeholder body', () => {
+  it('keeps attachments on Meta\'s CDN as links, any other address as plain text, with a placeholder body', () => {
     const [event] = parse('messenger-attachments');
     expect(event.attachments).toEqual([
       { kind: 'image', url: expect.stringContaining('fbcdn.net') },
-      { kind: 'link', url: expect.stringContaining('l.facebook.com') },
+      { kind: 'link', url: null, name: expect.stringContaining('l.facebook.com') },
     ]);
     expect(event.text).toBe('[image] [link]');
   });
