@@ -38,6 +38,7 @@ const PERMANENT_ERRORS = new Set([
   'not_authed', 'missing_scope', 'is_archived', 'message_not_found', 'cant_update_message', 'invalid_blocks', 'msg_too_long',
 ]);
 const ANNOUNCE_KEY = 'case_created';
+const SLACK_REQUEST_TIMEOUT_MS = 10_000;
 const METADATA_EVENT = 'case_notification';
 
 interface CaseContext extends CaseSummary {
@@ -60,7 +61,10 @@ interface CaseContext extends CaseSummary {
  */
 export function createSlackActivities(deps: SlackActivityDeps) {
   // The client's own warnings would only repeat the failures this activity throws to Temporal.
-  const client = (token: string) => new WebClient(token, { slackApiUrl: deps.slackApiUrl, rejectRateLimitedCalls: true, retryConfig: { retries: 0 }, logLevel: LogLevel.ERROR });
+  // Its default is no timeout: a Slack that never answers would hold the attempt until Temporal's 30 s timeout and leave the request open.
+  const client = (token: string) => new WebClient(token, {
+    slackApiUrl: deps.slackApiUrl, rejectRateLimitedCalls: true, retryConfig: { retries: 0 }, logLevel: LogLevel.ERROR, timeout: SLACK_REQUEST_TIMEOUT_MS,
+  });
   const caseUrl = (caseId: string) => `${deps.publicBaseUrl.replace(/\/+$/, '')}/cases/${caseId}`;
 
   async function announce(em: EntityManager, ctx: CaseContext, input: { orgId: string; caseId: string }): Promise<SlackNotificationResult> {

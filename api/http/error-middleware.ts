@@ -1,6 +1,8 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { DriverException } from '@mikro-orm/core';
 import { ZodError } from 'zod';
 import type { Logger } from '../../config/logger';
+import { isDependencyUnavailable } from './dependency-unavailable';
 import { ProblemError, problems } from './problem';
 
 /** Maps body-parser's errors (they carry `type` and `status`) to problems. */
@@ -15,8 +17,17 @@ function fromBodyParser(error: { type?: string; status?: number; message?: strin
   }
 }
 
+/**
+ * A NUL character (U+0000) that got past the request checks: PostgreSQL text cannot hold one (22021,
+ * 22P05, or 08P01 when one reaches a statement's text). The value sent is at fault, not the server.
+ */
+const NUL_CHARACTER_ERRORS = new Set(['22021', '22P05', '08P01']);
+
 export function toProblem(error: unknown): ProblemError {
   if (error instanceof ProblemError) return error;
+  if (error instanceof DriverException && NUL_CHARACTER_ERRORS.has(error.code ?? '')) {
+    return problems.malformedBody('Text must not contain NUL (U+0000) characters.');
+  }
   if (error instanceof ZodError) {
     return problems.validation(error.issues.map((issue) => ({ field: issue.path.join('.') || '(body)', message: issue.message })));
   }
@@ -24,6 +35,7 @@ export function toProblem(error: unknown): ProblemError {
     const parsed = fromBodyParser(error as { type?: string });
     if (parsed) return parsed;
   }
+  if (isDependencyUnavailable(error)) return problems.unavailable('A service this request needs is unreachable; try again shortly.');
   return problems.internal();
 }
 

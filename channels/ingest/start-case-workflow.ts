@@ -5,6 +5,8 @@ import { customerMessageSignal, type CaseWorkflowInput } from '../../workflows/c
 import { caseSearchAttributes } from '../../workflows/case-search-attributes';
 import { createCaseState } from '../../domain/case.model';
 
+const SIGNAL_DEADLINE_MS = 5_000;
+
 export interface CaseToStart {
   caseId: string;
   orgId: string;
@@ -60,11 +62,13 @@ export async function signalCustomerMessage(input: {
   message: { messageId: string; at: number };
 }): Promise<'delivered' | 'closed'> {
   try {
-    await input.temporal.client.workflow.signalWithStart('caseWorkflow', {
+    // Bounded: with Temporal unreachable the client would retry for ~20 s, past the providers' own
+    // timeouts (Twilio waits 15 s). Failing sooner answers 503 and the provider's retry delivers it.
+    await input.temporal.client.withDeadline(Date.now() + SIGNAL_DEADLINE_MS, () => input.temporal.client.workflow.signalWithStart('caseWorkflow', {
       ...startOptions(input.kase, input.temporal),
       signal: customerMessageSignal,
       signalArgs: [input.message],
-    });
+    }));
     return 'delivered';
   } catch (error) {
     if (error instanceof WorkflowExecutionAlreadyStartedError) return 'closed';

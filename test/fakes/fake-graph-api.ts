@@ -14,6 +14,8 @@ export type Reply = { status: number; body: unknown; headers?: Record<string, st
 export class FakeGraph {
   readonly requests: Captured[] = [];
   next: Reply = { status: 200, body: {} };
+  /** Answered before `next`, one per request; 'hang' never answers. */
+  readonly queued: Array<Reply | 'hang'> = [];
   private constructor(private readonly server: Server, readonly url: string) {}
 
   static async start(): Promise<FakeGraph> {
@@ -22,8 +24,10 @@ export class FakeGraph {
       void readBody(req).then((text) => {
         const graph = holder.graph!;
         graph.requests.push({ method: req.method ?? '', path: req.url ?? '', authorization: req.headers.authorization, body: text ? JSON.parse(text) : null });
-        res.writeHead(graph.next.status, { 'content-type': 'application/json', ...graph.next.headers });
-        res.end(JSON.stringify(graph.next.body));
+        const reply = graph.queued.shift() ?? graph.next;
+        if (reply === 'hang') return;
+        res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
+        res.end(JSON.stringify(reply.body));
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));

@@ -9,7 +9,8 @@ export interface SlackCall {
   outcome: string;
 }
 
-type Failure = { kind: 'rate_limited'; retryAfter: number } | { kind: 'error'; error: string };
+/** `hang`: the call takes effect but its answer never comes. */
+type Failure = { kind: 'rate_limited'; retryAfter: number } | { kind: 'error'; error: string } | { kind: 'http_error'; status: number } | { kind: 'hang' };
 
 interface StoredMessage {
   channel: string;
@@ -35,7 +36,10 @@ export class FakeSlackApi {
     const holder: { fake?: FakeSlackApi } = {};
     const server = createServer((req, res) => {
       void readBody(req).then((text) => {
-        const { status, body, headers } = holder.fake!.handle(req, text);
+        const answer = holder.fake!.handle(req, text);
+        // A Slack that never answers: the connection stays open until the client gives up.
+        if (answer === null) return;
+        const { status, body, headers } = answer;
         res.writeHead(status, { 'content-type': 'application/json', ...headers });
         res.end(JSON.stringify(body));
       });
@@ -66,7 +70,7 @@ export class FakeSlackApi {
     return new Promise((resolve) => { this.server.closeAllConnections(); this.server.close(() => resolve()); });
   }
 
-  private handle(req: IncomingMessage, text: string): { status: number; body: unknown; headers?: Record<string, string> } {
+  private handle(req: IncomingMessage, text: string): { status: number; body: unknown; headers?: Record<string, string> } | null {
     const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0];
     const args = parseArgs(req.headers['content-type'] ?? '', text);
     const token = req.headers.authorization?.replace(/^Bearer /, '') ?? args.token;
@@ -75,6 +79,16 @@ export class FakeSlackApi {
     if (failure?.kind === 'rate_limited') {
       record('rate_limited');
       return { status: 429, body: { ok: false, error: 'ratelimited' }, headers: { 'retry-after': String(failure.retryAfter) } };
+    }
+    if (failure?.kind === 'http_error') {
+      record(`http_${failure.status}`);
+      return { status: failure.status, body: { ok: false, error: 'internal_error' } };
+    }
+    if (failure?.kind === 'hang') {
+      // Slack did the work; only the answer is lost, so a retry that posts blindly would post twice.
+      this.answer(method, args);
+      record('hang');
+      return null;
     }
     if (failure?.kind === 'error') {
       record(failure.error);

@@ -15,6 +15,8 @@ import { testStack, type TestStackInfo } from './test-stack';
  * workflow code once (bundling is the slow part). Tests isolate themselves by organization and task queue.
  */
 export default async function globalSetup(): Promise<void> {
+  // Several jest projects share this setup: the first one to run starts the stack for all.
+  if ((globalThis as Record<string, unknown>).__stack) return;
   const runDir = mkdtempSync(path.join(os.tmpdir(), 'casebackend-test-'));
   const temporalCli = ensureTemporalCli();
   const timeSkippingServer = ensureTimeSkippingTestServer();

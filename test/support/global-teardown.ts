@@ -5,8 +5,11 @@ import { testStack } from './test-stack';
 
 export default async function globalTeardown(): Promise<void> {
   const stack = (globalThis as Record<string, unknown>).__stack as { postgres: RunningPostgres; temporal: RunningTemporal } | undefined;
-  await stack?.temporal.stop();
-  await stack?.postgres.stop();
+  // Several jest projects share the stack: the first teardown stops it, the others find nothing left.
+  if (!stack) return;
+  delete (globalThis as Record<string, unknown>).__stack;
+  await stack.temporal.stop();
+  await stack.postgres.stop();
   const info = testStack.read();
   rmSync(info.runDir, { recursive: true, force: true });
 }
