@@ -14,7 +14,16 @@ module.exports = {
       displayName: 'integration',
       testEnvironment: 'node',
       transform,
-      testMatch: ['<rootDir>/test/{workflows,api,db,e2e,channels}/**/*.test.ts'],
+      testMatch: ['<rootDir>/test/{workflows,api,db,e2e,channels,security}/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+    },
+    {
+      // Real processes really stopped (worker, API, PostgreSQL, Temporal); shares the integration stack when both run.
+      displayName: 'resilience',
+      testEnvironment: 'node',
+      transform,
+      testMatch: ['<rootDir>/test/resilience/**/*.test.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
     },

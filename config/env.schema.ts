@@ -10,6 +10,7 @@ const booleanString = z
 
 const port = z.coerce.number().int().min(1).max(65535);
 const url = z.url();
+const perMinute = z.coerce.number().int().min(1).max(1_000_000);
 
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -33,6 +34,12 @@ export const envSchema = z.object({
   TEMPORAL_UI_URL: url.default('http://localhost:8233'),
 
   WORKER_METRICS_PORT: port.default(9464),
+  /** A prebuilt workflow bundle (bundleWorkflowCode); without it the worker bundles the workflows at start. */
+  WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
+  /** How often the worker signals stored customer messages whose webhook could not (Twilio never retries a 503); 0 turns the sweep off. */
+  REDELIVERY_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
+  /** A pending message younger than this is left to its webhook, which may still be signalling it. */
+  REDELIVERY_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(15_000),
 
   /** 32-byte key (base64) that encrypts provider secrets at rest. */
   SECRETS_KEY: z
@@ -53,6 +60,16 @@ export const envSchema = z.object({
   LLM_API_KEY: z.string().min(1).optional(),
   LLM_MODEL: z.string().min(1).default('gpt-4o-mini'),
   LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+
+  /** Turns every rate limit off (benchmarks and load tests). */
+  RATE_LIMIT_DISABLED: booleanString.default(false),
+  /** Requests per minute; each bucket holds a minute's worth, so short bursts pass. Each API instance counts on its own. */
+  RATE_LIMIT_API_PER_TOKEN_PER_MINUTE: perMinute.default(600),
+  RATE_LIMIT_API_PER_IP_PER_MINUTE: perMinute.default(1200),
+  /** Generous: providers deliver in bursts and retry what we refuse. */
+  RATE_LIMIT_WEBHOOKS_PER_IP_PER_MINUTE: perMinute.default(6000),
+  RATE_LIMIT_REPLIES_PER_ORG_PER_MINUTE: perMinute.default(120),
+  RATE_LIMIT_CALLS_PER_ORG_PER_MINUTE: perMinute.default(30),
 });
 
 export type AppConfig = z.infer<typeof envSchema>;

@@ -38,8 +38,10 @@ const SNIPPET_LENGTH = 200;
  * Store-then-signal, the store half: customer, identity, thread, live case and message in one
  * transaction. A redelivered message (same provider id in this organization and channel) returns
  * the stored one, so the caller signals again harmlessly and nothing is stored twice.
+ * `markSignalPending` stores a new message as awaiting its signal, for the redelivery sweep to find
+ * if the caller never gets to clear it; a redelivery keeps the mark the first delivery left.
  */
-export async function recordInboundMessage(em: EntityManager, input: InboundMessage): Promise<RecordedInbound> {
+export async function recordInboundMessage(em: EntityManager, input: InboundMessage, options: { markSignalPending?: boolean } = {}): Promise<RecordedInbound> {
   return em.transactional(async (tx) => {
     // One sender at a time per organization and channel: identity, thread and live case stay unique under concurrent deliveries.
     await tx.execute(`select pg_advisory_xact_lock(hashtextextended(?, 0))`, [`${input.orgId}:${input.channel}:${input.sender.externalId}`]);
@@ -64,10 +66,10 @@ export async function recordInboundMessage(em: EntityManager, input: InboundMess
 
     const inserted: Array<{ id: string }> = await tx.execute(
       `insert into messages (org_id, case_id, thread_id, channel, direction, kind, author_type, provider_message_id, rfc_message_id,
-         subject, body, original_body, metadata, occurred_at)
-       values (?, ?, ?, ?, 'inbound', ?, 'customer', ?, ?, ?, ?, ?, ?::jsonb, ?) returning id`,
+         subject, body, original_body, metadata, occurred_at, signal_pending)
+       values (?, ?, ?, ?, 'inbound', ?, 'customer', ?, ?, ?, ?, ?, ?::jsonb, ?, ?) returning id`,
       [input.orgId, kase.id, threadId, input.channel, input.kind ?? 'message', input.providerMessageId, input.rfcMessageId ?? null,
-        input.subject, input.body, input.originalBody ?? null, JSON.stringify(input.metadata ?? {}), input.occurredAt],
+        input.subject, input.body, input.originalBody ?? null, JSON.stringify(input.metadata ?? {}), input.occurredAt, options.markSignalPending ?? false],
     );
     const messageId = inserted[0].id;
     for (const attachment of input.attachments ?? []) {
@@ -77,8 +79,10 @@ export async function recordInboundMessage(em: EntityManager, input: InboundMess
       );
     }
     await tx.execute(
-      `update cases set last_message_at = greatest(coalesce(last_message_at, ?), ?), last_message_snippet = ?, updated_at = now() where id = ?`,
-      [input.occurredAt, input.occurredAt, input.body.replace(/\s+/g, ' ').trim().slice(0, SNIPPET_LENGTH), kase.id],
+      // Providers deliver out of order: the snippet is the latest message's, whichever arrived last.
+      `update cases set last_message_snippet = case when last_message_at is null or last_message_at <= ? then ? else last_message_snippet end,
+         last_message_at = greatest(coalesce(last_message_at, ?), ?), updated_at = now() where id = ?`,
+      [input.occurredAt, input.body.replace(/\s+/g, ' ').trim().slice(0, SNIPPET_LENGTH), input.occurredAt, input.occurredAt, kase.id],
     );
     return { messageId, caseId: kase.id, caseNumber: kase.number, workflowId: kase.workflowId, duplicate: false, caseCreated: kase.created };
   });

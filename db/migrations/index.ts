@@ -2,10 +2,12 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261125000000_initial } from './Migration20261125000000_initial';
 import { Migration20261125010000_inbox_indexes } from './Migration20261125010000_inbox_indexes';
 import { Migration20261125020000_active_search } from './Migration20261125020000_active_search';
+import { Migration20261125030000_message_signal_pending } from './Migration20261125030000_message_signal_pending';
 
 /** Every migration, in order. Listed explicitly so that bundlers and tsx need no directory scan. */
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261125000000_initial', class: Migration20261125000000_initial },
   { name: 'Migration20261125010000_inbox_indexes', class: Migration20261125010000_inbox_indexes },
   { name: 'Migration20261125020000_active_search', class: Migration20261125020000_active_search },
+  { name: 'Migration20261125030000_message_signal_pending', class: Migration20261125030000_message_signal_pending },
 ];
