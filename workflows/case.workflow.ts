@@ -6,6 +6,7 @@ import { applyCaseEvent } from '../domain/case-machine';
 import { createCaseState, type CaseState } from '../domain/case.model';
 import { diffCaseStates } from '../domain/case-diff';
 import { nextTimerAt } from '../domain/case-timers';
+import { continueAsNewAfterEvents } from '../domain/case-run-length';
 import type { CasePersistenceActivities } from '../activities/case-persistence.activities';
 import type { CaseIntakeActivities } from '../activities/case-intake.activities';
 import type { DeliverReplyInput, ReplyDeliveryActivities } from '../activities/reply-delivery.activities';
@@ -143,9 +144,12 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
     return at === null || state.windowExpiresAt === warnedWindow || Date.now() >= (state.windowExpiresAt ?? 0) ? null : at;
   };
 
+  // Runs recorded before runs had their own length replay with the server's suggestion alone.
+  const runLength = patched('early-continue-as-new') ? continueAsNewAfterEvents(workflowInfo().runId) : Infinity;
+  const runIsLongEnough = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= runLength;
   // Unwritten entries travel with the state, so a flood of signals never holds continue-as-new back.
   // A reply being sent finishes in this run: sending it again from the next one could send it twice.
-  const canContinueAsNew = () => workflowInfo().continueAsNewSuggested && allHandlersFinished() && background.idle;
+  const canContinueAsNew = () => runIsLongEnough() && allHandlersFinished() && background.idle;
 
   // One batch of writes per turn, so timers and continue-as-new are looked at even under a steady flood.
   for (;;) {

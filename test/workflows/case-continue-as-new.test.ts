@@ -4,6 +4,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { signalCustomerMessage } from '../../channels/ingest/start-case-workflow';
 import { caseStateQuery } from '../../workflows/case.contract';
+import { RUN_EVENTS_MAX, RUN_EVENTS_MIN } from '../../domain/case-run-length';
 import { findFreePort } from '../../scripts/local-stack/free-port';
 import { startTemporalDevServer, type RunningTemporal } from '../../scripts/local-stack/temporal-dev-server';
 import { createTestOrganization } from '../support/factories';
@@ -12,6 +13,8 @@ import { CaseHarness } from './case-harness';
 
 const MESSAGES = 2_000;
 const HISTORY_WARNING_LIMIT = 10_240;
+/** The dev server's default `limit.historyCount.suggestContinueAsNew`. */
+const SERVER_SUGGESTS_AT = 4_096;
 
 describe('a long-lived case continues as new with its state intact', () => {
   let runDir: string;
@@ -20,11 +23,8 @@ describe('a long-lived case continues as new with its state intact', () => {
 
   beforeAll(async () => {
     runDir = mkdtempSync(path.join(os.tmpdir(), 'casebackend-test-can-'));
-    // A low suggestion threshold makes a 2,000-message case cross several runs.
-    server = await startTemporalDevServer({
-      cli: testStack.read().temporalCli, port: await findFreePort(), logFile: path.join(runDir, 'temporal.log'),
-      extraArgs: ['--dynamic-config-value', 'limit.historyCount.suggestContinueAsNew=1000'],
-    });
+    // The server's default suggestion: runs continue at their own, earlier point (domain/case-run-length).
+    server = await startTemporalDevServer({ cli: testStack.read().temporalCli, port: await findFreePort(), logFile: path.join(runDir, 'temporal.log') });
     harness = await CaseHarness.startOnDevServer({ taskQueue: 'case-can', address: server.address });
   });
   afterAll(async () => {
@@ -72,16 +72,7 @@ describe('a long-lived case continues as new with its state intact', () => {
     // Walk the chain of runs back from the latest, through each run's `continuedExecutionRunId`.
     // The server refuses a continue-as-new while new signals keep arriving, so under this burst the
     // first run may continue only once the burst is over: wait for it.
-    const runHistoryLengths = async () => {
-      const lengths: number[] = [];
-      let runId: string | undefined = (await handle.describe()).runId;
-      while (runId) {
-        const history = await harness.env.client.workflow.getHandle(kase.workflowId, runId).fetchHistory();
-        lengths.push(history.events?.length ?? 0);
-        runId = history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId || undefined;
-      }
-      return lengths;
-    };
+    const runHistoryLengths = () => historyLengthsOfEveryRun(harness, kase.workflowId);
     let runLengths = await runHistoryLengths();
     while (runLengths.length < 2 && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 500));
@@ -90,4 +81,48 @@ describe('a long-lived case continues as new with its state intact', () => {
     expect(runLengths.length).toBeGreaterThan(1);
     expect(Math.max(...runLengths)).toBeLessThan(HISTORY_WARNING_LIMIT);
   });
+
+  it('continues each run at its own point between 1,000 and 2,000 events, well before the server suggests it', async () => {
+    const org = await createTestOrganization(harness.orm.em.fork());
+    const kase = await harness.openCase({ orgId: org.id, channel: 'email' });
+    const handle = harness.handle(kase);
+    const start = Date.now();
+    let sent = 0;
+    // Batches with a lull between them, as a conversation comes: the server refuses to continue a run while signals arrive.
+    const deadline = Date.now() + 240_000;
+    let runLengths = [0];
+    while (runLengths.length < 4 && Date.now() < deadline) {
+      for (let index = 0; index < 50; index += 1) {
+        sent += 1;
+        await signalCustomerMessage({ kase, temporal: harness.temporal, message: { messageId: randomUUID(), at: start + sent * 1000 } });
+      }
+      while ((await handle.query(caseStateQuery)).version < sent + 1) await new Promise((resolve) => setTimeout(resolve, 100));
+      runLengths = await historyLengthsOfEveryRun(harness, kase.workflowId);
+    }
+
+    const finishedRuns = runLengths.slice(1);
+    expect(finishedRuns.length).toBeGreaterThanOrEqual(3);
+    for (const length of finishedRuns) {
+      expect(length).toBeGreaterThanOrEqual(RUN_EVENTS_MIN);
+      // A run continues at the first lull after its point: at most one batch of 50 messages later.
+      expect(length).toBeLessThan(RUN_EVENTS_MAX + 500);
+      expect(length).toBeLessThan(SERVER_SUGGESTS_AT);
+    }
+    expect(new Set(finishedRuns).size).toBeGreaterThan(1);
+    const state = await handle.query(caseStateQuery);
+    expect(state.version).toBe(sent + 1);
+    expect(state.state.lastCustomerMessageAt).toBe(start + sent * 1000);
+  });
 });
+
+/** Event counts of a workflow's runs, latest first, through each run's `continuedExecutionRunId`. */
+async function historyLengthsOfEveryRun(harness: CaseHarness, workflowId: string): Promise<number[]> {
+  const lengths: number[] = [];
+  let runId: string | undefined = (await harness.env.client.workflow.getHandle(workflowId).describe()).runId;
+  while (runId) {
+    const history = await harness.env.client.workflow.getHandle(workflowId, runId).fetchHistory();
+    lengths.push(history.events?.length ?? 0);
+    runId = history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId || undefined;
+  }
+  return lengths;
+}
