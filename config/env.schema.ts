@@ -36,9 +36,9 @@ export const envSchema = z.object({
   WORKER_METRICS_PORT: port.default(9464),
   /** A prebuilt workflow bundle (bundleWorkflowCode); without it the worker bundles the workflows at start. */
   WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
-  /** How often the worker signals stored customer messages whose webhook could not (Twilio never retries a 503); 0 turns the sweep off. */
+  /** How often the worker signals stored customer messages whose webhook could not (Twilio never retries a 503) and starts the workflows of cases the API stored while Temporal was down; 0 turns the sweep off. */
   REDELIVERY_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
-  /** A pending message younger than this is left to its webhook, which may still be signalling it. */
+  /** A pending message or case younger than this is left to the request that stored it, which may still be finishing it. */
   REDELIVERY_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(15_000),
 
   /** 32-byte key (base64) that encrypts provider secrets at rest. */

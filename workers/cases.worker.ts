@@ -5,7 +5,7 @@ import { createLogger } from '../config/logger';
 import { temporalConnectionOptions } from '../config/temporal-connection';
 import { createOrm } from '../db/orm';
 import { createCaseWorker } from './create-case-worker';
-import { startPendingMessageRedelivery } from './pending-message-redelivery';
+import { startPendingSweep } from './pending-sweep';
 import { createEmailSender } from '../channels/email/email.sender';
 import { createMetaSender } from '../channels/meta/meta.sender';
 import { createWidgetSender } from '../channels/widget/widget.sender';
@@ -34,7 +34,7 @@ async function main(): Promise<void> {
     llm: { baseUrl: config.LLM_BASE_URL, apiKey: config.LLM_API_KEY, model: config.LLM_MODEL, timeoutMs: config.LLM_TIMEOUT_MS },
   });
   const redelivery = config.REDELIVERY_INTERVAL_MS > 0
-    ? startPendingMessageRedelivery({ orm, temporal: { client, taskQueue: config.TEMPORAL_TASK_QUEUE }, intervalMs: config.REDELIVERY_INTERVAL_MS, graceMs: config.REDELIVERY_GRACE_MS, logger })
+    ? startPendingSweep({ orm, temporal: { client, taskQueue: config.TEMPORAL_TASK_QUEUE }, intervalMs: config.REDELIVERY_INTERVAL_MS, graceMs: config.REDELIVERY_GRACE_MS, logger })
     : null;
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, metricsPort: config.WORKER_METRICS_PORT, redeliveryIntervalMs: config.REDELIVERY_INTERVAL_MS }, 'worker started');
   try {

@@ -1,6 +1,7 @@
 import { z } from '../openapi/zod';
 import type { UpdateDefinition } from '@temporalio/common';
 import { findCaseRef, loadCaseView, type CaseRef } from '../../db/cases/case-views';
+import { startStoredCase } from '../../channels/ingest/start-stored-case';
 import {
   archiveUpdate, assignUpdate, markImportantUpdate, recordReplyUpdate, reopenUpdate, setCategoryUpdate, setStatusUpdate,
   type Actor, type CaseSnapshot,
@@ -25,6 +26,8 @@ export function addCaseActionRoutes(table: RouteTable, deps: CaseRouteDeps): voi
   async function caseOf(caller: Caller, id: string): Promise<CaseRef> {
     const ref = await findCaseRef(em(), { orgId: caller.orgId, caseId: id, createdByUserId: partnerScope(caller) });
     if (!ref) throw problems.notFound('No such case in your organization.');
+    // Created while Temporal was down and not yet swept: start it now rather than answer that it has ended.
+    if (ref.workflowStartPending) await startStoredCase({ orm: deps.orm, temporal: { client: deps.temporal, taskQueue: deps.taskQueue }, caseId: ref.id });
     return ref;
   }
 

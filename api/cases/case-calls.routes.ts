@@ -1,9 +1,8 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Client } from '@temporalio/client';
-import { startCaseWorkflow } from '../../channels/ingest/start-case-workflow';
+import { startCreatedCase } from './start-created-case';
 import { placeCall } from '../../channels/phone/twilio-calls';
 import { PermanentSendError, RetryableSendError } from '../../channels/send-errors';
-import { loadOrganizationForCases } from '../../db/cases/case-policy';
 import { findCaseRef } from '../../db/cases/case-views';
 import { createPhoneCase } from '../../db/cases/create-phone-case';
 import { decryptSecret } from '../../db/secrets';
@@ -107,16 +106,7 @@ export function addCaseCallRoutes(table: RouteTable, deps: CaseCallRouteDeps): v
         orgId: caller.orgId, ourNumber: connection.number, customerNumber: body.to, customerName: body.customerName ?? null, createdByUserId: caller.userId, openedAt,
       });
       const messageId = await recordCall({ caller, caseId: kase.caseId, from: connection.number, to: body.to, callSid });
-      if (kase.created) {
-        const organization = await loadOrganizationForCases(em(), caller.orgId);
-        await startCaseWorkflow({
-          temporal: { client: deps.temporal, taskQueue: deps.taskQueue },
-          kase: {
-            caseId: kase.caseId, orgId: caller.orgId, orgSlug: kase.orgSlug, caseNumber: kase.caseNumber, workflowId: kase.workflowId,
-            channel: 'phone', policy: organization.policy, openedAt: openedAt.getTime(), subject: 'Phone call', customerLabel: kase.customerLabel,
-          },
-        });
-      }
+      if (kase.created) await startCreatedCase({ orm: deps.orm, temporal: { client: deps.temporal, taskQueue: deps.taskQueue }, caseId: kase.caseId });
       return { caseId: kase.caseId, messageId, callSid };
     },
   });

@@ -1,14 +1,13 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Client } from '@temporalio/client';
 import { z } from '../openapi/zod';
-import { loadOrganizationForCases } from '../../db/cases/case-policy';
 import { findCaseRef, loadCaseThread, loadCaseView } from '../../db/cases/case-views';
 import { createManualCase } from '../../db/cases/create-manual-case';
 import { countInboxCases } from '../../db/inbox/count-inbox-cases';
 import type { InboxQuery } from '../../db/inbox/inbox-query';
 import { InboxQueryError } from '../../db/inbox/inbox-query-error';
 import { listInboxCases } from '../../db/inbox/list-inbox-cases';
-import { startCaseWorkflow } from '../../channels/ingest/start-case-workflow';
+import { startCreatedCase } from './start-created-case';
 import type { Caller } from '../auth/authenticate';
 import { problems } from '../http/problem';
 import type { RouteTable } from '../openapi/route-table';
@@ -77,15 +76,7 @@ export function addCaseRoutes(table: RouteTable, deps: CaseRouteDeps): void {
       }
       const openedAt = new Date();
       const created = await createManualCase(em(), { orgId: caller.orgId, ...body, createdByUserId: caller.userId, openedAt });
-      const organization = await loadOrganizationForCases(em(), caller.orgId);
-      await startCaseWorkflow({
-        temporal: { client: deps.temporal, taskQueue: deps.taskQueue },
-        kase: {
-          caseId: created.id, orgId: caller.orgId, orgSlug: created.orgSlug, caseNumber: created.number, workflowId: created.workflowId,
-          channel: body.channel, policy: organization.policy, openedAt: openedAt.getTime(), subject: body.subject,
-          customerLabel: created.customerLabel, important: body.important,
-        },
-      });
+      await startCreatedCase({ orm: deps.orm, temporal: { client: deps.temporal, taskQueue: deps.taskQueue }, caseId: created.id });
       return loadCaseView(em(), { orgId: caller.orgId, caseId: created.id });
     },
   });

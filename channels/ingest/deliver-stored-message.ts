@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Channel } from '../../domain/case.model';
 import { loadOrganizationForCases } from '../../db/cases/case-policy';
-import { clearSignalPending } from '../../db/cases/signal-pending';
+import { clearSignalPending } from '../../db/cases/pending-marks';
 import { openFollowUpCase } from './open-follow-up-case';
 import { signalCustomerMessage, type TemporalTarget } from './start-case-workflow';
 

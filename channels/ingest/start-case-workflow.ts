@@ -47,9 +47,13 @@ function startOptions(kase: CaseToStart, temporal: TemporalTarget) {
   };
 }
 
-/** Starts the case workflow (or finds it running) without a message: manual and partner cases. */
+/**
+ * Starts the case workflow (or finds it running) without a message: manual, partner and outbound-call
+ * cases. Bounded like a signal: with Temporal unreachable the caller answers at once and the case's
+ * mark leaves the start to the worker's sweep.
+ */
 export async function startCaseWorkflow(input: { kase: CaseToStart; temporal: TemporalTarget }): Promise<void> {
-  await input.temporal.client.workflow.start('caseWorkflow', startOptions(input.kase, input.temporal));
+  await input.temporal.client.withDeadline(Date.now() + SIGNAL_DEADLINE_MS, () => input.temporal.client.workflow.start('caseWorkflow', startOptions(input.kase, input.temporal)));
 }
 
 /**

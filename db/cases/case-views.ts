@@ -20,6 +20,8 @@ export interface CaseRef {
   workflowId: string;
   channel: string;
   lifecycleEnded: boolean;
+  /** Stored by the API while Temporal was down; its workflow has not been started yet. */
+  workflowStartPending: boolean;
 }
 
 /**
@@ -28,12 +30,13 @@ export interface CaseRef {
  */
 export async function findCaseRef(em: EntityManager, input: { orgId: string; caseId: string; createdByUserId?: string | null }): Promise<CaseRef | null> {
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(input.caseId)) return null;
-  const rows: Array<{ id: string; org_id: string; number: number; workflow_id: string; channel: string; lifecycle_ended_at: string | null }> = await em.execute(
-    `select id, org_id, number, workflow_id, channel, lifecycle_ended_at from cases where id = ? and org_id = ? and (?::uuid is null or created_by_user_id = ?::uuid)`,
+  const rows: Array<{ id: string; org_id: string; number: number; workflow_id: string; channel: string; lifecycle_ended_at: string | null; workflow_start_pending: boolean }> = await em.execute(
+    `select id, org_id, number, workflow_id, channel, lifecycle_ended_at, workflow_start_pending from cases where id = ? and org_id = ? and (?::uuid is null or created_by_user_id = ?::uuid)`,
     [input.caseId, input.orgId, input.createdByUserId ?? null, input.createdByUserId ?? null],
   );
   const row = rows[0];
-  return row ? { id: row.id, orgId: row.org_id, number: row.number, workflowId: row.workflow_id, channel: row.channel, lifecycleEnded: row.lifecycle_ended_at !== null } : null;
+  return row ? { id: row.id, orgId: row.org_id, number: row.number, workflowId: row.workflow_id, channel: row.channel,
+    lifecycleEnded: row.lifecycle_ended_at !== null, workflowStartPending: row.workflow_start_pending } : null;
 }
 
 export async function loadCaseView(em: EntityManager, input: { orgId: string; caseId: string }): Promise<CaseView | null> {

@@ -13,6 +13,8 @@ export interface NewCaseRecord {
   previousCaseId?: string | null;
   createdByUserId?: string | null;
   important?: boolean;
+  /** The caller starts the workflow itself (no customer message will): marked until it has. */
+  workflowStartPending?: boolean;
 }
 
 export interface CreatedCaseRecord {
@@ -36,12 +38,12 @@ export async function createCaseRecord(em: EntityManager, input: NewCaseRecord):
   const workflowId = caseWorkflowId({ orgSlug: counter.slug, caseNumber: counter.number });
   const inserted: Array<{ id: string }> = await em.execute(
     `insert into cases (org_id, number, workflow_id, channel, subject, customer_id, thread_id, device_id, previous_case_id,
-       created_by_user_id, important, opened_at, created_at, updated_at, last_message_at)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null) returning id`,
+       created_by_user_id, important, workflow_start_pending, opened_at, created_at, updated_at, last_message_at)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null) returning id`,
     [
       input.orgId, counter.number, workflowId, input.channel, input.subject.slice(0, 500), input.customerId ?? null,
       input.threadId ?? null, input.deviceId ?? null, input.previousCaseId ?? null, input.createdByUserId ?? null,
-      input.important ?? false, input.openedAt, input.openedAt, input.openedAt,
+      input.important ?? false, input.workflowStartPending ?? false, input.openedAt, input.openedAt, input.openedAt,
     ],
   );
   return { id: inserted[0].id, number: counter.number, workflowId, orgSlug: counter.slug };

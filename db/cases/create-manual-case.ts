@@ -33,7 +33,7 @@ export async function createManualCase(em: EntityManager, input: ManualCaseInput
     );
     const created = await createCaseRecord(tx, {
       orgId: input.orgId, channel: input.channel, subject: input.subject, openedAt: input.openedAt, customerId, threadId: threads[0].id,
-      createdByUserId: input.createdByUserId, important: input.important,
+      createdByUserId: input.createdByUserId, important: input.important, workflowStartPending: true,
     });
     if (input.body) {
       await tx.execute(

@@ -51,7 +51,7 @@ export async function createPhoneCase(em: EntityManager, input: PhoneCaseInput):
       `select id from cases where thread_id = ? order by created_at desc, number desc limit 1`, [threadId]);
     const created = await createCaseRecord(tx, {
       orgId: input.orgId, channel: 'phone', subject: 'Phone call', openedAt: input.openedAt, customerId, threadId,
-      previousCaseId: previous[0]?.id ?? null, createdByUserId: input.createdByUserId,
+      previousCaseId: previous[0]?.id ?? null, createdByUserId: input.createdByUserId, workflowStartPending: true,
     });
     return { caseId: created.id, caseNumber: created.number, workflowId: created.workflowId, orgSlug: created.orgSlug, threadId, created: true, customerLabel: labels[0]?.label ?? null };
   });

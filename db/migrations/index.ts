@@ -3,6 +3,7 @@ import { Migration20261125000000_initial } from './Migration20261125000000_initi
 import { Migration20261125010000_inbox_indexes } from './Migration20261125010000_inbox_indexes';
 import { Migration20261125020000_active_search } from './Migration20261125020000_active_search';
 import { Migration20261125030000_message_signal_pending } from './Migration20261125030000_message_signal_pending';
+import { Migration20261125040000_case_workflow_start_pending } from './Migration20261125040000_case_workflow_start_pending';
 
 /** Every migration, in order. Listed explicitly so that bundlers and tsx need no directory scan. */
 export const migrationsList: MigrationObject[] = [
@@ -10,4 +11,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261125010000_inbox_indexes', class: Migration20261125010000_inbox_indexes },
   { name: 'Migration20261125020000_active_search', class: Migration20261125020000_active_search },
   { name: 'Migration20261125030000_message_signal_pending', class: Migration20261125030000_message_signal_pending },
+  { name: 'Migration20261125040000_case_workflow_start_pending', class: Migration20261125040000_case_workflow_start_pending },
 ];

@@ -1,7 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
 import { createApp } from '../../api/app';
+import { startPendingCases } from '../../channels/ingest/pending-sweep';
+import { findFreePort } from '../../scripts/local-stack/free-port';
 import { ingestCustomerMessage } from '../../channels/ingest/ingest-customer-message';
 import { encryptSecret } from '../../db/secrets';
 import { createApiUser, type ApiUser } from '../support/api-harness';
@@ -126,7 +129,42 @@ describe('outbound phone calls', () => {
     expect(kase).toMatchObject({ channel: 'phone', name: 'Jonas Weber', phone: customer });
     const description = await temporal.client.workflow.getHandle(kase.workflow_id).describe();
     expect(description.status.name).toBe('RUNNING');
+    expect((await rows<{ workflow_start_pending: boolean }>(`select workflow_start_pending from cases where id = ?`, [placed.body.caseId]))[0].workflow_start_pending).toBe(false);
     expect(await rows(`select id from messages where case_id = ? and provider_message_id = ?`, [placed.body.caseId, placed.body.callSid])).toHaveLength(1);
+  });
+
+  it('keeps a call placed while Temporal is down: 201, the case stored and marked, and the worker\'s sweep starts its workflow', async () => {
+    // Nothing listens on the port: the workflow start fails, as when Temporal is down.
+    const connection = Connection.lazy({ address: `127.0.0.1:${await findFreePort()}` });
+    const outage = await listen(createApp({
+      orm: cases.orm, temporal: new Client({ connection }), temporalConnection: connection, taskQueue: 'twilio-calls', logger: silentLogger,
+      bodyLimit: '1mb', publicBaseUrl: 'https://support.velacam.example', secretsKey: TEST_SECRETS_KEY, twilioApiUrl: twilioApi.url,
+    }));
+    try {
+      const customer = number();
+      const callsBefore = twilioApi.requests.length;
+      const response = await fetch(`${outage.baseUrl}/api/v1/calls`, {
+        method: 'POST', headers: { authorization: `Bearer ${agent.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ to: customer }),
+      });
+      // A 503 would invite a retry, and the customer's phone would ring twice.
+      expect(response.status).toBe(201);
+      const placed = await response.json() as { caseId: string; callSid: string };
+      expect(twilioApi.requests.length).toBe(callsBefore + 1);
+      const [stored] = await rows<{ workflow_id: string; workflow_start_pending: boolean; opened_at: Date }>(
+        `select workflow_id, workflow_start_pending, opened_at from cases where id = ?`, [placed.caseId]);
+      expect(stored.workflow_start_pending).toBe(true);
+      await expect(temporal.client.workflow.getHandle(stored.workflow_id).describe()).rejects.toThrow();
+
+      const sweep = await startPendingCases({ orm: cases.orm, temporal: { client: temporal.client, taskQueue: 'twilio-calls' }, graceMs: 0 });
+      expect(sweep.failed.map((failure) => failure.caseId)).not.toContain(placed.caseId);
+      expect((await temporal.client.workflow.getHandle(stored.workflow_id).describe()).status.name).toBe('RUNNING');
+      const [after] = await rows<{ workflow_start_pending: boolean }>(`select workflow_start_pending from cases where id = ?`, [placed.caseId]);
+      expect(after.workflow_start_pending).toBe(false);
+      expect(await rows(`select id from messages where case_id = ? and provider_message_id = ?`, [placed.caseId, placed.callSid])).toHaveLength(1);
+    } finally {
+      await outage.close();
+      await connection.close();
+    }
   });
 
   it('answers 422 with Twilio\'s reason for an invalid number and stores nothing', async () => {

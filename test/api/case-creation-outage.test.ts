@@ -1,0 +1,87 @@
+import { Client, Connection } from '@temporalio/client';
+import { createApp } from '../../api/app';
+import { startPendingCases } from '../../channels/ingest/pending-sweep';
+import { findFreePort } from '../../scripts/local-stack/free-port';
+import { caseStateQuery } from '../../workflows/case.contract';
+import { ApiHarness, createApiUser, type ApiUser } from '../support/api-harness';
+import { silentLogger } from '../support/connections';
+import { createTestOrganization } from '../support/factories';
+import { listen, type RunningApp } from '../support/http';
+import { TEST_SECRETS_KEY } from '../workflows/case-harness';
+
+const TASK_QUEUE = 'case-creation-outage';
+
+/** Cases the API creates while Temporal is down: stored, answered 201, and their workflows started later. */
+describe('creating a case while Temporal is unreachable', () => {
+  let api: ApiHarness;
+  let outage: RunningApp;
+  let unreachable: Connection;
+  let agent: ApiUser;
+
+  beforeAll(async () => {
+    api = await ApiHarness.start(TASK_QUEUE);
+    // Nothing listens on the port: every workflow start fails, as when Temporal is down.
+    unreachable = Connection.lazy({ address: `127.0.0.1:${await findFreePort()}` });
+    outage = await listen(createApp({
+      orm: api.orm, temporal: new Client({ connection: unreachable }), temporalConnection: unreachable, taskQueue: TASK_QUEUE, logger: silentLogger,
+      bodyLimit: '1mb', publicBaseUrl: 'http://localhost', secretsKey: TEST_SECRETS_KEY, rateLimits: null,
+    }));
+    const orgId = (await createTestOrganization(api.orm.em.fork())).id;
+    agent = await createApiUser(api.orm, { orgId, role: 'agent', name: 'Theo Tech' });
+  });
+  afterAll(async () => {
+    await outage.close();
+    await unreachable.close();
+    await api.stop();
+  });
+
+  const createDuringOutage = async (subject: string) => {
+    const started = Date.now();
+    const response = await fetch(`${outage.baseUrl}/api/v1/cases`, {
+      method: 'POST', headers: { authorization: `Bearer ${agent.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ subject, body: 'Customer called: the camera keeps rebooting.', customer: { name: 'Ana Lopez', email: 'ana@example.com' } }),
+    });
+    return { status: response.status, body: await response.json() as { id: string; workflowId: string; status: string; openedAt: string }, ms: Date.now() - started };
+  };
+  const pendingMark = async (caseId: string) =>
+    (await api.orm.em.fork().execute<Array<{ workflow_start_pending: boolean }>>(`select workflow_start_pending from cases where id = ?`, [caseId]))[0].workflow_start_pending;
+  const workflowOf = (workflowId: string) => api.cases.env.client.workflow.getHandle(workflowId);
+
+  it('answers 201 at once with the stored case, which the worker\'s sweep starts from what was stored', async () => {
+    const created = await createDuringOutage('Camera reboots every hour');
+    expect(created.status).toBe(201);
+    expect(created.body.status).toBe('open');
+    // The start gives up after its 5 s deadline, not the client's default ~20 s of retries.
+    expect(created.ms).toBeLessThan(10_000);
+    expect(await pendingMark(created.body.id)).toBe(true);
+    await expect(workflowOf(created.body.workflowId).describe()).rejects.toThrow();
+
+    const sweep = await startPendingCases({ orm: api.orm, temporal: api.cases.temporal, graceMs: 0 });
+    expect(sweep.failed.map((failure) => failure.caseId)).not.toContain(created.body.id);
+    expect(sweep.started).toBeGreaterThanOrEqual(1);
+    expect(await pendingMark(created.body.id)).toBe(false);
+    const state = await workflowOf(created.body.workflowId).query(caseStateQuery);
+    // Opened when it was stored, so its attention timer counts from then.
+    expect(state.state.openedAt).toBe(new Date(created.body.openedAt).getTime());
+    expect(state.state.status).toBe('open');
+
+    const again = await startPendingCases({ orm: api.orm, temporal: api.cases.temporal, graceMs: 0 });
+    expect(again.started).toBe(0);
+  });
+
+  it('starts a pending case\'s workflow when an agent acts on it before the sweep', async () => {
+    const created = await createDuringOutage('Doorbell chime silent');
+    expect(created.status).toBe(201);
+    const assigned = await api.call({ method: 'POST', path: `/api/v1/cases/${created.body.id}/assign`, token: agent.token, body: { assigneeId: agent.userId } });
+    expect(assigned.status).toBe(200);
+    expect(assigned.body).toMatchObject({ status: 'in_progress', assignee: { id: agent.userId } });
+    expect(await pendingMark(created.body.id)).toBe(false);
+    expect((await workflowOf(created.body.workflowId).query(caseStateQuery)).state.assigneeId).toBe(agent.userId);
+  });
+
+  it('leaves no mark on a case whose workflow started with it', async () => {
+    const created = await api.call({ method: 'POST', path: '/api/v1/cases', token: agent.token, body: { subject: 'Thermostat shows E4' } });
+    expect(created.status).toBe(201);
+    expect(await pendingMark(created.body.id as string)).toBe(false);
+  });
+});

@@ -1,0 +1,64 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Logger } from '../config/logger';
+import { redeliverPendingMessages, startPendingCases } from '../channels/ingest/pending-sweep';
+import type { TemporalTarget } from '../channels/ingest/start-case-workflow';
+
+export interface PendingSweep {
+  /** No new sweep starts; resolves once the one in flight has stopped. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Every `intervalMs`, starts the workflows of pending cases and signals pending customer messages
+ * (see db/cases/pending-marks). Each sweep is scheduled after the previous one ends, so a slow sweep
+ * (Temporal still down: every call waits out its deadline) delays the next instead of overlapping it.
+ */
+export function startPendingSweep(input: {
+  orm: MikroORM;
+  temporal: TemporalTarget;
+  intervalMs: number;
+  graceMs: number;
+  logger: Logger;
+}): PendingSweep {
+  const stopping = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  let inFlight: Promise<void> = Promise.resolve();
+
+  const sweepOnce = async () => {
+    const sweepInput = { orm: input.orm, temporal: input.temporal, graceMs: input.graceMs, signal: stopping.signal };
+    try {
+      const cases = await startPendingCases(sweepInput);
+      for (const failure of cases.failed) {
+        input.logger.warn({ caseId: failure.caseId, err: failure.error }, 'pending case workflow not started; retrying next sweep');
+      }
+      if (cases.started > 0 || cases.failed.length > 0) {
+        input.logger.info({ started: cases.started, failed: cases.failed.length }, 'started the workflows of pending cases');
+      }
+      const messages = await redeliverPendingMessages(sweepInput);
+      for (const failure of messages.failed) {
+        input.logger.warn({ messageId: failure.messageId, err: failure.error }, 'pending message not redelivered; retrying next sweep');
+      }
+      if (messages.redelivered > 0 || messages.failed.length > 0) {
+        input.logger.info({ redelivered: messages.redelivered, failed: messages.failed.length }, 'redelivered pending messages to their case workflows');
+      }
+    } catch (error) {
+      // Postgres unreachable: nothing was cleared, the next sweep tries again.
+      input.logger.warn({ err: error }, 'pending message sweep failed');
+    }
+  };
+  const schedule = () => {
+    if (stopping.signal.aborted) return;
+    timer = setTimeout(() => {
+      inFlight = sweepOnce().then(schedule);
+    }, input.intervalMs);
+  };
+
+  schedule();
+  return {
+    async stop() {
+      stopping.abort();
+      clearTimeout(timer);
+      await inFlight;
+    },
+  };
+}
