@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { temporal } from '@temporalio/proto';
 import { signalCustomerMessage, type CaseToStart } from '../../channels/ingest/start-case-workflow';
 import { caseStateQuery } from '../../workflows/case.contract';
+import { continueAsNewAfterEvents } from '../../domain/case-run-length';
 import { findFreePort } from '../../scripts/local-stack/free-port';
 import { startTemporalDevServer, type RunningTemporal } from '../../scripts/local-stack/temporal-dev-server';
 import { eventually } from '../support/eventually';
@@ -21,8 +22,6 @@ const HISTORY_WARNING_LIMIT = 10_240;
  * batches with a pause between them are that shape, compressed.
  */
 const BATCH = 2_000;
-/** The dev server's default `limit.historyCount.suggestContinueAsNew`. */
-const SUGGEST_CONTINUE_AS_NEW_AT = 4_096;
 
 describe('one case receiving 20,000 messages', () => {
   let runDir: string;
@@ -31,7 +30,7 @@ describe('one case receiving 20,000 messages', () => {
 
   beforeAll(async () => {
     runDir = mkdtempSync(path.join(os.tmpdir(), 'casebackend-test-long-'));
-    // The server's own continue-as-new suggestion (4,096 events by default), not a lowered one.
+    // The server's own continue-as-new suggestion (4,096 events by default), not a lowered one; runs continue earlier, at their own point.
     server = await startTemporalDevServer({ cli: testStack.read().temporalCli, port: await findFreePort(), logFile: path.join(runDir, 'temporal.log') });
     harness = await CaseHarness.startOnDevServer({ taskQueue: `long-case-${randomUUID().slice(0, 8)}`, address: server.address });
   });
@@ -91,8 +90,8 @@ describe('one case receiving 20,000 messages', () => {
 });
 
 /**
- * The pause between two conversations: the workflow writes the read model, and if the server
- * suggested it (a run past 4,096 events), continues as new before the next message arrives.
+ * The pause between two conversations: the workflow writes the read model, and if the run is past
+ * its own length (domain/case-run-length), continues as new before the next message arrives.
  */
 async function lull(input: { harness: CaseHarness; kase: CaseToStart; lastAt: number }): Promise<void> {
   const handle = input.harness.handle(input.kase);
@@ -104,7 +103,7 @@ async function lull(input: { harness: CaseHarness; kase: CaseToStart; lastAt: nu
     `select version from cases where id = ?`, [input.kase.caseId]))[0].version);
   await eventually(readModelVersion, (version) => version >= state.version, 60_000);
   const run = await handle.describe();
-  if (run.historyLength >= SUGGEST_CONTINUE_AS_NEW_AT) {
+  if (run.historyLength >= continueAsNewAfterEvents(run.runId)) {
     await eventually(() => handle.describe(), (current) => current.runId !== run.runId, 30_000);
   }
 }
