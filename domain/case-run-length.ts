@@ -1,8 +1,8 @@
 /**
  * How long one run of a case workflow grows before it continues as new.
  *
- * The server suggests continuing at 4,096 events. A worker keeps a cached run's history in memory
- * until the run ends, so its memory climbs with every run's length and falls when runs continue;
+ * The server suggests continuing at 4,096 events. A worker's memory for a cached run grows with the
+ * run's length until the run continues as new (measured by the soak), so it climbs and falls with runs;
  * cases opened together, with the same traffic, would all reach the suggestion in the same minute
  * and continue together. Ending runs earlier, each at its own point, keeps the worker's memory lower
  * and flat: the sawtooth of many small, out-of-phase runs is a level.
