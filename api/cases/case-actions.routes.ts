@@ -26,9 +26,13 @@ export function addCaseActionRoutes(table: RouteTable, deps: CaseRouteDeps): voi
   async function caseOf(caller: Caller, id: string): Promise<CaseRef> {
     const ref = await findCaseRef(em(), { orgId: caller.orgId, caseId: id, createdByUserId: partnerScope(caller) });
     if (!ref) throw problems.notFound('No such case in your organization.');
-    // Created while Temporal was down and not yet swept: start it now rather than answer that it has ended.
-    if (ref.workflowStartPending) await startStoredCase({ orm: deps.orm, temporal: { client: deps.temporal, taskQueue: deps.taskQueue }, caseId: ref.id });
     return ref;
+  }
+
+  /** The workflow an update goes to. A case created while Temporal was down and not yet swept is started first, rather than answered as ended. */
+  async function workflowOf(ref: CaseRef): Promise<string> {
+    if (ref.workflowStartPending) await startStoredCase({ orm: deps.orm, temporal: { client: deps.temporal, taskQueue: deps.taskQueue }, caseId: ref.id });
+    return ref.workflowId;
   }
 
   async function isCommentCase(caseId: string): Promise<boolean> {
@@ -72,7 +76,7 @@ export function addCaseActionRoutes(table: RouteTable, deps: CaseRouteDeps): voi
   async function perform(input: { caller: Caller; caseId: string; action: keyof typeof actions; body: unknown }) {
     const ref = await caseOf(input.caller, input.caseId);
     const action = actions[input.action] as { update: UpdateDefinition<CaseSnapshot, [unknown]>; toArg: (body: unknown, caller: Caller) => unknown };
-    await runCaseUpdate({ temporal: deps.temporal, workflowId: ref.workflowId, update: action.update, arg: await action.toArg(input.body, input.caller) });
+    await runCaseUpdate({ temporal: deps.temporal, workflowId: await workflowOf(ref), update: action.update, arg: await action.toArg(input.body, input.caller) });
     return viewAfter(input.caller, ref);
   }
 
@@ -162,7 +166,7 @@ export function addCaseActionRoutes(table: RouteTable, deps: CaseRouteDeps): voi
         [body.visibility === 'public' ? 'comment' : 'message', caller.userId, body.body, JSON.stringify({ visibility: body.visibility }), ref.id]);
       const messageId = rows[0].id;
       try {
-        const result = await runCaseUpdate({ temporal: deps.temporal, workflowId: ref.workflowId, update: recordReplyUpdate, arg: { messageId, authoredBy: 'human', actor: actorOf(caller) } });
+        const result = await runCaseUpdate({ temporal: deps.temporal, workflowId: await workflowOf(ref), update: recordReplyUpdate, arg: { messageId, authoredBy: 'human', actor: actorOf(caller) } });
         return { id: messageId, deliveryStatus: 'pending', messagingTag: (result as { messagingTag?: string | null }).messagingTag ?? null };
       } catch (error) {
         // A refused reply (window closed, case ended) leaves no message behind.

@@ -72,6 +72,12 @@ describe('creating a case while Temporal is unreachable', () => {
   it('starts a pending case\'s workflow when an agent acts on it before the sweep', async () => {
     const created = await createDuringOutage('Doorbell chime silent');
     expect(created.status).toBe(201);
+    // A note needs no workflow: it is taken while Temporal is still down, and leaves the case pending.
+    const note = await fetch(`${outage.baseUrl}/api/v1/cases/${created.body.id}/notes`, {
+      method: 'POST', headers: { authorization: `Bearer ${agent.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ body: 'Asked for the serial number.' }),
+    });
+    expect(note.status).toBe(201);
+    expect(await pendingMark(created.body.id)).toBe(true);
     const assigned = await api.call({ method: 'POST', path: `/api/v1/cases/${created.body.id}/assign`, token: agent.token, body: { assigneeId: agent.userId } });
     expect(assigned.status).toBe(200);
     expect(assigned.body).toMatchObject({ status: 'in_progress', assignee: { id: agent.userId } });
