@@ -1,12 +1,12 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Channel } from '../../domain/case.model';
-import { loadOrganizationForCases } from '../../db/cases/case-policy';
 import { createCaseRecord } from '../../db/cases/create-case-record';
+import { loadCaseToStart } from './case-to-start';
 import { signalCustomerMessage, type TemporalTarget } from './start-case-workflow';
 
 interface PreviousCaseRow {
   id: string; channel: Channel; subject: string; customer_id: string | null; thread_id: string | null;
-  device_id: string | null; important: boolean; customer_label: string | null;
+  device_id: string | null;
 }
 
 /**
@@ -19,9 +19,8 @@ export async function openFollowUpCase(input: {
   orgId: string;
   previousCaseId: string;
   messageId: string;
-}): Promise<{ caseId: string; workflowId: string }> {
+}): Promise<{ caseId: string; caseNumber: number; workflowId: string }> {
   const em = input.orm.em.fork();
-  const organization = await loadOrganizationForCases(em, input.orgId);
   const followUp = await em.transactional(async (tx) => {
     await tx.execute(`update cases set lifecycle_ended_at = coalesce(lifecycle_ended_at, now()) where id = ? and org_id = ?`, [input.previousCaseId, input.orgId]);
     const moved: Array<{ case_id: string; occurred_at: string | Date; number: number; workflow_id: string }> = await tx.execute(
@@ -32,9 +31,7 @@ export async function openFollowUpCase(input: {
     if (moved[0]) return { caseId: moved[0].case_id, number: moved[0].number, workflowId: moved[0].workflow_id, at: moved[0].occurred_at };
 
     const previous: PreviousCaseRow[] = await tx.execute(
-      `select c.id, c.channel, c.subject, c.customer_id, c.thread_id, c.device_id, c.important,
-              coalesce(cu.name, cu.email::text, cu.phone) as customer_label
-       from cases c left join customers cu on cu.id = c.customer_id where c.id = ? and c.org_id = ?`,
+      `select id, channel, subject, customer_id, thread_id, device_id from cases where id = ? and org_id = ?`,
       [input.previousCaseId, input.orgId],
     );
     const old = previous[0];
@@ -46,21 +43,9 @@ export async function openFollowUpCase(input: {
       customerId: old.customer_id, threadId: old.thread_id, deviceId: old.device_id, previousCaseId: old.id,
     });
     await tx.execute(`update messages set case_id = ? where id = ? and org_id = ?`, [created.id, input.messageId, input.orgId]);
-    return { caseId: created.id, number: created.number, workflowId: created.workflowId, at: message[0].occurred_at, label: old.customer_label, subject: old.subject, channel: old.channel };
+    return { caseId: created.id, number: created.number, workflowId: created.workflowId, at: message[0].occurred_at };
   });
 
-  const details: Array<{ channel: Channel; subject: string; customer_label: string | null }> = await em.execute(
-    `select c.channel, c.subject, coalesce(cu.name, cu.email::text, cu.phone) as customer_label from cases c left join customers cu on cu.id = c.customer_id where c.id = ?`,
-    [followUp.caseId],
-  );
-  await signalCustomerMessage({
-    temporal: input.temporal,
-    kase: {
-      caseId: followUp.caseId, orgId: input.orgId, orgSlug: organization.slug, caseNumber: followUp.number,
-      workflowId: followUp.workflowId, channel: details[0].channel, policy: organization.policy,
-      openedAt: new Date(followUp.at).getTime(), subject: details[0].subject, customerLabel: details[0].customer_label,
-    },
-    message: { messageId: input.messageId, at: new Date(followUp.at).getTime() },
-  });
-  return { caseId: followUp.caseId, workflowId: followUp.workflowId };
+  await signalCustomerMessage({ temporal: input.temporal, kase: await loadCaseToStart(em, followUp.caseId), message: { messageId: input.messageId, at: new Date(followUp.at).getTime() } });
+  return { caseId: followUp.caseId, caseNumber: followUp.number, workflowId: followUp.workflowId };
 }

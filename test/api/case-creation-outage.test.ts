@@ -1,5 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { createApp } from '../../api/app';
+import { deliverStoredMessage } from '../../channels/ingest/deliver-stored-message';
 import { startPendingCases } from '../../channels/ingest/pending-sweep';
 import { findFreePort } from '../../scripts/local-stack/free-port';
 import { caseStateQuery } from '../../workflows/case.contract';
@@ -35,11 +36,11 @@ describe('creating a case while Temporal is unreachable', () => {
     await api.stop();
   });
 
-  const createDuringOutage = async (subject: string) => {
+  const createDuringOutage = async (subject: string, options: { important?: boolean } = {}) => {
     const started = Date.now();
     const response = await fetch(`${outage.baseUrl}/api/v1/cases`, {
       method: 'POST', headers: { authorization: `Bearer ${agent.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ subject, body: 'Customer called: the camera keeps rebooting.', customer: { name: 'Ana Lopez', email: 'ana@example.com' } }),
+      body: JSON.stringify({ subject, body: 'Customer called: the camera keeps rebooting.', customer: { name: 'Ana Lopez', email: 'ana@example.com' }, ...options }),
     });
     return { status: response.status, body: await response.json() as { id: string; workflowId: string; status: string; openedAt: string }, ms: Date.now() - started };
   };
@@ -83,6 +84,19 @@ describe('creating a case while Temporal is unreachable', () => {
     expect(assigned.body).toMatchObject({ status: 'in_progress', assignee: { id: agent.userId } });
     expect(await pendingMark(created.body.id)).toBe(false);
     expect((await workflowOf(created.body.workflowId).query(caseStateQuery)).state.assigneeId).toBe(agent.userId);
+  });
+
+  it('starts a pending case as stored when a customer message reaches it before the sweep', async () => {
+    const created = await createDuringOutage('Chime keeps ringing', { important: true });
+    expect(created.status).toBe(201);
+    const rows: Array<{ id: string }> = await api.orm.em.fork().execute(
+      `insert into messages (org_id, case_id, thread_id, channel, direction, kind, author_type, provider_message_id, body, occurred_at, signal_pending)
+       select org_id, id, thread_id, channel, 'inbound', 'message', 'customer', ?, 'Any news on this.', now(), true from cases where id = ? returning id`,
+      [`<${created.body.id}@example.com>`, created.body.id]);
+    await deliverStoredMessage({ orm: api.orm, temporal: api.cases.temporal, messageId: rows[0].id });
+    const state = await workflowOf(created.body.workflowId).query(caseStateQuery);
+    expect(state.state.important).toBe(true);
+    expect(state.state.openedAt).toBe(new Date(created.body.openedAt).getTime());
   });
 
   it('leaves no mark on a case whose workflow started with it', async () => {
