@@ -15,7 +15,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { PROJECT_ROOT } from './local-stack/temporal-binaries';
 import { SOAK_DATABASE, startSoakStack, type SoakStack } from './soak/soak-stack';
-import { drift, percentile, residentMb } from './soak/soak-stats';
+import { drift } from './soak/soak-stats';
+import { percentile } from './bench/stats';
+import { residentMegabytes } from './bench/process-stats';
 import { SoakTraffic } from './soak/soak-traffic';
 import { checkNothingLost } from './soak/soak-check';
 
@@ -95,8 +97,8 @@ async function sampleMinute(stack: SoakStack, traffic: SoakTraffic, minute: numb
   const connections: Array<{ n: string }> = await stack.orm.em.fork().execute(`select count(*) as n from pg_stat_activity where datname = ?`, [SOAK_DATABASE]);
   return {
     minute, warmup, sent: taken.sent, acknowledged: taken.acknowledged, refusedAttempts: taken.refusedAttempts,
-    p50Ms: percentile(taken.latencies, 0.5), p99Ms: percentile(taken.latencies, 0.99),
-    apiRssMb: residentMb(stack.api.pid), workerRssMb: residentMb(stack.worker.pid), postgresConnections: Number(connections[0].n),
+    p50Ms: percentile(taken.latencies, 50), p99Ms: percentile(taken.latencies, 99),
+    apiRssMb: rssOf(stack.api.pid), workerRssMb: rssOf(stack.worker.pid), postgresConnections: Number(connections[0].n),
   };
 }
 
@@ -107,6 +109,9 @@ function writeResult(result: object, startedAt: Date): string {
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
   return file;
 }
+
+/** Resident memory in MB to one decimal; null once the process is gone. */
+const rssOf = (pid: number | undefined) => (pid === undefined ? null : Math.round(residentMegabytes(pid) * 10) / 10 || null);
 
 const percent = (value: number) => `${value >= 0 ? '+' : ''}${(value * 100).toFixed(1)} %`;
 

@@ -1,4 +1,5 @@
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { signMetaBody } from '../../channels/meta/meta-signature';
 
 export interface SentMessage {
   mid: string;
@@ -54,7 +55,7 @@ export class SoakTraffic {
       object: 'instagram',
       entry: [{ time: message.at, id: this.target.accountId, messaging: [{ sender: { id: customerId }, recipient: { id: this.target.accountId }, timestamp: message.at, message: { mid: message.mid, text: `soak message ${index}` } }] }],
     }));
-    const signature = `sha256=${createHmac('sha256', this.target.appSecret).update(body).digest('hex')}`;
+    const signature = signMetaBody({ appSecret: this.target.appSecret, rawBody: body });
     for (let attempt = 0, delay = 500; attempt < 20; attempt += 1, delay = Math.min(delay * 2, 8_000)) {
       const started = Date.now();
       const status = await fetch(`${this.target.apiUrl}/webhooks/meta`, {
