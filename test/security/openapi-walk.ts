@@ -41,12 +41,18 @@ interface Operation {
 /** Every route /openapi.json documents: routes added later are walked without touching the tests. */
 export async function documentedRoutes(api: ApiHarness): Promise<DocumentedRoute[]> {
   const document = (await api.call({ path: '/openapi.json' })).body as { paths: Record<string, Record<string, Operation>> };
-  return Object.entries(document.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, operation]) => ({
+  const routes = Object.entries(document.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, operation]) => ({
     method: method.toUpperCase(), path,
     roles: (/Roles: ([a-z, ]+)\./.exec(operation.description ?? '')?.[1].split(', ') ?? []) as DocumentedRoute['roles'],
     body: operation.requestBody?.content['application/json'].schema ?? null,
     query: (operation.parameters ?? []).filter((parameter) => parameter.in === 'query').map((parameter) => ({ name: parameter.name, schema: parameter.schema })),
   })));
+  // The walks loop over these: if the document's shape changed, they would probe nothing and pass.
+  const withoutRoles = routes.filter((route) => route.roles.length === 0).map((route) => `${route.method} ${route.path}`);
+  if (routes.length === 0 || withoutRoles.length > 0) {
+    throw new Error(`/openapi.json no longer reads as expected: ${routes.length} routes; without "Roles: …." in their description: ${withoutRoles.join(', ') || 'none'}`);
+  }
+  return routes;
 }
 
 /** The id an `{id}` stands for, by the collection before it; an unknown collection gets a fresh UUID. */
