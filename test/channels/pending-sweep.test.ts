@@ -34,15 +34,9 @@ describe('redelivery of stored messages whose workflow was never signalled', () 
       `select id, case_id, signal_pending from messages where provider_message_id = ?`, [providerMessageId]);
     return rows[0];
   };
-  /** How many customerMessage signals for this message the workflow's history holds. */
-  const signalsOf = async (workflowId: string, messageId: string) => {
-    const history = await harness.env.client.workflow.getHandle(workflowId).fetchHistory();
-    return (history.events ?? []).filter((event) => {
-      const signalled = event.workflowExecutionSignaledEventAttributes;
-      const data = signalled?.signalName === 'customerMessage' ? signalled.input?.payloads?.[0]?.data : undefined;
-      return data && (JSON.parse(Buffer.from(data).toString()) as { messageId: string }).messageId === messageId;
-    }).length;
-  };
+  /** How many customerMessage signals for this message the workflow's histories hold. */
+  const signalsOf = async (workflowId: string, messageId: string) =>
+    (await harness.runHistories(workflowId)).flatMap((run) => run.customerMessages).filter((message) => message.messageId === messageId).length;
 
   it('signals a message stored while Temporal was unreachable exactly once, and a second sweep does nothing', async () => {
     const org = await createTestOrganization(harness.orm.em.fork());

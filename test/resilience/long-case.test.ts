@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import type { temporal } from '@temporalio/proto';
 import { signalCustomerMessage, type CaseToStart } from '../../channels/ingest/start-case-workflow';
 import { caseStateQuery } from '../../workflows/case.contract';
 import { continueAsNewAfterEvents } from '../../domain/case-run-length';
@@ -56,8 +55,8 @@ describe('one case receiving 20,000 messages', () => {
 
     // The order the workflow saw the messages in, across every run: each one newer than all before it moves the case
     // (sent in order, that is every one of them).
-    const runs = await historiesOfEveryRun(harness, kase);
-    const seenInOrder = [...runs].reverse().flatMap((run) => run.messages);
+    const runs = await harness.runHistories(kase.workflowId);
+    const seenInOrder = [...runs].reverse().flatMap((run) => run.customerMessages);
     let newest = -Infinity;
     let moves = 0;
     for (const message of seenInOrder) {
@@ -117,21 +116,4 @@ async function sendInOrder(input: { kase: CaseToStart; ids: string[]; firstIndex
     const at = input.start + (input.firstIndex + offset + 1) * 1000;
     await signalCustomerMessage({ kase: input.kase, temporal: input.harness.temporal, message: { messageId, at } });
   }
-}
-
-/** Every run of the case, latest first: its event count and the messages its signals carried, in the order the workflow saw them. */
-async function historiesOfEveryRun(harness: CaseHarness, kase: CaseToStart): Promise<Array<{ events: number; messages: Array<{ messageId: string; at: number }> }>> {
-  const runs: Array<{ events: number; messages: Array<{ messageId: string; at: number }> }> = [];
-  let runId: string | undefined = (await harness.handle(kase).describe()).runId;
-  while (runId) {
-    const history = await harness.env.client.workflow.getHandle(kase.workflowId, runId).fetchHistory();
-    const events: temporal.api.history.v1.IHistoryEvent[] = history.events ?? [];
-    const messages = events
-      .map((event) => event.workflowExecutionSignaledEventAttributes)
-      .filter((signal) => signal?.signalName === 'customerMessage')
-      .map((signal) => JSON.parse(Buffer.from(signal?.input?.payloads?.[0]?.data ?? []).toString('utf8')) as { messageId: string; at: number });
-    runs.push({ events: events.length, messages });
-    runId = events[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId || undefined;
-  }
-  return runs;
 }

@@ -93,6 +93,25 @@ export class CaseHarness {
     writeFileSync(path.join(directory, `${name}.json`), `${JSON.stringify(json, null, 1)}\n`);
   }
 
+  /**
+   * Every run of a workflow, latest first, through each run's `continuedExecutionRunId`: its event
+   * count and the customer messages its signals carried, in the order the workflow saw them.
+   */
+  async runHistories(workflowId: string): Promise<Array<{ events: number; customerMessages: Array<{ messageId: string; at: number }> }>> {
+    const runs: Array<{ events: number; customerMessages: Array<{ messageId: string; at: number }> }> = [];
+    let runId: string | undefined = (await this.env.client.workflow.getHandle(workflowId).describe()).runId;
+    while (runId) {
+      const events: temporal.api.history.v1.IHistoryEvent[] = (await this.env.client.workflow.getHandle(workflowId, runId).fetchHistory()).events ?? [];
+      const customerMessages = events
+        .map((event) => event.workflowExecutionSignaledEventAttributes)
+        .filter((signal) => signal?.signalName === 'customerMessage')
+        .map((signal) => JSON.parse(Buffer.from(signal?.input?.payloads?.[0]?.data ?? []).toString('utf8')) as { messageId: string; at: number });
+      runs.push({ events: events.length, customerMessages });
+      runId = events[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId || undefined;
+    }
+    return runs;
+  }
+
   handle(kase: CaseToStart) {
     return this.env.client.workflow.getHandle(kase.workflowId);
   }
