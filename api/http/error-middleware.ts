@@ -2,7 +2,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { DriverException } from '@mikro-orm/core';
 import { ZodError } from 'zod';
 import type { Logger } from '../../config/logger';
-import { isDependencyUnavailable } from './dependency-unavailable';
+import { isDependencyUnavailable } from '../../channels/ingest/dependency-unavailable';
 import { ProblemError, problems } from './problem';
 
 /** Maps body-parser's errors (they carry `type` and `status`) to problems. */

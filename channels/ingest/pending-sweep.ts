@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { listSignalPendingMessages, listWorkflowStartPendingCases, type PendingCursor } from '../../db/cases/pending-marks';
 import { deliverStoredMessage } from './deliver-stored-message';
+import { isDependencyUnavailable } from './dependency-unavailable';
 import { startStoredCase } from './start-stored-case';
 import type { TemporalTarget } from './start-case-workflow';
 
@@ -50,7 +51,8 @@ export async function startPendingCases(input: SweepInput): Promise<CaseStartSwe
 
 /**
  * Every marked row older than the grace period, oldest first: a row that fails keeps its mark for
- * the next sweep and does not hold up the ones after it.
+ * the next sweep and does not hold up the ones after it. If PostgreSQL or Temporal cannot be reached,
+ * the walk stops there: every other row would wait out the same deadline, and the next sweep retries.
  */
 async function walkMarked(input: SweepInput, marked: {
   list: (after: PendingCursor | null) => Promise<PendingCursor[]>;
@@ -67,6 +69,7 @@ async function walkMarked(input: SweepInput, marked: {
         walked.finished += 1;
       } catch (error) {
         walked.failed.push({ id: row.id, error });
+        if (isDependencyUnavailable(error)) return walked;
       }
     }
     if (batch.length < BATCH_SIZE) break;

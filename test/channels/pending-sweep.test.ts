@@ -64,6 +64,20 @@ describe('redelivery of stored messages whose workflow was never signalled', () 
     expect(Number(events[0].n)).toBe(1);
   });
 
+  it('stops a sweep at the first message Temporal cannot take, keeping every mark for the next sweep', async () => {
+    const org = await createTestOrganization(harness.orm.em.fork());
+    const messages = [emailMessage(org.id), emailMessage(org.id, { sender: { externalId: 'eli@example.com', email: 'eli@example.com', name: 'Eli' } })];
+    for (const message of messages) await expect(ingestCustomerMessage({ orm: harness.orm, temporal: unreachable, message })).rejects.toThrow();
+
+    const blocked = await redeliverPendingMessages({ orm: harness.orm, temporal: unreachable, graceMs: 0 });
+    expect(blocked.redelivered).toBe(0);
+    expect(blocked.failed).toHaveLength(1);
+    for (const message of messages) expect((await storedMessage(message.providerMessageId)).signal_pending).toBe(true);
+
+    await sweep();
+    for (const message of messages) expect((await storedMessage(message.providerMessageId)).signal_pending).toBe(false);
+  });
+
   it('clears the mark when the webhook delivers, and a provider retry of a delivered message does not set it again', async () => {
     const org = await createTestOrganization(harness.orm.em.fork());
     const message = emailMessage(org.id);
