@@ -14,7 +14,7 @@ export interface ManualCaseInput {
 }
 
 /** A case a team member or partner creates: customer (found by email or phone, else new), thread, case and its first note. */
-export async function createManualCase(em: EntityManager, input: ManualCaseInput): Promise<CreatedCaseRecord & { customerLabel: string | null }> {
+export async function createManualCase(em: EntityManager, input: ManualCaseInput): Promise<CreatedCaseRecord> {
   return em.transactional(async (tx) => {
     let customerId: string | null = null;
     const customer = input.customer;
@@ -43,6 +43,6 @@ export async function createManualCase(em: EntityManager, input: ManualCaseInput
       );
       await tx.execute(`update cases set last_message_at = ?, last_message_snippet = ? where id = ?`, [input.openedAt, input.body.slice(0, 200), created.id]);
     }
-    return { ...created, customerLabel: customer?.name ?? customer?.email ?? customer?.phone ?? null };
+    return created;
   });
 }

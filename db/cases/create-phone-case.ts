@@ -15,12 +15,8 @@ export interface PhoneCaseInput {
 
 export interface PhoneCase {
   caseId: string;
-  caseNumber: number;
-  workflowId: string;
-  orgSlug: string;
-  threadId: string;
+  /** A new case, whose workflow the caller starts; otherwise the thread's live case. */
   created: boolean;
-  customerLabel: string | null;
 }
 
 /**
@@ -39,21 +35,16 @@ export async function createPhoneCase(em: EntityManager, input: PhoneCaseInput):
     const threadId = threads[0]?.id ?? (await tx.execute<Array<{ id: string }>>(
       `insert into threads (org_id, channel, customer_id, external_ref, subject, reply_token) values (?, 'phone', ?, ?, 'Phone call', ?) returning id`,
       [input.orgId, customerId, threadRef, randomBytes(18).toString('base64url')]))[0].id;
-    const labels: Array<{ label: string | null }> = await tx.execute(
-      `select coalesce(name, email::text, phone) as label from customers where id = ?`, [customerId]);
-    const live: Array<{ id: string; number: number; workflow_id: string; slug: string }> = await tx.execute(
-      `select c.id, c.number, c.workflow_id, o.slug from cases c join organizations o on o.id = c.org_id
-       where c.thread_id = ? and c.lifecycle_ended_at is null for update of c`, [threadId]);
-    if (live[0]) {
-      return { caseId: live[0].id, caseNumber: live[0].number, workflowId: live[0].workflow_id, orgSlug: live[0].slug, threadId, created: false, customerLabel: labels[0]?.label ?? null };
-    }
+    const live: Array<{ id: string }> = await tx.execute(
+      `select id from cases where thread_id = ? and lifecycle_ended_at is null for update`, [threadId]);
+    if (live[0]) return { caseId: live[0].id, created: false };
     const previous: Array<{ id: string }> = await tx.execute(
       `select id from cases where thread_id = ? order by created_at desc, number desc limit 1`, [threadId]);
     const created = await createCaseRecord(tx, {
       orgId: input.orgId, channel: 'phone', subject: 'Phone call', openedAt: input.openedAt, customerId, threadId,
       previousCaseId: previous[0]?.id ?? null, createdByUserId: input.createdByUserId, workflowStartPending: true,
     });
-    return { caseId: created.id, caseNumber: created.number, workflowId: created.workflowId, orgSlug: created.orgSlug, threadId, created: true, customerLabel: labels[0]?.label ?? null };
+    return { caseId: created.id, created: true };
   });
 }
 
