@@ -22,8 +22,7 @@ module.exports = {
       // Real processes really stopped (worker, API, PostgreSQL, Temporal); shares the integration stack when both run.
       displayName: 'resilience',
       testEnvironment: 'node',
-      // Their own waits (up to a few minutes after an outage) end first, so a slow run fails with their message.
-      testTimeout: 300_000,
+      setupFilesAfterEnv: ['<rootDir>/test/resilience/support/long-timeout.ts'],
       transform,
       testMatch: ['<rootDir>/test/resilience/**/*.test.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',

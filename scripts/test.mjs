@@ -1,15 +1,19 @@
 // `npm test`: installs what is missing, type-checks, lints, then runs every jest project.
 // Jest's global setup starts PostgreSQL and Temporal itself; nothing needs to be running.
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { ensureDependencies, projectRoot } from './ensure-dependencies.mjs';
 
 ensureDependencies();
+// Servers of this checkout's runs live in folders named with this prefix (test/support/run-dir.ts), so
+// the cleanup below never stops the servers of a run in another checkout on the same machine.
+const runPrefix = `casebackend-test-${createHash('sha256').update(projectRoot).digest('hex').slice(0, 8)}-`;
 const bin = (name) => path.join(projectRoot, 'node_modules', '.bin', name);
 const run = (label, command, args) => {
   console.log(`\n[test] ${label}`);
-  const result = spawnSync(command, args, { cwd: projectRoot, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } });
+  const result = spawnSync(command, args, { cwd: projectRoot, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test', CASEBACKEND_TEST_RUN_PREFIX: runPrefix } });
   if (result.status !== 0) {
     stopLeftoverServers();
     process.exit(result.status ?? 1);
@@ -36,7 +40,7 @@ function stopLeftoverServers() {
     rmSync(pidFile);
   }
   try {
-    execFileSync('pkill', ['-f', 'casebackend-test-'], { stdio: 'ignore' });
+    execFileSync('pkill', ['-f', runPrefix], { stdio: 'ignore' });
   } catch {
     // pkill exits 1 when nothing matched, the usual case.
   }

@@ -1,6 +1,5 @@
-import os from 'node:os';
 import path from 'node:path';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import type { Client, Connection } from '@temporalio/client';
 import { createApp } from '../../api/app';
 import { createOrm, type Orm } from '../../db/orm';
@@ -8,6 +7,7 @@ import { findFreePort } from '../../scripts/local-stack/free-port';
 import { startPostgres, type RunningPostgres } from '../../scripts/local-stack/postgres';
 import { connectTestOrm, connectTestTemporal, silentLogger } from '../support/connections';
 import { listen, type RunningApp } from '../support/http';
+import { makeTestRunDir } from '../support/run-dir';
 
 interface HealthBody {
   checks: Record<'postgres' | 'temporal', { status: string }>;
@@ -62,7 +62,7 @@ describe('/health and /metrics', () => {
     let app: RunningApp;
 
     beforeAll(async () => {
-      dataRoot = mkdtempSync(path.join(os.tmpdir(), 'casebackend-test-health-'));
+      dataRoot = makeTestRunDir('health-');
       postgres = await startPostgres({ dataDir: path.join(dataRoot, 'pg'), port: await findFreePort(), persistent: false, databases: ['health'] });
       orm = await createOrm({ databaseUrl: `${postgres.serverUrl}/health`, poolMax: 2 });
       app = await appFor(orm);

@@ -1,5 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { signalCustomerMessage, type CaseToStart } from '../../channels/ingest/start-case-workflow';
@@ -12,6 +11,7 @@ import { createTestOrganization } from '../support/factories';
 import { testStack } from '../support/test-stack';
 import { CaseHarness } from '../workflows/case-harness';
 import { reportFigures } from './support/figures';
+import { makeTestRunDir } from '../support/run-dir';
 
 const MESSAGES = 20_000;
 const HISTORY_WARNING_LIMIT = 10_240;
@@ -28,7 +28,7 @@ describe('one case receiving 20,000 messages', () => {
   let harness: CaseHarness;
 
   beforeAll(async () => {
-    runDir = mkdtempSync(path.join(os.tmpdir(), 'casebackend-test-long-'));
+    runDir = makeTestRunDir('long-');
     // The server's own continue-as-new suggestion (4,096 events by default), not a lowered one; runs continue earlier, at their own point.
     server = await startTemporalDevServer({ cli: testStack.read().temporalCli, port: await findFreePort(), logFile: path.join(runDir, 'temporal.log') });
     harness = await CaseHarness.startOnDevServer({ taskQueue: `long-case-${randomUUID().slice(0, 8)}`, address: server.address });

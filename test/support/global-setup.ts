@@ -1,5 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { createOrm } from '../../db/orm';
@@ -9,6 +8,7 @@ import { startPostgres } from '../../scripts/local-stack/postgres';
 import { ensureTemporalCli, ensureTimeSkippingTestServer, PROJECT_ROOT } from '../../scripts/local-stack/temporal-binaries';
 import { startTemporalDevServer } from '../../scripts/local-stack/temporal-dev-server';
 import { testStack, type TestStackInfo } from './test-stack';
+import { makeTestRunDir } from './run-dir';
 
 /**
  * Starts one PostgreSQL and one Temporal dev server for all integration tests, and bundles the
@@ -17,7 +17,7 @@ import { testStack, type TestStackInfo } from './test-stack';
 export default async function globalSetup(): Promise<void> {
   // Several jest projects share this setup: the first one to run starts the stack for all.
   if ((globalThis as Record<string, unknown>).__stack) return;
-  const runDir = mkdtempSync(path.join(os.tmpdir(), 'casebackend-test-'));
+  const runDir = makeTestRunDir();
   const temporalCli = ensureTemporalCli();
   const timeSkippingServer = ensureTimeSkippingTestServer();
 

@@ -1,5 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { signalCustomerMessage } from '../../channels/ingest/start-case-workflow';
@@ -10,6 +9,7 @@ import { startTemporalDevServer, type RunningTemporal } from '../../scripts/loca
 import { createTestOrganization } from '../support/factories';
 import { testStack } from '../support/test-stack';
 import { CaseHarness } from './case-harness';
+import { makeTestRunDir } from '../support/run-dir';
 
 const MESSAGES = 2_000;
 const HISTORY_WARNING_LIMIT = 10_240;
@@ -22,7 +22,7 @@ describe('a long-lived case continues as new with its state intact', () => {
   let harness: CaseHarness;
 
   beforeAll(async () => {
-    runDir = mkdtempSync(path.join(os.tmpdir(), 'casebackend-test-can-'));
+    runDir = makeTestRunDir('can-');
     // The server's default suggestion: runs continue at their own, earlier point (domain/case-run-length).
     server = await startTemporalDevServer({ cli: testStack.read().temporalCli, port: await findFreePort(), logFile: path.join(runDir, 'temporal.log') });
     harness = await CaseHarness.startOnDevServer({ taskQueue: 'case-can', address: server.address });
