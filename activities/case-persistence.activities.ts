@@ -35,15 +35,15 @@ export function createCasePersistenceActivities(deps: { orm: MikroORM }) {
         );
         if (input.entries.length > 0) {
           await em.execute(
-            `insert into case_events (org_id, case_id, version, type, actor_type, actor_user_id, changes, occurred_at)
-             select ?, ?, e.version, e.type, e.actor_type, e.actor_user_id, e.changes, to_timestamp(e.at / 1000.0)
-             from jsonb_to_recordset(?::jsonb) as e(version bigint, type text, actor_type text, actor_user_id uuid, changes jsonb, at double precision)
+            `insert into case_events (org_id, case_id, version, type, actor_type, actor_user_id, changes, detail, occurred_at)
+             select ?, ?, e.version, e.type, e.actor_type, e.actor_user_id, e.changes, e.detail, to_timestamp(e.at / 1000.0)
+             from jsonb_to_recordset(?::jsonb) as e(version bigint, type text, actor_type text, actor_user_id uuid, changes jsonb, detail text, at double precision)
              on conflict (case_id, version) do nothing`,
             [
               input.orgId, input.caseId,
               JSON.stringify(input.entries.map((entry) => ({
                 version: entry.version, type: entry.type, actor_type: entry.actor.type, actor_user_id: entry.actor.userId ?? null,
-                changes: entry.changes, at: entry.at,
+                changes: entry.changes, detail: entry.detail ?? null, at: entry.at,
               }))),
             ],
           );

@@ -1,10 +1,10 @@
 import type { UpdateDefinition } from '@temporalio/common';
-import { ApplicationFailure, patched, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, condition, patched, setHandler } from '@temporalio/workflow';
 import type { CaseEvent } from '../domain/case-events';
 import { applyCaseEvent, decideReply } from '../domain/case-machine';
 import type { CaseState } from '../domain/case.model';
 import {
-  archiveUpdate, assignUpdate, CASE_REJECTION_ERROR, markImportantUpdate, recordReplyUpdate, reopenUpdate, setCategoryUpdate, setStatusUpdate,
+  archiveUpdate, assignUpdate, CASE_REJECTION_ERROR, markImportantUpdate, recordReplyUpdate, reopenUpdate, retryTriageUpdate, setCategoryUpdate, setStatusUpdate,
   type Actor, type CaseSnapshot,
 } from './case.contract';
 import type { CaseContext } from './case.workflow';
@@ -21,7 +21,13 @@ function reject(reason: string, code: string): never {
 export function registerAgentActions(context: CaseContext): void {
   const { policy } = context.input;
 
+  // The same answer an action gets a moment later, once the workflow has completed.
+  function refuseWhileEnding(): void {
+    if (context.ending()) reject('This case has ended (archived, or past its reopen window) and can no longer change; a new message opens a follow-up case.', 'case_ended');
+  }
+
   function decide(event: CaseEvent): CaseState | null {
+    refuseWhileEnding();
     const transition = applyCaseEvent({ state: context.state(), event, policy });
     if (!transition.accepted) reject(transition.reason, transition.code);
     return transition.changed ? transition.state : null;
@@ -60,6 +66,19 @@ export function registerAgentActions(context: CaseContext): void {
     categoryName: ({ categoryId, categoryName }) => (categoryId === null ? null : categoryName),
   });
 
+  setHandler(retryTriageUpdate, async (_args: { actor: Actor }) => {
+    context.retryTriage();
+    await condition(() => context.triageStatus() !== 'running');
+    const snapshot = context.snapshot();
+    await context.persisted(snapshot.version);
+    return context.snapshot();
+  }, {
+    validator: (_args: { actor: Actor }) => {
+      refuseWhileEnding();
+      if (context.triageStatus() !== 'failed') reject('Triage has not failed on this case: there is nothing to run again.', 'triage_not_failed');
+    },
+  });
+
   setHandler(recordReplyUpdate, async ({ messageId, authoredBy, actor }) => {
     const at = Date.now();
     const reply = decideReply({ state: context.state(), at, authoredBy, policy });
@@ -71,6 +90,7 @@ export function registerAgentActions(context: CaseContext): void {
     return { ...snapshot, messagingTag };
   }, {
     validator: ({ messageId, authoredBy }) => {
+      refuseWhileEnding();
       if (context.seenEventIds.has(messageId)) reject('This reply was already recorded.', 'duplicate');
       decide({ type: 'agent_reply', at: Date.now(), authoredBy });
     },

@@ -14,6 +14,7 @@ export function registerChannelEvents(context: CaseContext): void {
     const transition = applyCaseEvent({ state: context.state(), event, policy });
     if (transition.accepted) {
       if (transition.changed) context.commit({ event, actor: { type: 'customer' }, next: transition.state });
+      context.customerWrote();
       return 'applied';
     }
     if (transition.code === 'new_case_required') return 'new_case_required';
@@ -37,5 +38,6 @@ export function registerChannelEvents(context: CaseContext): void {
     ...context.snapshot(),
     policy,
     timeSensitive: isTimeSensitive({ state: context.state(), now: Date.now() }),
+    triage: context.triageStatus(),
   }));
 }

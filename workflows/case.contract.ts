@@ -1,6 +1,8 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { CasePolicy, CaseState, CaseStatus, Channel } from '../domain/case.model';
 import type { CaseChanges } from '../domain/case-diff';
+import type { QueuedOutbound } from './outbound-queue';
+import type { QueuedTeamNotification } from './team-notifier';
 
 /** Who caused a change; recorded on the case timeline. */
 export interface Actor {
@@ -29,7 +31,12 @@ export interface TimelineEntry {
   actor: Actor;
   changes: CaseChanges;
   at: number;
+  /** Why, for entries that record a failure rather than a change ("categorization failed: …"). */
+  detail?: string;
 }
+
+/** A reply the case is still sending, keyed by its stored message id. */
+export type QueuedReply = QueuedOutbound<{ messagingTag: 'HUMAN_AGENT' | null }>;
 
 export interface CarriedCaseState {
   state: CaseState;
@@ -38,12 +45,19 @@ export interface CarriedCaseState {
   recentEventIds: string[];
   /** Transitions accepted but not yet written to the read model when the run continued as new. */
   unpersisted: TimelineEntry[];
-  /** Categorization, routing and the announcement ran (they run once per case). */
+  /** Runs carried before triage had a status: categorization, routing and the announcement ran. */
   triaged?: boolean;
+  /** Where triage stands; 'running' in the previous run comes back as 'pending' and runs again. */
+  triage?: 'pending' | 'done' | 'failed';
+  /** The team was told about the case (or it was auto-resolved, which keeps it silent). */
+  announced?: boolean;
   /** The case was started by a version that triages and notifies. */
   triageAndNotify?: boolean;
   /** The reply window (its closing time) the team was already warned about. */
   warnedWindow?: number | null;
+  /** Notifications and replies still being sent, with their idempotency keys. */
+  notifications?: QueuedTeamNotification[];
+  replies?: QueuedReply[];
 }
 
 export interface CaseSnapshot {
@@ -85,7 +99,10 @@ export const recordReplyUpdate = defineUpdate<
   [{ messageId: string; authoredBy: 'human' | 'automation'; actor: Actor }]
 >('recordReply');
 
-export const caseStateQuery = defineQuery<CaseSnapshot & { policy: CasePolicy; timeSensitive: boolean }>('caseState');
+/** Runs a triage that failed (categorization or routing) again. */
+export const retryTriageUpdate = defineUpdate<CaseSnapshot, [{ actor: Actor }]>('retryTriage');
+
+export const caseStateQuery = defineQuery<CaseSnapshot & { policy: CasePolicy; timeSensitive: boolean; triage: 'pending' | 'running' | 'done' | 'failed' }>('caseState');
 
 /** The error type an update's validator raises; API clients map it to 409/422 with the reason. */
 export const CASE_REJECTION_ERROR = 'CaseTransitionRejected';

@@ -9,25 +9,22 @@ import { nextTimerAt } from '../domain/case-timers';
 import { continueAsNewAfterEvents } from '../domain/case-run-length';
 import type { CasePersistenceActivities } from '../activities/case-persistence.activities';
 import type { CaseIntakeActivities } from '../activities/case-intake.activities';
-import type { DeliverReplyInput, ReplyDeliveryActivities } from '../activities/reply-delivery.activities';
 import { routingOpportunitySignal, type Actor, type CaseSnapshot, type CaseWorkflowInput } from './case.contract';
 import { CaseJournal } from './case-journal';
 import { caseSearchAttributes } from './case-search-attributes';
 import { registerAgentActions } from './case-agent-actions';
 import { registerChannelEvents } from './case-channel-events';
-import { notifyTeam, routeAgain, triageCase } from './case-triage';
+import { routeIfUnassigned, triageCase, TriageStepFailed, type TriageStatus } from './case-triage';
 import { TeamNotifier } from './team-notifier';
+import { ReplySender } from './reply-sender';
+import { CaseWork, describeFailure } from './case-work';
 import { notificationsFor, windowWarningAt } from '../domain/case-notifications';
 import { RecentIds } from './recent-ids';
 
 const retry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' } as const;
 const persistence = proxyActivities<CasePersistenceActivities>({ startToCloseTimeout: '30 seconds', retry });
-const intake = proxyActivities<CaseIntakeActivities>({ startToCloseTimeout: '1 minute', retry });
-// Providers rate-limit and fail for minutes at a time; after about two hours of tries the reply is marked failed.
-const replies = proxyActivities<ReplyDeliveryActivities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: 20, nonRetryableErrorTypes: ['MessageNotFound'] },
-});
+// Bounded, so a long outage ends in a recorded failure instead of a call that holds the run open.
+const intake = proxyActivities<CaseIntakeActivities>({ startToCloseTimeout: '1 minute', retry: { ...retry, maximumAttempts: 10 } });
 
 /** What handlers may do to the case: read it, and commit a transition the machine accepted. */
 export interface CaseContext {
@@ -35,27 +32,21 @@ export interface CaseContext {
   state(): CaseState;
   snapshot(): CaseSnapshot;
   seenEventIds: RecentIds;
+  work: CaseWork;
   /** Records an accepted transition; returns its version. */
   commit(change: { event: CaseEvent; actor: Actor; next: CaseState; categoryName?: string | null }): number;
   /** Resolves once the read model has this version: updates answer only then. */
   persisted(version: number): Promise<void>;
   openFollowUpCase(messageId: string): Promise<void>;
   /** Sends an accepted reply through the case's channel, in the background of the case's life. */
-  deliverReply(input: Omit<DeliverReplyInput, 'orgId'>): void;
-}
-
-/** Work a case starts and does not wait for (sending, notifying); it finishes before the run continues as new. */
-class BackgroundWork {
-  private readonly running = new Set<Promise<void>>();
-
-  start(work: Promise<void>): void {
-    const tracked: Promise<void> = work.finally(() => { this.running.delete(tracked); });
-    this.running.add(tracked);
-  }
-
-  get idle(): boolean {
-    return this.running.size === 0;
-  }
+  deliverReply(input: { messageId: string; messagingTag: 'HUMAN_AGENT' | null }): void;
+  /** The customer wrote: a triage that failed runs again. */
+  customerWrote(): void;
+  triageStatus(): TriageStatus;
+  /** Runs a failed triage again (the agent's request); false if triage has not failed. */
+  retryTriage(): boolean;
+  /** True once the case has committed to ending: agent actions are refused from then on. */
+  ending(): boolean;
 }
 
 /**
@@ -63,18 +54,20 @@ class BackgroundWork {
  * Every change goes through `domain/case-machine`; this function only decides when.
  */
 export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
-  const { policy } = input;
-  let state: CaseState = input.carried?.state ?? createCaseState({
+  const { policy, carried } = input;
+  let state: CaseState = carried?.state ?? createCaseState({
     channel: input.channel, at: input.openedAt, assigneeId: input.assigneeId, important: input.important, policy,
   });
-  let categoryName = input.carried?.categoryName ?? null;
-  const journal = new CaseJournal(input.carried?.version ?? 0, input.carried?.unpersisted ?? []);
-  const seenEventIds = new RecentIds(input.carried?.recentEventIds ?? []);
+  let categoryName = carried?.categoryName ?? null;
+  const journal = new CaseJournal(carried?.version ?? 0, carried?.unpersisted ?? []);
+  const seenEventIds = new RecentIds(carried?.recentEventIds ?? []);
   let shownSearchAttributes = '';
-  const background = new BackgroundWork();
+  const work = new CaseWork();
   // Cases started before triage and notifications existed replay, and live on, without them.
-  const triageAndNotify = input.carried?.triageAndNotify ?? patched('triage-and-notify');
-  let triaged = input.carried?.triaged ?? false;
+  const triageAndNotify = carried?.triageAndNotify ?? patched('triage-and-notify');
+  let triage: TriageStatus = carried?.triage ?? (carried?.triaged ? 'done' : 'pending');
+  let announced = carried?.announced ?? carried?.triaged ?? false;
+  let ending = false;
 
   function showInTemporalUi(): void {
     const attributes = caseSearchAttributes({ orgId: input.orgId, state, categoryName });
@@ -83,53 +76,116 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
     shownSearchAttributes = shown;
   }
 
-  // Declared before the context: signals buffered before this run started are delivered as soon as handlers exist.
-  const notifier = new TeamNotifier((queued) => notifyTeam({ context, ...queued }), (work) => background.start(work));
+  /** A timeline entry that records a failure, not a change: the team sees why something did not happen. */
+  function recordFailure(type: string, detail: string): void {
+    log.warn('case work failed', { caseId: input.caseId, type, detail });
+    journal.record({ type, actor: { type: 'system' }, changes: {}, at: Date.now(), detail });
+  }
+
+  const persisted = (version: number) => condition(() => journal.isPersisted(version));
+  const notifier = new TeamNotifier({
+    orgId: input.orgId, caseId: input.caseId, carried: carried?.notifications ?? [], work, persisted,
+    gaveUp: (what, reason) => recordFailure('notification_failed', `${what} failed: ${reason}`),
+  });
+  const replies = new ReplySender({
+    orgId: input.orgId, carried: carried?.replies ?? [], work,
+    failed: (reason) => recordFailure('reply_failed', `reply not delivered: ${reason}`),
+  });
+
+  function startTriage(): void {
+    if (!triageAndNotify || triage === 'running' || triage === 'done') return;
+    triage = 'running';
+    work.start({
+      name: 'triage',
+      work: async () => {
+        await triageCase(context);
+        triage = 'done';
+        announce();
+      },
+      onFailure: (error) => {
+        triage = 'failed';
+        const step = error instanceof TriageStepFailed ? error.step : 'triage';
+        recordFailure('triage_failed', `${step} failed: ${describeFailure(error)}`);
+        // A case whose triage failed still reaches the team, uncategorized or unassigned.
+        announce();
+      },
+    });
+  }
+
+  // A triage cut short by continue-as-new runs again in the next run.
+  function triageToCarry(): 'pending' | 'done' | 'failed' {
+    return triage === 'running' ? 'pending' : triage;
+  }
+
+  function announce(): void {
+    if (announced) return;
+    announced = true;
+    if (state.resolution !== 'auto') notifier.announce(journal.version);
+  }
+
+  function offerFreedCapacity(freed: { agentId: string; version: number }): void {
+    work.start({
+      name: 'offer freed capacity',
+      // The agent's load is counted from the read model: offer once it shows this case closed.
+      work: async () => {
+        await persisted(freed.version);
+        await work.call(() => intake.offerWaitingCases({ orgId: input.orgId, userId: freed.agentId }));
+      },
+      onFailure: (error) => log.warn('freed capacity not offered to waiting cases', { caseId: input.caseId, error: describeFailure(error) }),
+    });
+  }
+
+  // Declared before handlers: signals buffered before this run started are delivered as soon as handlers exist.
   const context: CaseContext = {
     input,
     state: () => state,
     snapshot: () => ({ caseId: input.caseId, version: journal.version, state, categoryName }),
     seenEventIds,
+    work,
     commit({ event, actor, next, categoryName: nextCategoryName }) {
       const before = state;
       state = next;
       if (nextCategoryName !== undefined) categoryName = nextCategoryName;
       showInTemporalUi();
       const version = journal.record({ type: event.type, actor, changes: diffCaseStates({ before, after: next }), at: event.at });
-      // Until triage has announced the case, its announcement carries these changes.
-      if (triageAndNotify && triaged) {
-        for (const notification of notificationsFor({ before, after: next, eventType: event.type })) {
-          notifier.enqueue(notification, version);
-        }
+      // Until the case is announced, its announcement carries these changes.
+      if (triageAndNotify && announced) {
+        for (const notification of notificationsFor({ before, after: next, eventType: event.type })) notifier.enqueue(notification, version);
         // A resolved or handed-back case frees its agent for a waiting one.
         const freed = before.assigneeId !== null && (next.assigneeId !== before.assigneeId || (next.status === 'resolved' && before.status !== 'resolved'));
-        if (freed && patched('offer-freed-capacity')) {
-          const freedAgent = before.assigneeId as string;
-          // The agent's load is counted from the read model: offer once it shows this case closed.
-          background.start(context.persisted(version).then(() => intake.offerWaitingCases({ orgId: input.orgId, userId: freedAgent })).then(() => undefined));
-        }
+        if (freed && patched('offer-freed-capacity')) offerFreedCapacity({ agentId: before.assigneeId as string, version });
       }
       return version;
     },
-    persisted: (version) => condition(() => journal.isPersisted(version)),
+    persisted,
     openFollowUpCase: async (messageId) => {
-      await intake.openFollowUpCase({ orgId: input.orgId, previousCaseId: input.caseId, messageId });
+      await work.call(() => intake.openFollowUpCase({ orgId: input.orgId, previousCaseId: input.caseId, messageId }));
     },
-    deliverReply(reply) {
-      background.start(replies.deliverReply({ orgId: input.orgId, ...reply }).then(
-        () => undefined,
-        (error: unknown) => replies.markReplyFailed({ orgId: input.orgId, messageId: reply.messageId, reason: error instanceof Error ? error.message : String(error) }),
-      ));
+    deliverReply: (reply) => replies.send(reply),
+    customerWrote: () => { if (triage === 'failed') startTriage(); },
+    triageStatus: () => triage,
+    retryTriage: () => {
+      if (triage !== 'failed') return false;
+      startTriage();
+      return true;
     },
+    ending: () => ending,
   };
   registerChannelEvents(context);
   registerAgentActions(context);
   setHandler(routingOpportunitySignal, () => {
-    if (triageAndNotify && triaged) background.start(routeAgain(context));
+    if (!triageAndNotify || triage !== 'done') return;
+    work.start({
+      name: 'routing again',
+      work: () => routeIfUnassigned(context),
+      onFailure: (error) => recordFailure('routing_failed', `routing failed: ${describeFailure(error)}`),
+    });
   });
-  if (triageAndNotify && !triaged) background.start(triageCase(context).finally(() => { triaged = true; }));
+  startTriage();
+  notifier.resume();
+  replies.resume();
   showInTemporalUi();
-  if (!input.carried) upsertMemo({ caseNumber: input.caseNumber });
+  if (!carried) upsertMemo({ caseNumber: input.caseNumber });
 
   async function writeReadModelBatch(): Promise<void> {
     const batch = journal.nextBatch(state);
@@ -138,18 +194,41 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
   }
   // Warned once per window, and only while the window is still open.
   const warnWindows = triageAndNotify && patched('window-closing-warning');
-  let warnedWindow = input.carried?.warnedWindow ?? null;
+  let warnedWindow = carried?.warnedWindow ?? null;
   const windowWarning = (): number | null => {
-    const at = warnWindows && triaged ? windowWarningAt(state) : null;
+    const at = warnWindows && announced ? windowWarningAt(state) : null;
     return at === null || state.windowExpiresAt === warnedWindow || Date.now() >= (state.windowExpiresAt ?? 0) ? null : at;
   };
 
   // Runs recorded before runs had their own length replay with the server's suggestion alone.
   const runLength = patched('early-continue-as-new') ? continueAsNewAfterEvents(workflowInfo().runId) : Infinity;
   const runIsLongEnough = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= runLength;
-  // Unwritten entries travel with the state, so a flood of signals never holds continue-as-new back.
-  // A reply being sent finishes in this run: sending it again from the next one could send it twice.
-  const canContinueAsNew = () => runIsLongEnough() && allHandlersFinished() && background.idle;
+  // Unwritten entries and unsent notifications and replies travel with the state, so neither a flood
+  // of signals nor an outage holds continue-as-new back; only a call in flight is waited for.
+  const canContinueAsNew = () => runIsLongEnough() && allHandlersFinished() && work.idle;
+  const lifecycleIsOver = () => {
+    if (state.archived) return true;
+    const timer = nextTimerAt({ state, policy, now: Date.now() });
+    return timer?.event === 'lifecycle_ends' && timer.at <= Date.now();
+  };
+  const nothingLeftToDo = () => allHandlersFinished() && work.idle && notifier.isEmpty && replies.isEmpty;
+
+  /**
+   * The case's life is over. Whatever arrives meanwhile is not lost: until the read model is told,
+   * a reopen or a message brings the case back to life (false); from then on agent actions are
+   * refused with the reason and messages open the follow-up case, which is waited for.
+   */
+  async function end(): Promise<boolean> {
+    await condition(() => nothingLeftToDo() || journal.hasPending() || !lifecycleIsOver());
+    if (journal.hasPending() || !lifecycleIsOver() || !nothingLeftToDo()) return false;
+    ending = true;
+    await persistence.markLifecycleEnded({ orgId: input.orgId, caseId: input.caseId, at: Date.now() });
+    for (;;) {
+      await condition(() => allHandlersFinished() && work.idle);
+      if (!journal.hasPending()) return true;
+      await writeReadModelBatch();
+    }
+  }
 
   // One batch of writes per turn, so timers and continue-as-new are looked at even under a steady flood.
   for (;;) {
@@ -157,15 +236,22 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
     if (canContinueAsNew()) {
       await continueAsNew<typeof caseWorkflow>({
         ...input,
-        carried: { state, version: journal.version, categoryName, recentEventIds: seenEventIds.toArray(), unpersisted: journal.unpersisted(), triaged, triageAndNotify, warnedWindow },
+        carried: {
+          state, version: journal.version, categoryName, recentEventIds: seenEventIds.toArray(), unpersisted: journal.unpersisted(),
+          triage: triageToCarry(), announced, triageAndNotify, warnedWindow,
+          notifications: notifier.carry(), replies: replies.carry(),
+        },
       });
     }
     if (journal.hasPending()) continue;
-    if (state.archived) break;
+    if (lifecycleIsOver()) {
+      if (await end()) return;
+      continue;
+    }
     const timer = nextTimerAt({ state, policy, now: Date.now() });
     const warning = windowWarning();
-    const triagedBefore = triaged;
-    const wakeUp = () => journal.hasPending() || canContinueAsNew() || triaged !== triagedBefore;
+    const announcedBefore = announced;
+    const wakeUp = () => journal.hasPending() || canContinueAsNew() || announced !== announcedBefore;
     const wakeAt = Math.min(timer?.at ?? Infinity, warning ?? Infinity);
     const woken = wakeAt === Infinity ? (await condition(wakeUp), true) : await condition(wakeUp, Math.max(wakeAt - Date.now(), 1));
     if (woken) continue;
@@ -174,15 +260,10 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
       notifier.enqueue({ kind: 'window_closing', details: { closesAt: new Date(state.windowExpiresAt ?? 0).toISOString() } }, journal.version);
       continue;
     }
-    if (timer === null) continue;
-    if (timer.event === 'lifecycle_ends') break;
+    if (timer === null || timer.event === 'lifecycle_ends') continue;
     const event: CaseEvent = { type: timer.event, at: Date.now() };
     const transition = applyCaseEvent({ state, event, policy });
     if (transition.accepted && transition.changed) context.commit({ event, actor: { type: 'system' }, next: transition.state });
     else if (!transition.accepted) log.warn('timer event refused', { caseId: input.caseId, reason: transition.reason });
   }
-
-  await condition(() => allHandlersFinished() && background.idle);
-  while (journal.hasPending()) await writeReadModelBatch();
-  await persistence.markLifecycleEnded({ orgId: input.orgId, caseId: input.caseId, at: Date.now() });
 }

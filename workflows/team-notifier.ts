@@ -1,33 +1,73 @@
+import { proxyActivities } from '@temporalio/workflow';
+import type { SlackActivities } from '../activities/slack.activities';
 import type { CaseNotification } from '../domain/case-notifications';
+import type { CaseWork } from './case-work';
+import { OutboundQueue, type QueuedOutbound } from './outbound-queue';
 
-interface QueuedNotification {
-  notification: CaseNotification;
-  version: number;
-}
+// A round: a few quick tries (Retry-After honoured). Longer outages wait between rounds in the queue.
+const slack = proxyActivities<SlackActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 3, nonRetryableErrorTypes: ['SlackPermanentError'] },
+});
+
+/** The announcement of the new case, or one event in its thread, sent once the read model has `version`. */
+export type TeamNotification = { announcement: true; version: number } | { announcement?: false; notification: CaseNotification; version: number };
+
+export type QueuedTeamNotification = QueuedOutbound<TeamNotification>;
 
 /**
- * Notifications go out one at a time, in order. While one is being sent, a burst of customer
- * messages collapses into a single pending "customer replied": the team needs to know, not count.
+ * The team hears about a case in order: its announcement first, then each event in its thread. While
+ * one is being sent, a burst of customer messages collapses into a single pending "customer replied":
+ * the team needs to know, not count. Every notification has its key, so a resend never posts twice.
  */
 export class TeamNotifier {
-  private readonly queue: QueuedNotification[] = [];
-  private sending = false;
+  private readonly queue: OutboundQueue<TeamNotification>;
 
-  constructor(private readonly send: (queued: QueuedNotification) => Promise<void>, private readonly startInBackground: (work: Promise<void>) => void) {}
-
-  enqueue(notification: CaseNotification, version: number): void {
-    const pendingSameKind = this.queue.find((queued) => queued.notification.kind === notification.kind && notification.kind === 'customer_reply');
-    if (pendingSameKind) pendingSameKind.version = version;
-    else this.queue.push({ notification, version });
-    if (!this.sending) this.startInBackground(this.drain());
+  constructor(input: {
+    orgId: string;
+    caseId: string;
+    carried: QueuedTeamNotification[];
+    work: CaseWork;
+    persisted: (version: number) => Promise<void>;
+    gaveUp: (what: string, reason: string) => void;
+  }) {
+    this.queue = new OutboundQueue<TeamNotification>({
+      kind: 'notification',
+      carried: input.carried,
+      work: input.work,
+      send: async ({ key, payload }) => {
+        await input.persisted(payload.version);
+        if (payload.announcement) {
+          await slack.announceCase({ orgId: input.orgId, caseId: input.caseId, notificationKey: 'case_created' });
+        } else {
+          await slack.notifyCaseEvent({ orgId: input.orgId, caseId: input.caseId, kind: payload.notification.kind, details: payload.notification.details, notificationKey: key });
+        }
+      },
+      giveUp: ({ payload }, reason) => input.gaveUp(payload.announcement ? 'Slack announcement' : `Slack notification (${payload.notification.kind})`, reason),
+    });
   }
 
-  private async drain(): Promise<void> {
-    this.sending = true;
-    try {
-      for (let next = this.queue.shift(); next; next = this.queue.shift()) await this.send(next);
-    } finally {
-      this.sending = false;
-    }
+  announce(version: number): void {
+    this.queue.enqueue({ key: 'case_created', payload: { announcement: true, version } });
+  }
+
+  enqueue(notification: CaseNotification, version: number): void {
+    const collapses = notification.kind === 'customer_reply';
+    this.queue.enqueue(
+      { key: `${notification.kind}:${version}`, payload: { notification, version } },
+      collapses ? (queued) => !queued.payload.announcement && queued.payload.notification.kind === 'customer_reply' : undefined,
+    );
+  }
+
+  resume(): void {
+    this.queue.resume();
+  }
+
+  get isEmpty(): boolean {
+    return this.queue.isEmpty;
+  }
+
+  carry(): QueuedTeamNotification[] {
+    return this.queue.carry();
   }
 }

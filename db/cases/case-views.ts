@@ -78,7 +78,7 @@ export async function loadCaseThread(em: EntityManager, input: { orgId: string; 
     [input.caseId, input.orgId],
   );
   const timeline: Array<Record<string, unknown>> = await em.execute(
-    `select e.version, e.type, e.actor_type, e.actor_user_id, u.name as actor_name, e.changes, e.occurred_at
+    `select e.version, e.type, e.actor_type, e.actor_user_id, u.name as actor_name, e.changes, e.detail, e.occurred_at
      from case_events e left join users u on u.id = e.actor_user_id where e.case_id = ? and e.org_id = ? order by e.version`,
     [input.caseId, input.orgId],
   );
@@ -90,7 +90,7 @@ export async function loadCaseThread(em: EntityManager, input: { orgId: string; 
     })),
     timeline: timeline.map((e) => ({
       version: Number(e.version), type: e.type, actor: { type: e.actor_type, userId: e.actor_user_id, name: e.actor_name },
-      changes: e.changes, occurredAt: iso(e.occurred_at),
+      changes: e.changes, detail: e.detail, occurredAt: iso(e.occurred_at),
     })),
   };
 }

@@ -26,6 +26,7 @@ export const CaseEvent = defineEntity({
     actorType: p.enum(['customer', 'agent', 'system', 'ai', 'routing', 'partner']),
     actorUserId: p.uuid().nullable(),
     changes: p.json<Record<string, unknown>>().default('{}'),
+    detail: p.text().nullable(),
     occurredAt: p.datetime(),
   },
 });

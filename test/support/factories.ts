@@ -66,3 +66,13 @@ export async function storeCustomerMessage(orm: Orm, input: { kase: CaseToStart;
   );
   return rows[0].id;
 }
+
+/** Stores an agent's reply on a case, as the reply route does before it asks the workflow to send it. */
+export async function storeAgentReply(orm: Orm, input: { kase: CaseToStart; at: Date; body?: string }): Promise<string> {
+  const rows: Array<{ id: string }> = await orm.em.fork().execute(
+    `insert into messages (org_id, case_id, thread_id, channel, direction, kind, author_type, body, delivery_status, occurred_at)
+     select c.org_id, c.id, c.thread_id, c.channel, 'outbound', 'message', 'agent', ?, 'pending', ? from cases c where c.id = ? returning id`,
+    [input.body ?? 'Thanks, we are on it', input.at, input.kase.caseId],
+  );
+  return rows[0].id;
+}

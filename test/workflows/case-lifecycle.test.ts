@@ -1,6 +1,6 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { caseStateQuery, recordReplyUpdate, setCategoryUpdate, setStatusUpdate, assignUpdate, archiveUpdate, reopenUpdate, markImportantUpdate } from '../../workflows/case.contract';
-import { createTestOrganization, createTestUser, storeCustomerMessage } from '../support/factories';
+import { createTestOrganization, createTestUser, storeAgentReply } from '../support/factories';
 import { CaseHarness } from './case-harness';
 
 const HOUR = 3_600_000;
@@ -33,7 +33,7 @@ describe('case workflow lifecycle (time-skipping server, real Postgres)', () => 
 
     expect((await handle.query(caseStateQuery)).state.status).toBe('open');
     expect((await handle.executeUpdate(assignUpdate, { args: [{ assigneeId: userId, actor: agent(userId) }] })).state.status).toBe('in_progress');
-    const replyId = await storeCustomerMessage(harness.orm, { kase, at: new Date(await harness.now()) });
+    const replyId = await storeAgentReply(harness.orm, { kase, at: new Date(await harness.now()) });
     const replied = await handle.executeUpdate(recordReplyUpdate, { args: [{ messageId: replyId, authoredBy: 'human', actor: agent(userId) }] });
     expect(replied.state.status).toBe('waiting_for_customer');
     await harness.customerWrites(kase);
@@ -68,7 +68,7 @@ describe('case workflow lifecycle (time-skipping server, real Postgres)', () => 
 
     await harness.env.sleep(25 * HOUR);
     expect((await handle.query(caseStateQuery)).timeSensitive).toBe(false);
-    const replyId = await storeCustomerMessage(harness.orm, { kase, at: new Date(await harness.now()) });
+    const replyId = await storeAgentReply(harness.orm, { kase, at: new Date(await harness.now()) });
     const rejection = await rejectionOf(handle.executeUpdate(recordReplyUpdate, { args: [{ messageId: replyId, authoredBy: 'human', actor: agent(userId) }] }));
     expect(rejection.code).toBe('reply_window_closed');
     expect(rejection.message).toMatch(/window/i);
@@ -81,9 +81,9 @@ describe('case workflow lifecycle (time-skipping server, real Postgres)', () => 
     const handle = harness.handle(kase);
     await harness.env.sleep(30 * HOUR);
 
-    const botReply = await storeCustomerMessage(harness.orm, { kase, at: new Date(await harness.now()) });
+    const botReply = await storeAgentReply(harness.orm, { kase, at: new Date(await harness.now()) });
     expect((await rejectionOf(handle.executeUpdate(recordReplyUpdate, { args: [{ messageId: botReply, authoredBy: 'automation', actor: { type: 'system' } }] }))).code).toBe('reply_window_closed');
-    const humanReply = await storeCustomerMessage(harness.orm, { kase, at: new Date(await harness.now()) });
+    const humanReply = await storeAgentReply(harness.orm, { kase, at: new Date(await harness.now()) });
     const accepted = await handle.executeUpdate(recordReplyUpdate, { args: [{ messageId: humanReply, authoredBy: 'human', actor: agent(userId) }] });
     expect(accepted.messagingTag).toBe('HUMAN_AGENT');
     await harness.recordHistory(kase, 'meta-window-human-agent-tag');
