@@ -4,7 +4,7 @@ import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type { Orm } from '../../db/orm';
-import { createCaseWorker } from '../../workers/create-case-worker';
+import { buildCaseActivities, createCaseWorker } from '../../workers/create-case-worker';
 import { signalCustomerMessage, type CaseToStart } from '../../channels/ingest/start-case-workflow';
 import { connectTestOrm } from '../support/connections';
 import { createTestCase, storeCustomerMessage } from '../support/factories';
@@ -18,13 +18,30 @@ import { registerCaseSearchAttributes } from '../../scripts/local-stack/register
 import type { Channel } from '../../domain/case.model';
 import { caseStateQuery } from '../../workflows/case.contract';
 
+/** The folder new recordings go to: a new one whenever the workflow changes, so older sets keep replaying. */
+const RECORDED_HISTORY_SET = '2026-12-03';
+
+/** Runs before a real activity, e.g. to deliver a signal while the workflow waits on that activity. */
+export type BeforeActivity = (name: string, input: unknown) => Promise<void>;
+
+function withBeforeActivity<Activities extends Record<string, (input: never) => Promise<unknown>>>(activities: Activities, before: BeforeActivity): Activities {
+  const wrapped: Record<string, (input: never) => Promise<unknown>> = {};
+  for (const [name, activity] of Object.entries(activities)) {
+    wrapped[name] = async (input: never) => {
+      await before(name, input);
+      return activity(input);
+    };
+  }
+  return wrapped as Activities;
+}
+
 /** One time-skipping Temporal server and one worker (with the real activities and Postgres) per test file. */
 export class CaseHarness {
   private running?: Promise<void>;
   private constructor(readonly env: TestWorkflowEnvironment, readonly orm: Orm, readonly worker: Worker, readonly taskQueue: string) {}
 
   /** On the time-skipping server, which tests move forward with `env.sleep`. */
-  static async start(taskQueue: string, options: { slackApiUrl?: string } = {}): Promise<CaseHarness> {
+  static async start(taskQueue: string, options: { slackApiUrl?: string; senders?: ChannelSenders; beforeActivity?: BeforeActivity } = {}): Promise<CaseHarness> {
     const stack = testStack.read();
     const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: stack.timeSkippingServer } } });
     await registerCaseSearchAttributes({ connection: env.connection, namespace: 'default' });
@@ -37,14 +54,19 @@ export class CaseHarness {
     return CaseHarness.withEnvironment(env, input.taskQueue, { senders: input.senders, slackApiUrl: input.slackApiUrl, llm: input.llm });
   }
 
-  private static async withEnvironment(env: TestWorkflowEnvironment, taskQueue: string, options: { senders?: ChannelSenders; slackApiUrl?: string; llm?: TriageLlmSettings } = {}): Promise<CaseHarness> {
+  private static async withEnvironment(
+    env: TestWorkflowEnvironment,
+    taskQueue: string,
+    options: { senders?: ChannelSenders; slackApiUrl?: string; llm?: TriageLlmSettings; beforeActivity?: BeforeActivity } = {},
+  ): Promise<CaseHarness> {
     const stack = testStack.read();
     const orm = await connectTestOrm();
-    const worker = await createCaseWorker({
+    const deps = {
       connection: env.nativeConnection, namespace: 'default', taskQueue, orm, client: env.client, workflowBundlePath: stack.workflowBundlePath,
       secretsKey: TEST_SECRETS_KEY, senders: options.senders, llm: options.llm,
       slack: options.slackApiUrl ? { apiUrl: options.slackApiUrl, publicBaseUrl: 'http://localhost:3000' } : undefined,
-    });
+    };
+    const worker = await createCaseWorker(deps, options.beforeActivity ? { activities: withBeforeActivity(buildCaseActivities(deps), options.beforeActivity) } : {});
     const harness = new CaseHarness(env, orm, worker, taskQueue);
     harness.running = worker.run();
     return harness;
@@ -81,13 +103,14 @@ export class CaseHarness {
   }
 
   /**
-   * With RECORD_WORKFLOW_HISTORIES=1, saves the case's history as a replay fixture
-   * (test/fixtures/workflow-histories), which the replay test runs against the current workflow code.
+   * With RECORD_WORKFLOW_HISTORIES=1, saves the case's history (its latest run) as a replay fixture
+   * in test/fixtures/workflow-histories/<RECORDED_HISTORY_SET>, which the replay test runs, with every
+   * older set, against the current workflow code.
    */
   async recordHistory(kase: CaseToStart, name: string): Promise<void> {
     if (process.env.RECORD_WORKFLOW_HISTORIES !== '1') return;
     const history = await this.handle(kase).fetchHistory();
-    const directory = path.join(__dirname, '..', 'fixtures', 'workflow-histories');
+    const directory = path.join(__dirname, '..', 'fixtures', 'workflow-histories', RECORDED_HISTORY_SET);
     mkdirSync(directory, { recursive: true });
     const json = temporal.api.history.v1.History.toObject(temporal.api.history.v1.History.fromObject(history), { longs: String, enums: String, bytes: String });
     writeFileSync(path.join(directory, `${name}.json`), `${JSON.stringify(json, null, 1)}\n`);
@@ -97,8 +120,8 @@ export class CaseHarness {
    * Every run of a workflow, latest first, through each run's `continuedExecutionRunId`: its event
    * count and the customer messages its signals carried, in the order the workflow saw them.
    */
-  async runHistories(workflowId: string): Promise<Array<{ events: number; customerMessages: Array<{ messageId: string; at: number }> }>> {
-    const runs: Array<{ events: number; customerMessages: Array<{ messageId: string; at: number }> }> = [];
+  async runHistories(workflowId: string): Promise<Array<{ runId: string; events: number; customerMessages: Array<{ messageId: string; at: number }> }>> {
+    const runs: Array<{ runId: string; events: number; customerMessages: Array<{ messageId: string; at: number }> }> = [];
     let runId: string | undefined = (await this.env.client.workflow.getHandle(workflowId).describe()).runId;
     while (runId) {
       const events: temporal.api.history.v1.IHistoryEvent[] = (await this.env.client.workflow.getHandle(workflowId, runId).fetchHistory()).events ?? [];
@@ -106,7 +129,7 @@ export class CaseHarness {
         .map((event) => event.workflowExecutionSignaledEventAttributes)
         .filter((signal) => signal?.signalName === 'customerMessage')
         .map((signal) => JSON.parse(Buffer.from(signal?.input?.payloads?.[0]?.data ?? []).toString('utf8')) as { messageId: string; at: number });
-      runs.push({ events: events.length, customerMessages });
+      runs.push({ runId, events: events.length, customerMessages });
       runId = events[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId || undefined;
     }
     return runs;

@@ -7,15 +7,17 @@ import { testStack } from '../support/test-stack';
 /**
  * Recorded case histories replayed against the current workflow code: a change that would break
  * running cases (non-determinism) fails here. Re-record with
- * `RECORD_WORKFLOW_HISTORIES=1 npx jest --selectProjects integration --testPathPatterns case-lifecycle`
+ * `RECORD_WORKFLOW_HISTORIES=1 npx jest --selectProjects integration --testPathPatterns 'test/workflows'`
  * only when the change is made safe with `patched()` or no old cases can still be running.
  */
 const directory = path.join(__dirname, '..', 'fixtures', 'workflow-histories');
-const files = readdirSync(directory).filter((file) => file.endsWith('.json'));
+// One folder per set of recordings, named for the day the workflow code they were recorded on changed.
+const files = readdirSync(directory, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.json')).sort();
 
 describe('replay of recorded case histories', () => {
-  it('has recorded histories to replay', () => {
-    expect(files.length).toBeGreaterThanOrEqual(5);
+  it('has recorded histories to replay, from before and after the latest workflow change', () => {
+    expect(files.filter((file) => file.startsWith('2026-11-25')).length).toBeGreaterThanOrEqual(5);
+    expect(files.filter((file) => file.startsWith('2026-12-03')).length).toBeGreaterThanOrEqual(8);
   });
 
   it.each(files)('%s replays without non-determinism', async (file) => {

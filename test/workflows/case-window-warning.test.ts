@@ -34,5 +34,6 @@ describe('a time-sensitive case whose reply window is about to close', () => {
     await harness.env.sleep(2 * HOUR);
     expect(windowWarnings()).toHaveLength(1);
     expect(kase.channel).toBe('instagram');
+    await harness.recordHistory(kase, 'slack-window-warning');
   });
 });
