@@ -12,7 +12,7 @@ module.exports = {
     },
     {
       displayName: 'integration',
-      testEnvironment: 'node',
+      testEnvironment: '<rootDir>/test/support/logs-on-failure.environment.ts',
       transform,
       testMatch: ['<rootDir>/test/{workflows,api,db,e2e,channels,security}/**/*.test.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
@@ -21,7 +21,7 @@ module.exports = {
     {
       // Real processes really stopped (worker, API, PostgreSQL, Temporal); shares the integration stack when both run.
       displayName: 'resilience',
-      testEnvironment: 'node',
+      testEnvironment: '<rootDir>/test/support/logs-on-failure.environment.ts',
       setupFilesAfterEnv: ['<rootDir>/test/resilience/support/long-timeout.ts'],
       transform,
       testMatch: ['<rootDir>/test/resilience/**/*.test.ts'],
