@@ -7,6 +7,7 @@ import { FakeSlackApi } from '../fakes/fake-slack-api';
 import { startSmtp } from '../fakes/fake-smtp-server';
 import { createTestOrganization, createTestUser, storeAgentReply } from '../support/factories';
 import { CaseHarness, TEST_SECRETS_KEY } from './case-harness';
+import { reportFigures } from '../resilience/support/figures';
 
 jest.setTimeout(600_000);
 
@@ -78,6 +79,7 @@ describe('a busy case during a Slack outage (time-skipping server, real Postgres
     expect(runs.length).toBeGreaterThan(1);
     for (const run of runs) expect(run.events).toBeLessThan(HISTORY_WARNING_LIMIT);
 
+    const slackCallsRefused = slack.calls.length;
     slack.reset();
     const statusChanges: Array<{ version: string }> = await harness.orm.em.fork().execute(
       `select version from case_events where case_id = ? and changes->'status' is not null order by version`, [kase.caseId]);
@@ -96,6 +98,11 @@ describe('a busy case during a Slack outage (time-skipping server, real Postgres
     expect(sent.length).toBe(replies.length);
     const failures: unknown[] = await harness.orm.em.fork().execute(`select 1 from case_events where case_id = ? and type in ('notification_failed', 'reply_failed')`, [kase.caseId]);
     expect(failures).toEqual([]);
+    reportFigures('slack-outage-continue-as-new', {
+      messages: MESSAGES, replies: replies.length, runs: runs.length, longestRunEvents: Math.max(...runs.map((run) => run.events)),
+      slackCallsRefusedDuringOutage: slackCallsRefused, notificationsDelivered: postedKeys().length, duplicateNotifications: postedKeys().length - new Set(postedKeys()).size,
+      repliesSent: sent.length,
+    });
     await harness.recordHistory(kase, 'continued-during-slack-outage');
   });
 
