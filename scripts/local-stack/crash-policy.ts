@@ -8,6 +8,9 @@ export interface CrashPolicy {
   windowMs: number;
 }
 
+/** `npm run dev`'s worker and API; the resilience test supervises with the same. */
+export const DEV_STACK_CRASH_POLICY: CrashPolicy = { maxCrashes: 3, windowMs: 60_000 };
+
 export interface CrashDecision {
   restart: boolean;
   /** Crash times still inside the window, this one included: the state for the next decision. */
