@@ -1,21 +1,23 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { ChildProcess } from 'node:child_process';
 import { seedDemoOrganization } from '../db/admin/seed-demo';
 import { migrateUp } from '../db/migrate';
 import { createOrm } from '../db/orm';
 import { startTsService } from './local-stack/child-service';
+import { DEV_STACK_CRASH_POLICY } from './local-stack/crash-policy';
 import { loadOrCreateDevSecretsKey } from './local-stack/dev-secrets';
 import { seedDemoCases } from './local-stack/seed-demo-cases';
 import { isPortInUse, waitFor } from './local-stack/free-port';
 import { startPostgres, type RunningPostgres } from './local-stack/postgres';
+import { superviseService, type SupervisedService } from './local-stack/supervise';
 import { ensureTemporalCli, PROJECT_ROOT } from './local-stack/temporal-binaries';
-import { startTemporalDevServer, stopChild, type RunningTemporal } from './local-stack/temporal-dev-server';
+import { startTemporalDevServer, type RunningTemporal } from './local-stack/temporal-dev-server';
 
 /**
  * `npm run dev`: Temporal dev server (SQLite under .data/, UI on 8233), PostgreSQL (embedded, under .data/),
  * migrations, the demo organization, the worker and the API on 3000. TEMPORAL_ADDRESS / DATABASE_URL use
- * existing servers instead. Ctrl-C stops everything; data stays for the next run.
+ * existing servers instead. A worker or API that dies is started again, as a deployment would; three crashes
+ * of one within a minute stop the stack. Ctrl-C stops everything; data stays for the next run.
  */
 const DATA_DIR = path.join(PROJECT_ROOT, '.data');
 const TEMPORAL_PORT = 7233;
@@ -23,19 +25,20 @@ const TEMPORAL_UI_PORT = 8233;
 const POSTGRES_PORT = Number(process.env.DEV_POSTGRES_PORT ?? 5433);
 const API_PORT = Number(process.env.API_PORT ?? 3000);
 
-const started: { temporal?: RunningTemporal; postgres?: RunningPostgres; children: ChildProcess[] } = { children: [] };
-let stopping = false;
+const started: { temporal?: RunningTemporal; postgres?: RunningPostgres; services: SupervisedService[] } = { services: [] };
+let stopped: Promise<never> | undefined;
 
-async function stopAll(exitCode: number): Promise<never> {
-  if (!stopping) {
-    stopping = true;
+/** Ctrl-C reaches this process twice (from the terminal, and relayed by the launchers in front of it): the second waits for the first. */
+function stopAll(exitCode: number): Promise<never> {
+  stopped ??= (async () => {
     console.log('\n[dev] stopping …');
-    await Promise.all(started.children.map((child) => stopChild(child)));
+    await Promise.all(started.services.map((service) => service.stop()));
     await started.temporal?.stop();
     await started.postgres?.stop();
     console.log('[dev] stopped; data kept in .data/');
-  }
-  process.exit(exitCode);
+    return process.exit(exitCode);
+  })();
+  return stopped;
 }
 
 async function ensureTemporal(): Promise<{ address: string; uiUrl: string }> {
@@ -93,9 +96,12 @@ async function main(): Promise<void> {
     API_PORT: String(API_PORT),
   };
   for (const [name, entry] of [['worker', 'workers/cases.worker.ts'], ['api', 'api/server.ts']] as const) {
-    const child = startTsService({ name, entry, env });
-    child.once('exit', (code) => { if (!stopping) { console.error(`[dev] ${name} exited (${code}); stopping the stack`); void stopAll(1); } });
-    started.children.push(child);
+    started.services.push(superviseService({
+      name, ...DEV_STACK_CRASH_POLICY,
+      start: () => startTsService({ name, entry, env }),
+      onGiveUp: (reason) => { console.error(`[dev] ${reason}; stopping the stack`); void stopAll(1); },
+      log: (line) => console.error(`[dev] ${line}`),
+    }));
   }
   await waitFor({
     what: `the API on port ${API_PORT}`,

@@ -142,7 +142,7 @@ export class BenchStack {
     await Promise.allSettled([this.temporalServer?.stop(), this.postgres?.stop()]);
   }
 
-  /** A worker's default identity is `<pid>@<host>`, and the pid is that of tsx's child, not the one we spawned. */
+  /** A worker's default identity is `<pid>@<host>`; any pid of the child's tree counts, whichever launcher started it. */
   private async waitForPoller(taskQueue: string, child: ChildProcess): Promise<void> {
     const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`the worker for ${taskQueue} exited with ${code}`))));
     await Promise.race([exited, waitFor({

@@ -2,10 +2,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { PROJECT_ROOT } from './temporal-binaries';
 
-/** Runs a TypeScript entry point (api/server.ts, workers/cases.worker.ts) with its output prefixed by name. */
+/**
+ * Runs a TypeScript entry point (api/server.ts, workers/cases.worker.ts) with its output prefixed by name.
+ * Node with tsx's loader in the same process, not the tsx CLI: the CLI forks a second process, and a
+ * killed CLI would leave that one running, holding the API's port against its restart.
+ */
 export function startTsService(input: { name: string; entry: string; env: NodeJS.ProcessEnv }): ChildProcess {
-  const tsxCli = path.join(PROJECT_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-  const child = spawn(process.execPath, [tsxCli, path.join(PROJECT_ROOT, input.entry)], {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, input.entry)], {
     cwd: PROJECT_ROOT,
     env: input.env,
     stdio: ['ignore', 'pipe', 'pipe'],

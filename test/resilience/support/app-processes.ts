@@ -34,8 +34,22 @@ const READY_TIMEOUT_MS = 60_000;
 
 /** `workers/cases.worker.ts` as its own process, with the run's prebuilt workflow bundle. */
 export async function startWorkerProcess(target: AppTarget, name = 'worker'): Promise<AppProcess> {
-  const env = { ...appEnvironment(target), WORKER_METRICS_PORT: String(await findFreePort()) };
-  return startTsEntry({ name, entry: 'workers/cases.worker.ts', env, readyLine: '"worker started"' });
+  const child = spawnWorkerChild(target, { name, metricsPort: await findFreePort() });
+  await whenWorkerReady(child, name);
+  return controlsOf(name, child);
+}
+
+/**
+ * The worker's process, not waited for: what a supervisor starts, and starts again after a crash. Its
+ * lives share one metrics port, free again once the previous life is gone.
+ */
+export function spawnWorkerChild(target: AppTarget, input: { name: string; metricsPort: number }): ChildProcess {
+  const env = { ...appEnvironment(target), WORKER_METRICS_PORT: String(input.metricsPort) };
+  return spawnTsEntry({ name: input.name, entry: 'workers/cases.worker.ts', env });
+}
+
+export function whenWorkerReady(child: ChildProcess, name: string): Promise<void> {
+  return whenReady({ child, name, readyLine: '"worker started"' });
 }
 
 /** `api/server.ts` as its own process on a free port. */
@@ -43,8 +57,9 @@ export async function startApiProcess(target: AppTarget, name = 'api'): Promise<
   const port = await findFreePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const env = { ...appEnvironment(target), API_HOST: '127.0.0.1', API_PORT: String(port), PUBLIC_BASE_URL: baseUrl };
-  const started = await startTsEntry({ name, entry: 'api/server.ts', env, readyLine: 'API listening' });
-  return Object.assign(started, { baseUrl });
+  const child = spawnTsEntry({ name, entry: 'api/server.ts', env });
+  await whenReady({ child, name, readyLine: 'API listening' });
+  return Object.assign(controlsOf(name, child), { baseUrl });
 }
 
 function appEnvironment(target: AppTarget): NodeJS.ProcessEnv {
@@ -71,7 +86,7 @@ function appEnvironment(target: AppTarget): NodeJS.ProcessEnv {
  * Node with tsx's loader in the same process (not the tsx CLI, which forks a second process that a
  * SIGKILL of the first would orphan). Output goes to a log file in the run directory.
  */
-async function startTsEntry(input: { name: string; entry: string; env: NodeJS.ProcessEnv; readyLine: string }): Promise<AppProcess> {
+function spawnTsEntry(input: { name: string; entry: string; env: NodeJS.ProcessEnv }): ChildProcess {
   const logDir = path.join(testStack.read().runDir, 'resilience-logs');
   mkdirSync(logDir, { recursive: true });
   const log = createWriteStream(path.join(logDir, `${input.name}-${Date.now()}.log`));
@@ -80,7 +95,13 @@ async function startTsEntry(input: { name: string; entry: string; env: NodeJS.Pr
   });
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
-  await new Promise<void>((resolve, reject) => {
+  return child;
+}
+
+/** Resolves when the child prints its ready line; rejects if it exits first or stays silent too long. */
+function whenReady(input: { child: ChildProcess; name: string; readyLine: string }): Promise<void> {
+  const { child } = input;
+  return new Promise<void>((resolve, reject) => {
     let output = '';
     const timer = setTimeout(() => reject(new Error(`${input.name} was not ready within ${READY_TIMEOUT_MS} ms:\n${output.slice(-2000)}`)), READY_TIMEOUT_MS);
     const collect = (chunk: Buffer) => {
@@ -91,13 +112,16 @@ async function startTsEntry(input: { name: string; entry: string; env: NodeJS.Pr
     child.stderr?.on('data', collect);
     child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`${input.name} exited (${code}) before it was ready:\n${output.slice(-2000)}`)); });
   });
+}
+
+function controlsOf(name: string, child: ChildProcess): AppProcess {
   const exited = new Promise<void>((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) resolve();
     else child.once('exit', () => resolve());
   });
-  const signal = async (name: NodeJS.Signals) => {
-    if (child.exitCode === null && child.signalCode === null) child.kill(name);
+  const signal = async (which: NodeJS.Signals) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(which);
     await exited;
   };
-  return { name: input.name, child, kill: () => signal('SIGKILL'), stop: () => signal('SIGTERM') };
+  return { name, child, kill: () => signal('SIGKILL'), stop: () => signal('SIGTERM') };
 }
