@@ -71,7 +71,9 @@ export function registerAgentActions(context: CaseContext): void {
     await condition(() => context.triageStatus() !== 'running');
     const snapshot = context.snapshot();
     await context.persisted(snapshot.version);
-    return context.snapshot();
+    // The failure is on the timeline; the caller hears it too rather than a case that looks triaged.
+    if (context.triageStatus() === 'failed') reject('Triage failed again; the reason is on the case timeline.', 'triage_failed');
+    return snapshot;
   }, {
     validator: (_args: { actor: Actor }) => {
       refuseWhileEnding();

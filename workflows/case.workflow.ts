@@ -68,6 +68,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
   let triage: TriageStatus = carried?.triage ?? (carried?.triaged ? 'done' : 'pending');
   let announced = carried?.announced ?? carried?.triaged ?? false;
   let ending = false;
+  // A message that arrives while triage is running is a reason to run it again if this run fails.
+  let wroteDuringTriage = false;
 
   function showInTemporalUi(): void {
     const attributes = caseSearchAttributes({ orgId: input.orgId, state, categoryName });
@@ -95,6 +97,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
   function startTriage(): void {
     if (!triageAndNotify || triage === 'running' || triage === 'done') return;
     triage = 'running';
+    wroteDuringTriage = false;
     work.start({
       name: 'triage',
       work: async () => {
@@ -108,6 +111,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
         recordFailure('triage_failed', `${step} failed: ${describeFailure(error)}`);
         // A case whose triage failed still reaches the team, uncategorized or unassigned.
         announce();
+        if (wroteDuringTriage) startTriage();
       },
     });
   }
@@ -162,7 +166,10 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
       await work.call(() => intake.openFollowUpCase({ orgId: input.orgId, previousCaseId: input.caseId, messageId }));
     },
     deliverReply: (reply) => replies.send(reply),
-    customerWrote: () => { if (triage === 'failed') startTriage(); },
+    customerWrote: () => {
+      if (triage === 'running') wroteDuringTriage = true;
+      if (triage === 'failed') startTriage();
+    },
     triageStatus: () => triage,
     retryTriage: () => {
       if (triage !== 'failed') return false;
@@ -174,7 +181,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
   registerChannelEvents(context);
   registerAgentActions(context);
   setHandler(routingOpportunitySignal, () => {
-    if (!triageAndNotify || triage !== 'done') return;
+    // Routing does not need a category: a case whose triage failed is offered to a free agent too.
+    if (!triageAndNotify || (triage !== 'done' && triage !== 'failed')) return;
     work.start({
       name: 'routing again',
       work: () => routeIfUnassigned(context),

@@ -66,7 +66,10 @@ async function postCompletion(input: { url: string; apiKey?: string; body: unkno
       signal: controller.signal,
     });
     if (!response.ok) throw new LlmUnavailableError(`The LLM endpoint answered HTTP ${response.status}.`);
-    return (await response.json()) as ChatCompletion;
+    const completion: unknown = await response.json();
+    // `null`, a number or a list is no completion either: the local categorizer takes over.
+    if (typeof completion !== 'object' || completion === null || Array.isArray(completion)) throw new LlmUnavailableError('The LLM endpoint answered something other than a JSON object.');
+    return completion as ChatCompletion;
   } catch (error) {
     if (error instanceof LlmUnavailableError) throw error;
     const reason = controller.signal.aborted ? `no answer within ${input.timeoutMs} ms` : String(error);

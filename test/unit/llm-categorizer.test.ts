@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { categorizeWithLlm, LlmUnavailableError } from '../../integrations/llm/openai-compatible.categorizer';
 
-type Mode = { kind: 'answer'; category: string } | { kind: 'refuse' } | { kind: 'slow' } | { kind: 'fail' } | { kind: 'garbage' };
+type Mode = { kind: 'answer'; category: string } | { kind: 'refuse' } | { kind: 'slow' } | { kind: 'fail' } | { kind: 'garbage' } | { kind: 'null' };
 
 /** A stand-in for an OpenAI-compatible server, answering in the real chat.completion shape. */
 function completion(message: { content: string | null; refusal: string | null }) {
@@ -32,6 +32,7 @@ beforeAll(async () => {
       else if (mode.kind === 'slow') setTimeout(() => send(200, completion({ content: '{"category":"Billing"}', refusal: null })), 1_000);
       else if (mode.kind === 'refuse') send(200, completion({ content: null, refusal: 'I cannot help with that.' }));
       else if (mode.kind === 'garbage') send(200, completion({ content: 'Billing, I think', refusal: null }));
+      else if (mode.kind === 'null') send(200, null);
       else send(200, completion({ content: JSON.stringify({ category: mode.category }), refusal: null }));
     });
   });
@@ -84,12 +85,14 @@ describe('categorizeWithLlm', () => {
     await expect(ask()).resolves.toEqual({ categoryId: null, refused: true });
   });
 
-  it('throws LlmUnavailableError on a timeout, an HTTP error, non-JSON content or no server', async () => {
+  it('throws LlmUnavailableError on a timeout, an HTTP error, non-JSON content, a body that is not an object or no server', async () => {
     mode = { kind: 'slow' };
     await expect(ask(150)).rejects.toThrow(LlmUnavailableError);
     mode = { kind: 'fail' };
     await expect(ask()).rejects.toThrow(/HTTP 500/);
     mode = { kind: 'garbage' };
+    await expect(ask()).rejects.toThrow(LlmUnavailableError);
+    mode = { kind: 'null' };
     await expect(ask()).rejects.toThrow(LlmUnavailableError);
     await expect(categorizeWithLlm({ baseUrl: 'http://127.0.0.1:1/v1', model: 'm', timeoutMs: 1_000, categories, text: 'x' })).rejects.toThrow(LlmUnavailableError);
   });

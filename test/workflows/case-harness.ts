@@ -89,10 +89,14 @@ export class CaseHarness {
 
   /** A new case whose first customer message has been stored and signalled, as ingest does. */
   async openCase(input: { orgId: string; channel: Channel }): Promise<CaseToStart> {
-    const at = new Date(await this.now());
-    const kase = await createTestCase(this.orm, { orgId: input.orgId, channel: input.channel, openedAt: at });
+    const kase = await this.createCase(input);
     await this.customerWrites(kase);
     return kase;
+  }
+
+  /** A stored case whose workflow starts with its first `customerWrites`. */
+  async createCase(input: { orgId: string; channel: Channel }): Promise<CaseToStart> {
+    return createTestCase(this.orm, { orgId: input.orgId, channel: input.channel, openedAt: new Date(await this.now()) });
   }
 
   async customerWrites(kase: CaseToStart, messageId?: string): Promise<{ messageId: string; outcome: 'delivered' | 'closed' }> {
