@@ -15,6 +15,8 @@ export interface AppTarget {
   metaAppSecret?: string;
   /** The worker's sweep of stored messages never signalled (REDELIVERY_*); unset: the defaults. */
   redelivery?: { intervalMs: number; graceMs: number };
+  /** The OpenAI-compatible endpoint of organizations on the `llm` categorizer (LLM_*). */
+  llm?: { baseUrl: string; timeoutMs: number };
 }
 
 export interface AppProcess {
@@ -77,6 +79,7 @@ function appEnvironment(target: AppTarget): NodeJS.ProcessEnv {
     ...(target.slackApiUrl ? { SLACK_API_URL: target.slackApiUrl } : {}),
     ...(target.metaAppSecret ? { META_APP_SECRET: target.metaAppSecret } : {}),
     ...(target.redelivery ? { REDELIVERY_INTERVAL_MS: String(target.redelivery.intervalMs), REDELIVERY_GRACE_MS: String(target.redelivery.graceMs) } : {}),
+    ...(target.llm ? { LLM_BASE_URL: target.llm.baseUrl, LLM_TIMEOUT_MS: String(target.llm.timeoutMs) } : {}),
     // Burst tests send far more than a client would; the rate limiter is not what they measure.
     RATE_LIMIT_DISABLED: '1',
   };
