@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { signalCustomerMessage, type CaseToStart } from '../../channels/ingest/start-case-workflow';
+import type { CaseToStart } from '../../channels/ingest/start-case-workflow';
 import { caseStateQuery } from '../../workflows/case.contract';
 import { continueAsNewAfterEvents } from '../../domain/case-run-length';
 import { findFreePort } from '../../scripts/local-stack/free-port';
@@ -114,6 +114,6 @@ async function lull(input: { harness: CaseHarness; kase: CaseToStart; lastAt: nu
 async function sendInOrder(input: { kase: CaseToStart; ids: string[]; firstIndex: number; start: number; harness: CaseHarness }): Promise<void> {
   for (const [offset, messageId] of input.ids.entries()) {
     const at = input.start + (input.firstIndex + offset + 1) * 1000;
-    await signalCustomerMessage({ kase: input.kase, temporal: input.harness.temporal, message: { messageId, at } });
+    await input.harness.deliver(input.kase, { messageId, at });
   }
 }

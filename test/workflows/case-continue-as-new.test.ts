@@ -1,7 +1,6 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { signalCustomerMessage } from '../../channels/ingest/start-case-workflow';
 import { caseStateQuery } from '../../workflows/case.contract';
 import { continueAsNewAfterEvents, RUN_EVENTS_MIN } from '../../domain/case-run-length';
 import { findFreePort } from '../../scripts/local-stack/free-port';
@@ -39,7 +38,7 @@ describe('a long-lived case continues as new with its state intact', () => {
     const start = Date.now();
     const ids = Array.from({ length: MESSAGES - 1 }, () => randomUUID());
     const send = (messageId: string, index: number) =>
-      signalCustomerMessage({ kase, temporal: harness.temporal, message: { messageId, at: start + (index + 1) * 1000 } });
+      harness.deliver(kase, { messageId, at: start + (index + 1) * 1000 });
     // In order, so that every message moves the case (a message older than the latest one changes nothing).
     for (const [index, id] of ids.entries()) await send(id, index);
     // Redeliveries of recent messages, after the workflow has moved to later runs.
@@ -96,7 +95,7 @@ describe('a long-lived case continues as new with its state intact', () => {
     while (runs.length < 4 && Date.now() < deadline) {
       for (let index = 0; index < 50; index += 1) {
         sent += 1;
-        await signalCustomerMessage({ kase, temporal: harness.temporal, message: { messageId: randomUUID(), at: start + sent * 1000 } });
+        await harness.deliver(kase, { messageId: randomUUID(), at: start + sent * 1000 });
       }
       while ((await handle.query(caseStateQuery)).version < sent + 1 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
       const current = (await handle.describe()).runId;

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { createEmailSender } from '../../channels/email/email.sender';
-import { signalCustomerMessage } from '../../channels/ingest/start-case-workflow';
 import { encryptSecret } from '../../db/secrets';
 import { caseStateQuery, recordReplyUpdate } from '../../workflows/case.contract';
 import { FakeSlackApi } from '../fakes/fake-slack-api';
@@ -57,7 +56,7 @@ describe('a busy case during a Slack outage (time-skipping server, real Postgres
     const start = await harness.now();
     const replies: string[] = [];
     for (let index = 1; index < MESSAGES; index += 1) {
-      await signalCustomerMessage({ kase, temporal: harness.temporal, message: { messageId: randomUUID(), at: start + index * 1000 } });
+      await harness.deliver(kase, { messageId: randomUUID(), at: start + index * 1000 });
       if (index % REPLY_EVERY === 0) {
         const replyId = await storeAgentReply(harness.orm, { kase, at: new Date(await harness.now()) });
         await handle.executeUpdate(recordReplyUpdate, { args: [{ messageId: replyId, authoredBy: 'human', actor: { type: 'agent', userId } }] });
