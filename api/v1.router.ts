@@ -24,6 +24,7 @@ const requireJsonBody: RequestHandler = (req, _res, next) => {
 
 export function createV1Router(deps: {
   orm: MikroORM; temporal: Client; taskQueue: string; bodyLimit: string; twilioApiUrl?: string; secretsKey?: Buffer; publicBaseUrl?: string;
+  updateDeadlineMs?: number;
   /** Per-organization caps on what costs money or reaches customers; null when rate limits are off. */
   outboundLimits?: Pick<RateLimiters, 'replies' | 'calls'> | null;
 }): { router: Router; routes: RouteTable } {
@@ -34,7 +35,7 @@ export function createV1Router(deps: {
     router.post('/api/v1/cases/:id/replies', deps.outboundLimits.replies);
     router.post(['/api/v1/cases/:id/calls', '/api/v1/calls'], deps.outboundLimits.calls);
   }
-  const routes = new RouteTable(router);
+  const routes = new RouteTable(router, { orm: deps.orm });
   addCaseRoutes(routes, deps);
   addCaseActionRoutes(routes, deps);
   if (deps.secretsKey) addConnectionRoutes(routes, { orm: deps.orm, secretsKey: deps.secretsKey });

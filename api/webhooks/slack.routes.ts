@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import express, { type Response, type Router } from 'express';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { decryptSecret } from '../../db/secrets';
@@ -45,12 +45,13 @@ export function addSlackWebhookRoutes(router: Router, deps: Pick<WebhookDeps, 'o
     if (!workflowId) return reply(res, 'Case not found.');
 
     const actor: Actor = { type: 'agent', userId };
+    const updateId = `slack:${randomUUID()}`;
     try {
       if (action.action_id === ASSIGN_TO_ME_ACTION) {
-        await runCaseUpdate({ temporal: deps.temporal.client, workflowId, update: assignUpdate, arg: { assigneeId: userId, actor, manual: true } });
+        await runCaseUpdate({ temporal: deps.temporal.client, workflowId, update: assignUpdate, arg: { assigneeId: userId, actor, manual: true }, updateId });
         return reply(res, 'The case is assigned to you.');
       }
-      await runCaseUpdate({ temporal: deps.temporal.client, workflowId, update: setStatusUpdate, arg: { to: 'resolved', actor } });
+      await runCaseUpdate({ temporal: deps.temporal.client, workflowId, update: setStatusUpdate, arg: { to: 'resolved', actor }, updateId });
       return reply(res, 'The case is resolved.');
     } catch (error) {
       if (error instanceof ProblemError) return reply(res, error.detail);

@@ -1,5 +1,5 @@
 import { ConnectionException } from '@mikro-orm/core';
-import { ServiceError } from '@temporalio/client';
+import { ServiceError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 
 // gRPC status codes: the Temporal frontend could not be reached, or did not answer in time.
 const GRPC_UNAVAILABLE = 14;
@@ -15,6 +15,8 @@ const UNREACHABLE_MESSAGES = /Connection terminated|Connection ended unexpectedl
 export function isDependencyUnavailable(error: unknown): boolean {
   for (let current: unknown = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth += 1) {
     if (current instanceof ConnectionException) return true;
+    // An update's deadline passed before the case answered: Temporal, or the case's worker, is away.
+    if (current instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
     if (current instanceof ServiceError) {
       const code = (current.cause as { code?: unknown } | undefined)?.code;
       if (code === GRPC_UNAVAILABLE || code === GRPC_DEADLINE_EXCEEDED) return true;

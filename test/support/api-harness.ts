@@ -31,13 +31,17 @@ export class ApiHarness {
   private constructor(readonly cases: CaseHarness, private readonly app: RunningApp, private readonly closeTemporal: () => Promise<void>) {}
 
   /** Rate limits are off unless a test asks for them: suites send bursts a real client would not. */
-  static async start(taskQueue: string, options: { webhookConfig?: WebhookDeps['config']; senders?: ChannelSenders; rateLimits?: RateLimitSettings; slackApiUrl?: string } = {}): Promise<ApiHarness> {
+  static async start(taskQueue: string, options: {
+    webhookConfig?: WebhookDeps['config']; senders?: ChannelSenders; rateLimits?: RateLimitSettings; slackApiUrl?: string;
+    /** How long agent actions wait for their case (tests of cases that cannot answer shorten it). */
+    updateDeadlineMs?: number;
+  } = {}): Promise<ApiHarness> {
     const cases = await CaseHarness.startOnDevServer({ taskQueue, senders: options.senders, slackApiUrl: options.slackApiUrl });
     const temporal = await connectTestTemporal();
     const app = await listen(createApp({
       orm: cases.orm, temporal: temporal.client, temporalConnection: temporal.connection, taskQueue, logger: silentLogger,
       bodyLimit: '1mb', publicBaseUrl: 'http://localhost', webhookConfig: options.webhookConfig, secretsKey: TEST_SECRETS_KEY,
-      rateLimits: options.rateLimits ?? null,
+      rateLimits: options.rateLimits ?? null, updateDeadlineMs: options.updateDeadlineMs,
     }));
     return new ApiHarness(cases, app, () => temporal.connection.close());
   }
@@ -56,18 +60,37 @@ export class ApiHarness {
     return this.app.baseUrl;
   }
 
-  async call(input: { method?: string; path: string; token?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any; contentType: string | null }> {
-    const response = await fetch(`${this.app.baseUrl}${input.path}`, {
-      method: input.method ?? 'GET',
-      headers: {
-        ...(input.token ? { authorization: `Bearer ${input.token}` } : {}),
-        ...(input.body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...input.headers,
-      },
-      body: input.body === undefined ? undefined : typeof input.body === 'string' ? input.body : JSON.stringify(input.body),
-    });
-    const text = await response.text();
-    const contentType = response.headers.get('content-type');
-    return { status: response.status, body: text && contentType?.includes('json') ? JSON.parse(text) : text || null, contentType };
+  async call(input: ApiCall): Promise<ApiAnswer> {
+    return callApi(this.app.baseUrl, input);
   }
+}
+
+export interface ApiCall {
+  method?: string;
+  path: string;
+  token?: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface ApiAnswer {
+  status: number;
+  body: any;
+  contentType: string | null;
+  headers: Headers;
+}
+
+export async function callApi(baseUrl: string, input: ApiCall): Promise<ApiAnswer> {
+  const response = await fetch(`${baseUrl}${input.path}`, {
+    method: input.method ?? 'GET',
+    headers: {
+      ...(input.token ? { authorization: `Bearer ${input.token}` } : {}),
+      ...(input.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...input.headers,
+    },
+    body: input.body === undefined ? undefined : typeof input.body === 'string' ? input.body : JSON.stringify(input.body),
+  });
+  const text = await response.text();
+  const contentType = response.headers.get('content-type');
+  return { status: response.status, body: text && contentType?.includes('json') ? JSON.parse(text) : text || null, contentType, headers: response.headers };
 }
