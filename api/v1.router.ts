@@ -9,6 +9,7 @@ import { addUserRoutes } from './admin/users.routes';
 import { authenticate } from './auth/authenticate';
 import { addCaseActionRoutes } from './cases/case-actions.routes';
 import { addCaseCallRoutes } from './cases/case-calls.routes';
+import { addCaseReplyRoutes } from './cases/case-replies.routes';
 import { addConnectionRoutes } from './admin/connections.routes';
 import { addCaseRoutes } from './cases/cases.routes';
 import { problems } from './http/problem';
@@ -38,6 +39,7 @@ export function createV1Router(deps: {
   const routes = new RouteTable(router, { orm: deps.orm });
   addCaseRoutes(routes, deps);
   addCaseActionRoutes(routes, deps);
+  addCaseReplyRoutes(routes, deps);
   if (deps.secretsKey) addConnectionRoutes(routes, { orm: deps.orm, secretsKey: deps.secretsKey });
   if (deps.secretsKey) addCaseCallRoutes(routes, { ...deps, secretsKey: deps.secretsKey, publicBaseUrl: deps.publicBaseUrl ?? '' });
   addCategoryRoutes(routes, deps);

@@ -2,7 +2,7 @@ import { z } from '../openapi/zod';
 import type { UpdateDefinition } from '@temporalio/common';
 import { loadCaseView, type CaseRef } from '../../db/cases/case-views';
 import {
-  archiveUpdate, assignUpdate, markImportantUpdate, recordReplyUpdate, reopenUpdate, setCategoryUpdate, setStatusUpdate, type Actor, type CaseSnapshot,
+  archiveUpdate, assignUpdate, markImportantUpdate, reopenUpdate, setCategoryUpdate, setStatusUpdate, type Actor, type CaseSnapshot,
 } from '../../workflows/case.contract';
 import type { Caller } from '../auth/authenticate';
 import { uuidFromRequestKey } from '../http/idempotency';
@@ -10,7 +10,7 @@ import { problems } from '../http/problem';
 import type { RouteTable } from '../openapi/route-table';
 import { toProblem } from '../http/error-middleware';
 import { findCallerCase } from './case-access';
-import { assignBody, bulkBody, caseIdParams, caseViewSchema, categoryBody, deviceBody, emptyBody, importantBody, noteBody, replyBody, statusBody } from './case-schemas';
+import { assignBody, bulkBody, caseIdParams, caseViewSchema, categoryBody, deviceBody, emptyBody, importantBody, noteBody, statusBody } from './case-schemas';
 import { runCaseUpdate } from './case-updates';
 import { ensureCaseWorkflow } from './case-workflow';
 import type { CaseRouteDeps } from './cases.routes';
@@ -24,12 +24,6 @@ const actorOf = (caller: Caller): Actor => ({ type: caller.role === 'partner' ? 
 export function addCaseActionRoutes(table: RouteTable, deps: CaseRouteDeps): void {
   const em = () => deps.orm.em.fork();
   const caseOf = (caller: Caller, caseId: string) => findCallerCase({ orm: deps.orm, caller, caseId });
-
-  async function isCommentCase(caseId: string): Promise<boolean> {
-    const rows: unknown[] = await em().execute(
-      `select 1 from messages where case_id = ? and direction = 'inbound' and kind = 'comment' and channel in ('instagram', 'facebook') limit 1`, [caseId]);
-    return rows.length > 0;
-  }
 
   async function viewAfter(caller: Caller, ref: CaseRef) {
     return loadCaseView(em(), { orgId: caller.orgId, caseId: ref.id });
@@ -147,35 +141,6 @@ export function addCaseActionRoutes(table: RouteTable, deps: CaseRouteDeps): voi
          select ?, org_id, id, thread_id, channel, 'internal', 'note', 'agent', ?, ?, 'not_sent', now() from cases where id = ? on conflict (id) do nothing`,
         [id, caller.userId, body.body, ref.id]);
       return { id };
-    },
-  });
-
-  table.add({
-    method: 'post', path: '/api/v1/cases/:id/replies', summary: 'Reply to the customer through the case\'s channel', roles: ['admin', 'agent'], idempotent: true,
-    params: caseIdParams, body: replyBody, response: z.object({ id: z.uuid(), deliveryStatus: z.string(), messagingTag: z.string().nullable() }), status: 201,
-    handler: async ({ caller, params, body, requestKey }) => {
-      const ref = await caseOf(caller, params.id);
-      if (body.visibility === 'public' && !(await isCommentCase(ref.id))) {
-        throw problems.validation([{ field: 'body.visibility', message: 'Public replies are for Instagram and Facebook comment cases.' }]);
-      }
-      const workflowId = await ensureCaseWorkflow({ orm: deps.orm, temporal: { client: deps.temporal, taskQueue: deps.taskQueue }, kase: ref });
-      // The message, and so the update, is named by the request: a retry with its Idempotency-Key finds both.
-      const messageId = uuidFromRequestKey({ requestKey, purpose: 'reply' });
-      await em().execute(
-        `insert into messages (id, org_id, case_id, thread_id, channel, direction, kind, author_type, author_user_id, body, delivery_status, metadata, occurred_at)
-         select ?, org_id, id, thread_id, channel, 'outbound', ?, 'agent', ?, ?, 'pending', ?::jsonb, now() from cases where id = ? on conflict (id) do nothing`,
-        [messageId, body.visibility === 'public' ? 'comment' : 'message', caller.userId, body.body, JSON.stringify({ visibility: body.visibility }), ref.id]);
-      try {
-        const result = await runCaseUpdate({
-          temporal: deps.temporal, workflowId, update: recordReplyUpdate, arg: { messageId, authoredBy: 'human', actor: actorOf(caller) },
-          updateId: `reply:${messageId}`, deadlineMs: deps.updateDeadlineMs,
-        });
-        return { id: messageId, deliveryStatus: 'pending', messagingTag: result.messagingTag ?? null };
-      } catch (error) {
-        // A refused reply (window closed, case ended) leaves no message behind.
-        await em().execute(`delete from messages where id = ?`, [messageId]);
-        throw error;
-      }
     },
   });
 }

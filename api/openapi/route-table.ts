@@ -24,6 +24,8 @@ export interface RouteSpec<Params extends z.ZodType, Query extends z.ZodType, Bo
   body?: Body;
   response: z.ZodType;
   status?: number;
+  /** Other answers the handler may give as a `StatusAnswer`, e.g. 202. */
+  otherResponses?: Record<number, { description: string; schema: z.ZodType }>;
   /**
    * The route acts: a retry carrying the same Idempotency-Key gets the first answer again instead of
    * acting twice (api/http/idempotency.ts). Documented as an optional header.
@@ -34,6 +36,11 @@ export interface RouteSpec<Params extends z.ZodType, Query extends z.ZodType, Bo
     /** The same for every retry with the request's Idempotency-Key, fresh without one: updates and rows the request writes derive their ids from it. */
     requestKey: string;
   }) => Promise<unknown>;
+}
+
+/** A handler's answer with another status than its route's usual one (listed in `otherResponses`). */
+export class StatusAnswer {
+  constructor(readonly status: number, readonly body: unknown) {}
 }
 
 const idempotencyKeyHeader = z.object({
@@ -71,6 +78,9 @@ export class RouteTable {
       },
       responses: {
         [spec.status ?? 200]: { description: 'OK', content: { 'application/json': { schema: spec.response } } },
+        ...Object.fromEntries(Object.entries(spec.otherResponses ?? {}).map(([status, other]) => [status, {
+          description: other.description, content: { 'application/json': { schema: other.schema } },
+        }])),
         400: { description: 'Invalid request (problem+json)' },
         401: { description: 'Missing or invalid token' },
         403: { description: 'Role not allowed' },
@@ -94,7 +104,9 @@ export class RouteTable {
       };
       const run = async (): Promise<RouteAnswer> => {
         const result = await spec.handler(input);
-        return { status: spec.status ?? 200, body: JSON.stringify(result) };
+        return result instanceof StatusAnswer
+          ? { status: result.status, body: JSON.stringify(result.body) }
+          : { status: spec.status ?? 200, body: JSON.stringify(result) };
       };
       if (!idempotencyKey) return send(res, await run());
       const answer = await answerOnce({

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
 import type { Orm } from '../../db/orm';
 import { generateApiToken, hashToken } from '../../db/secrets';
 import { createApp } from '../../api/app';
@@ -6,6 +7,7 @@ import type { WebhookDeps } from '../../api/webhooks/webhooks.router';
 import type { RateLimitSettings } from '../../api/http/rate-limit';
 import type { ChannelSenders } from '../../channels/outbound/channel-sender';
 import { CaseHarness, TEST_SECRETS_KEY } from '../workflows/case-harness';
+import { findFreePort } from '../../scripts/local-stack/free-port';
 import { connectTestTemporal, silentLogger } from './connections';
 import { listen, type RunningApp } from './http';
 
@@ -63,6 +65,26 @@ export class ApiHarness {
   async call(input: ApiCall): Promise<ApiAnswer> {
     return callApi(this.app.baseUrl, input);
   }
+
+  /**
+   * A second API on the same database and worker, its Temporal client either unreachable (nothing
+   * listens on its port, as when Temporal is down) or the shared server's, with its own update deadline.
+   */
+  async startVariant(input: { temporal: 'unreachable' | 'reachable'; updateDeadlineMs?: number; webhookConfig?: WebhookDeps['config'] }): Promise<ApiVariant> {
+    const connection = input.temporal === 'unreachable'
+      ? Connection.lazy({ address: `127.0.0.1:${await findFreePort()}` })
+      : (await connectTestTemporal()).connection;
+    const app = await listen(createApp({
+      orm: this.orm, temporal: new Client({ connection }), temporalConnection: connection, taskQueue: this.cases.taskQueue, logger: silentLogger,
+      bodyLimit: '1mb', publicBaseUrl: 'http://localhost', secretsKey: TEST_SECRETS_KEY, rateLimits: null, updateDeadlineMs: input.updateDeadlineMs,
+      webhookConfig: input.webhookConfig,
+    }));
+    return {
+      baseUrl: app.baseUrl,
+      call: (request) => callApi(app.baseUrl, request),
+      stop: async () => { await app.close(); await connection.close(); },
+    };
+  }
 }
 
 export interface ApiCall {
@@ -78,6 +100,12 @@ export interface ApiAnswer {
   body: any;
   contentType: string | null;
   headers: Headers;
+}
+
+export interface ApiVariant {
+  baseUrl: string;
+  call(input: ApiCall): Promise<ApiAnswer>;
+  stop(): Promise<void>;
 }
 
 export async function callApi(baseUrl: string, input: ApiCall): Promise<ApiAnswer> {
