@@ -43,7 +43,9 @@ export function createApp(deps: AppDeps): Express {
     app.use('/api/v1', ...limiters.api);
   }
   if (deps.webhookConfig) {
-    app.use(createWebhooksRouter({ orm: deps.orm, temporal: { client: deps.temporal, taskQueue: deps.taskQueue }, config: deps.webhookConfig }));
+    app.use(createWebhooksRouter({
+      orm: deps.orm, temporal: { client: deps.temporal, taskQueue: deps.taskQueue }, config: deps.webhookConfig, logger: deps.logger, updateDeadlineMs: deps.updateDeadlineMs,
+    }));
   }
   const v1 = createV1Router({ orm: deps.orm, temporal: deps.temporal, taskQueue: deps.taskQueue, bodyLimit: deps.bodyLimit,
     secretsKey: deps.secretsKey, twilioApiUrl: deps.twilioApiUrl, publicBaseUrl: deps.publicBaseUrl, outboundLimits: limiters, updateDeadlineMs: deps.updateDeadlineMs });
