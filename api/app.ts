@@ -24,6 +24,8 @@ export interface AppDeps {
   twilioApiUrl?: string;
   /** Absent: no rate limits (RATE_LIMIT_DISABLED, and tests that build the app themselves). */
   rateLimits?: RateLimitSettings | null;
+  /** How long an agent action waits for its case workflow's answer (default CASE_UPDATE_DEADLINE_MS). */
+  updateDeadlineMs?: number;
 }
 
 /** The express app, built from its dependencies; the entry point (api/server.ts) constructs those. */
@@ -41,10 +43,12 @@ export function createApp(deps: AppDeps): Express {
     app.use('/api/v1', ...limiters.api);
   }
   if (deps.webhookConfig) {
-    app.use(createWebhooksRouter({ orm: deps.orm, temporal: { client: deps.temporal, taskQueue: deps.taskQueue }, config: deps.webhookConfig }));
+    app.use(createWebhooksRouter({
+      orm: deps.orm, temporal: { client: deps.temporal, taskQueue: deps.taskQueue }, config: deps.webhookConfig, logger: deps.logger, updateDeadlineMs: deps.updateDeadlineMs,
+    }));
   }
   const v1 = createV1Router({ orm: deps.orm, temporal: deps.temporal, taskQueue: deps.taskQueue, bodyLimit: deps.bodyLimit,
-    secretsKey: deps.secretsKey, twilioApiUrl: deps.twilioApiUrl, publicBaseUrl: deps.publicBaseUrl, outboundLimits: limiters });
+    secretsKey: deps.secretsKey, twilioApiUrl: deps.twilioApiUrl, publicBaseUrl: deps.publicBaseUrl, outboundLimits: limiters, updateDeadlineMs: deps.updateDeadlineMs });
   const openApiDocument = v1.routes.document({ serverUrl: deps.publicBaseUrl });
   app.get('/openapi.json', (_req, res) => { res.json(openApiDocument); });
   app.use(v1.router);

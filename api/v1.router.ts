@@ -9,6 +9,7 @@ import { addUserRoutes } from './admin/users.routes';
 import { authenticate } from './auth/authenticate';
 import { addCaseActionRoutes } from './cases/case-actions.routes';
 import { addCaseCallRoutes } from './cases/case-calls.routes';
+import { addCaseReplyRoutes } from './cases/case-replies.routes';
 import { addConnectionRoutes } from './admin/connections.routes';
 import { addCaseRoutes } from './cases/cases.routes';
 import { problems } from './http/problem';
@@ -24,6 +25,7 @@ const requireJsonBody: RequestHandler = (req, _res, next) => {
 
 export function createV1Router(deps: {
   orm: MikroORM; temporal: Client; taskQueue: string; bodyLimit: string; twilioApiUrl?: string; secretsKey?: Buffer; publicBaseUrl?: string;
+  updateDeadlineMs?: number;
   /** Per-organization caps on what costs money or reaches customers; null when rate limits are off. */
   outboundLimits?: Pick<RateLimiters, 'replies' | 'calls'> | null;
 }): { router: Router; routes: RouteTable } {
@@ -34,9 +36,10 @@ export function createV1Router(deps: {
     router.post('/api/v1/cases/:id/replies', deps.outboundLimits.replies);
     router.post(['/api/v1/cases/:id/calls', '/api/v1/calls'], deps.outboundLimits.calls);
   }
-  const routes = new RouteTable(router);
+  const routes = new RouteTable(router, { orm: deps.orm });
   addCaseRoutes(routes, deps);
   addCaseActionRoutes(routes, deps);
+  addCaseReplyRoutes(routes, deps);
   if (deps.secretsKey) addConnectionRoutes(routes, { orm: deps.orm, secretsKey: deps.secretsKey });
   if (deps.secretsKey) addCaseCallRoutes(routes, { ...deps, secretsKey: deps.secretsKey, publicBaseUrl: deps.publicBaseUrl ?? '' });
   addCategoryRoutes(routes, deps);

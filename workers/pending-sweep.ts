@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../config/logger';
-import { redeliverPendingMessages, startPendingCases } from '../channels/ingest/pending-sweep';
+import { redeliverPendingMessages, settlePendingReplies, startPendingCases } from '../channels/ingest/pending-sweep';
+import { pruneExpiredIdempotencyKeys } from '../db/idempotency/idempotency-keys';
 import type { TemporalTarget } from '../channels/ingest/start-case-workflow';
 
 export interface PendingSweep {
@@ -8,9 +9,12 @@ export interface PendingSweep {
   stop(): Promise<void>;
 }
 
+const PRUNE_BATCH = 1_000;
+
 /**
- * Every `intervalMs`, starts the workflows of pending cases and signals pending customer messages
- * (see db/cases/pending-marks). Each sweep is scheduled after the previous one ends, so a slow sweep
+ * Every `intervalMs`, starts the workflows of pending cases, signals pending customer messages
+ * (see db/cases/pending-marks), asks again about agent replies whose update had no answer
+ * (db/cases/agent-replies), and deletes expired Idempotency-Keys. Each sweep is scheduled after the previous one ends, so a slow sweep
  * (Temporal still down: every call waits out its deadline) delays the next instead of overlapping it.
  */
 export function startPendingSweep(input: {
@@ -41,6 +45,15 @@ export function startPendingSweep(input: {
       if (messages.redelivered > 0 || messages.failed.length > 0) {
         input.logger.info({ redelivered: messages.redelivered, failed: messages.failed.length }, 'redelivered pending messages to their case workflows');
       }
+      const replies = await settlePendingReplies(sweepInput);
+      for (const failure of replies.failed) {
+        input.logger.warn({ messageId: failure.messageId, err: failure.error }, 'pending reply not settled; retrying next sweep');
+      }
+      if (replies.settled > 0 || replies.failed.length > 0) {
+        input.logger.info({ settled: replies.settled, failed: replies.failed.length }, 'settled agent replies whose update had no answer');
+      }
+      const pruned = await pruneExpiredIdempotencyKeys(input.orm.em.fork(), { limit: PRUNE_BATCH });
+      if (pruned > 0) input.logger.info({ pruned }, 'deleted expired idempotency keys');
     } catch (error) {
       // Postgres unreachable: nothing was cleared, the next sweep tries again.
       input.logger.warn({ err: error }, 'pending message sweep failed');

@@ -8,6 +8,8 @@ export interface Caller {
   orgId: string;
   role: 'admin' | 'agent' | 'partner';
   orgPlan: 'standard' | 'enterprise';
+  /** The token the request came with: Idempotency-Keys are scoped to it. */
+  tokenId: string;
 }
 
 declare module 'express-serve-static-core' {
@@ -35,7 +37,7 @@ export function authenticate(deps: { orm: MikroORM }): RequestHandler {
     );
     const row = rows[0];
     if (!row) return next(problems.unauthorized('The token is unknown or revoked.'));
-    req.caller = { userId: row.user_id, orgId: row.org_id, role: row.role, orgPlan: row.plan };
+    req.caller = { userId: row.user_id, orgId: row.org_id, role: row.role, orgPlan: row.plan, tokenId: row.token_id };
     next();
   };
 }

@@ -1,45 +1,29 @@
 import { z } from '../openapi/zod';
 import type { UpdateDefinition } from '@temporalio/common';
-import { findCaseRef, loadCaseView, type CaseRef } from '../../db/cases/case-views';
-import { startStoredCase } from '../../channels/ingest/start-stored-case';
+import { loadCaseView, type CaseRef } from '../../db/cases/case-views';
 import {
-  archiveUpdate, assignUpdate, markImportantUpdate, recordReplyUpdate, reopenUpdate, setCategoryUpdate, setStatusUpdate,
-  type Actor, type CaseSnapshot,
+  archiveUpdate, assignUpdate, markImportantUpdate, reopenUpdate, setCategoryUpdate, setStatusUpdate, type Actor, type CaseSnapshot,
 } from '../../workflows/case.contract';
 import type { Caller } from '../auth/authenticate';
+import { uuidFromRequestKey } from '../http/idempotency';
 import { problems } from '../http/problem';
 import type { RouteTable } from '../openapi/route-table';
 import { toProblem } from '../http/error-middleware';
-import { assignBody, bulkBody, caseIdParams, caseViewSchema, categoryBody, deviceBody, emptyBody, importantBody, noteBody, replyBody, statusBody } from './case-schemas';
+import { findCallerCase } from './case-access';
+import { assignBody, bulkBody, caseIdParams, caseViewSchema, categoryBody, deviceBody, emptyBody, importantBody, noteBody, statusBody } from './case-schemas';
+import { runCaseUpdate } from './case-updates';
+import { ensureCaseWorkflow } from './case-workflow';
+import type { CaseRouteDeps } from './cases.routes';
 import { mapWithConcurrency } from './map-with-concurrency';
 
 const BULK_CONCURRENCY = 8;
-import { runCaseUpdate } from './case-updates';
-import { partnerScope, type CaseRouteDeps } from './cases.routes';
 
 const actorOf = (caller: Caller): Actor => ({ type: caller.role === 'partner' ? 'partner' : 'agent', userId: caller.userId });
 
 /** Agent actions on one case. Lifecycle changes go to the case workflow; the answer is the persisted result. */
 export function addCaseActionRoutes(table: RouteTable, deps: CaseRouteDeps): void {
   const em = () => deps.orm.em.fork();
-
-  async function caseOf(caller: Caller, id: string): Promise<CaseRef> {
-    const ref = await findCaseRef(em(), { orgId: caller.orgId, caseId: id, createdByUserId: partnerScope(caller) });
-    if (!ref) throw problems.notFound('No such case in your organization.');
-    return ref;
-  }
-
-  /** The workflow an update goes to. A case created while Temporal was down and not yet swept is started first, rather than answered as ended. */
-  async function workflowOf(ref: CaseRef): Promise<string> {
-    if (ref.workflowStartPending) await startStoredCase({ orm: deps.orm, temporal: { client: deps.temporal, taskQueue: deps.taskQueue }, caseId: ref.id });
-    return ref.workflowId;
-  }
-
-  async function isCommentCase(caseId: string): Promise<boolean> {
-    const rows: unknown[] = await em().execute(
-      `select 1 from messages where case_id = ? and direction = 'inbound' and kind = 'comment' and channel in ('instagram', 'facebook') limit 1`, [caseId]);
-    return rows.length > 0;
-  }
+  const caseOf = (caller: Caller, caseId: string) => findCallerCase({ orm: deps.orm, caller, caseId });
 
   async function viewAfter(caller: Caller, ref: CaseRef) {
     return loadCaseView(em(), { orgId: caller.orgId, caseId: ref.id });
@@ -73,29 +57,35 @@ export function addCaseActionRoutes(table: RouteTable, deps: CaseRouteDeps): voi
     reopen: { update: reopenUpdate, body: emptyBody, summary: 'Reopen a resolved case', toArg: (_body: unknown, caller: Caller) => ({ actor: actorOf(caller) }) },
   } as const;
 
-  async function perform(input: { caller: Caller; caseId: string; action: keyof typeof actions; body: unknown }) {
+  /** `requestKey` names the update: a retry of the request (same Idempotency-Key) attaches to the first attempt's. */
+  async function perform(input: { caller: Caller; caseId: string; action: keyof typeof actions; body: unknown; requestKey: string }) {
     const ref = await caseOf(input.caller, input.caseId);
     const action = actions[input.action] as { update: UpdateDefinition<CaseSnapshot, [unknown]>; toArg: (body: unknown, caller: Caller) => unknown };
-    await runCaseUpdate({ temporal: deps.temporal, workflowId: await workflowOf(ref), update: action.update, arg: await action.toArg(input.body, input.caller) });
+    const workflowId = await ensureCaseWorkflow({ orm: deps.orm, temporal: { client: deps.temporal, taskQueue: deps.taskQueue }, kase: ref });
+    await runCaseUpdate({
+      temporal: deps.temporal, workflowId, update: action.update, arg: await action.toArg(input.body, input.caller),
+      updateId: `${action.update.name}:${input.requestKey}`, deadlineMs: deps.updateDeadlineMs,
+    });
     return viewAfter(input.caller, ref);
   }
 
   for (const name of Object.keys(actions) as Array<keyof typeof actions>) {
     table.add({
-      method: 'post', path: `/api/v1/cases/:id/${name}`, summary: actions[name].summary, roles: ['admin', 'agent'],
+      method: 'post', path: `/api/v1/cases/:id/${name}`, summary: actions[name].summary, roles: ['admin', 'agent'], idempotent: true,
       params: caseIdParams, body: actions[name].body, response: caseViewSchema,
-      handler: ({ caller, params, body }) => perform({ caller, caseId: params.id, action: name, body }),
+      handler: ({ caller, params, body, requestKey }) => perform({ caller, caseId: params.id, action: name, body, requestKey }),
     });
   }
 
   table.add({
-    method: 'post', path: '/api/v1/cases/bulk', summary: 'Apply one action (status, assign, category, archive) to up to 500 cases', roles: ['admin', 'agent'],
+    method: 'post', path: '/api/v1/cases/bulk', summary: 'Apply one action (status, assign, category, archive) to up to 500 cases', roles: ['admin', 'agent'], idempotent: true,
     body: bulkBody, response: z.object({ results: z.array(z.object({ caseId: z.string(), ok: z.boolean(), status: z.number().int(), detail: z.string().optional() })) }),
-    handler: async ({ caller, body }) => {
+    handler: async ({ caller, body, requestKey }) => {
       const { action, caseIds, ...arguments_ } = body;
       const results = await mapWithConcurrency(caseIds, BULK_CONCURRENCY, async (caseId) => {
         try {
-          await perform({ caller, caseId, action, body: arguments_ });
+          // One workflow per case, so the same update id for each is still one update per case.
+          await perform({ caller, caseId, action, body: arguments_, requestKey });
           return { caseId, ok: true, status: 200 };
         } catch (error) {
           const problem = toProblem(error);
@@ -108,7 +98,7 @@ export function addCaseActionRoutes(table: RouteTable, deps: CaseRouteDeps): voi
   });
 
   table.add({
-    method: 'post', path: '/api/v1/cases/:id/device', summary: 'Link a device (null unlinks)', roles: ['admin', 'agent'],
+    method: 'post', path: '/api/v1/cases/:id/device', summary: 'Link a device (null unlinks)', roles: ['admin', 'agent'], idempotent: true,
     params: caseIdParams, body: deviceBody, response: caseViewSchema,
     handler: async ({ caller, params, body }) => {
       const ref = await caseOf(caller, params.id);
@@ -123,7 +113,7 @@ export function addCaseActionRoutes(table: RouteTable, deps: CaseRouteDeps): voi
 
   for (const [path, read] of [['read', true], ['unread', false]] as const) {
     table.add({
-      method: 'post', path: `/api/v1/cases/:id/${path}`, summary: read ? 'Mark read for me' : 'Mark unread for me', roles: ['admin', 'agent', 'partner'],
+      method: 'post', path: `/api/v1/cases/:id/${path}`, summary: read ? 'Mark read for me' : 'Mark unread for me', roles: ['admin', 'agent', 'partner'], idempotent: true,
       params: caseIdParams, body: emptyBody, response: z.object({ unread: z.boolean() }),
       handler: async ({ caller, params }) => {
         const ref = await caseOf(caller, params.id);
@@ -140,39 +130,17 @@ export function addCaseActionRoutes(table: RouteTable, deps: CaseRouteDeps): voi
   }
 
   table.add({
-    method: 'post', path: '/api/v1/cases/:id/notes', summary: 'Add an internal note (never sent to the customer)', roles: ['admin', 'agent', 'partner'],
+    method: 'post', path: '/api/v1/cases/:id/notes', summary: 'Add an internal note (never sent to the customer)', roles: ['admin', 'agent', 'partner'], idempotent: true,
     params: caseIdParams, body: noteBody, response: z.object({ id: z.uuid() }), status: 201,
-    handler: async ({ caller, params, body }) => {
+    handler: async ({ caller, params, body, requestKey }) => {
       const ref = await caseOf(caller, params.id);
-      const rows: Array<{ id: string }> = await em().execute(
-        `insert into messages (org_id, case_id, thread_id, channel, direction, kind, author_type, author_user_id, body, delivery_status, occurred_at)
-         select org_id, id, thread_id, channel, 'internal', 'note', 'agent', ?, ?, 'not_sent', now() from cases where id = ? returning id`,
-        [caller.userId, body.body, ref.id]);
-      return { id: rows[0].id };
-    },
-  });
-
-  table.add({
-    method: 'post', path: '/api/v1/cases/:id/replies', summary: 'Reply to the customer through the case\'s channel', roles: ['admin', 'agent'],
-    params: caseIdParams, body: replyBody, response: z.object({ id: z.uuid(), deliveryStatus: z.string(), messagingTag: z.string().nullable() }), status: 201,
-    handler: async ({ caller, params, body }) => {
-      const ref = await caseOf(caller, params.id);
-      if (body.visibility === 'public' && !(await isCommentCase(ref.id))) {
-        throw problems.validation([{ field: 'body.visibility', message: 'Public replies are for Instagram and Facebook comment cases.' }]);
-      }
-      const rows: Array<{ id: string }> = await em().execute(
-        `insert into messages (org_id, case_id, thread_id, channel, direction, kind, author_type, author_user_id, body, delivery_status, metadata, occurred_at)
-         select org_id, id, thread_id, channel, 'outbound', ?, 'agent', ?, ?, 'pending', ?::jsonb, now() from cases where id = ? returning id`,
-        [body.visibility === 'public' ? 'comment' : 'message', caller.userId, body.body, JSON.stringify({ visibility: body.visibility }), ref.id]);
-      const messageId = rows[0].id;
-      try {
-        const result = await runCaseUpdate({ temporal: deps.temporal, workflowId: await workflowOf(ref), update: recordReplyUpdate, arg: { messageId, authoredBy: 'human', actor: actorOf(caller) } });
-        return { id: messageId, deliveryStatus: 'pending', messagingTag: (result as { messagingTag?: string | null }).messagingTag ?? null };
-      } catch (error) {
-        // A refused reply (window closed, case ended) leaves no message behind.
-        await em().execute(`delete from messages where id = ?`, [messageId]);
-        throw error;
-      }
+      // A retry with the request's Idempotency-Key finds the note its first attempt stored.
+      const id = uuidFromRequestKey({ requestKey, purpose: 'note' });
+      await em().execute(
+        `insert into messages (id, org_id, case_id, thread_id, channel, direction, kind, author_type, author_user_id, body, delivery_status, occurred_at)
+         select ?, org_id, id, thread_id, channel, 'internal', 'note', 'agent', ?, ?, 'not_sent', now() from cases where id = ? on conflict (id) do nothing`,
+        [id, caller.userId, body.body, ref.id]);
+      return { id };
     },
   });
 }

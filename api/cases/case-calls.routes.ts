@@ -75,7 +75,7 @@ export function addCaseCallRoutes(table: RouteTable, deps: CaseCallRouteDeps): v
   }
 
   table.add({
-    method: 'post', path: '/api/v1/cases/:id/calls', summary: 'Call the case\'s customer (or another number) from the organization\'s phone number', roles: ['admin', 'agent'],
+    method: 'post', path: '/api/v1/cases/:id/calls', summary: 'Call the case\'s customer (or another number) from the organization\'s phone number', roles: ['admin', 'agent'], idempotent: true,
     params: caseIdParams, body: caseCallBody, response: callResponse, status: 201,
     handler: async ({ caller, params, body }) => {
       const ref = await findCaseRef(em(), { orgId: caller.orgId, caseId: params.id });
@@ -95,7 +95,7 @@ export function addCaseCallRoutes(table: RouteTable, deps: CaseCallRouteDeps): v
   });
 
   table.add({
-    method: 'post', path: '/api/v1/calls', summary: 'Call a customer who has no case yet: opens a phone case and places the call', roles: ['admin', 'agent'],
+    method: 'post', path: '/api/v1/calls', summary: 'Call a customer who has no case yet: opens a phone case and places the call', roles: ['admin', 'agent'], idempotent: true,
     body: newCallBody, response: callResponse.extend({ caseId: z.uuid() }), status: 201,
     handler: async ({ caller, body }) => {
       const connection = await phoneConnection(caller.orgId);

@@ -17,6 +17,8 @@ export interface CaseRouteDeps {
   orm: MikroORM;
   temporal: Client;
   taskQueue: string;
+  /** How long an agent action waits for its case (channels/case-update.ts); tests shorten it. */
+  updateDeadlineMs?: number;
 }
 
 export const partnerScope = (caller: Caller) => (caller.role === 'partner' ? caller.userId : null);
@@ -68,7 +70,7 @@ export function addCaseRoutes(table: RouteTable, deps: CaseRouteDeps): void {
   });
 
   table.add({
-    method: 'post', path: '/api/v1/cases', summary: 'Create a case (manual by agents, partner by partner users)', roles: ['admin', 'agent', 'partner'],
+    method: 'post', path: '/api/v1/cases', summary: 'Create a case (manual by agents, partner by partner users)', roles: ['admin', 'agent', 'partner'], idempotent: true,
     body: createCaseBody, response: caseViewSchema, status: 201,
     handler: async ({ caller, body }) => {
       if ((body.channel === 'partner') !== (caller.role === 'partner')) {

@@ -1,7 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import type { Request, RequestHandler, Response, Router } from 'express';
+import type { MikroORM } from '@mikro-orm/postgresql';
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from './zod';
 import { callerOf, requireRole, type Caller } from '../auth/authenticate';
+import {
+  answerOnce, fingerprintRequest, IDEMPOTENCY_KEY_HEADER, parseIdempotencyKey, requestKeyOf, type RouteAnswer,
+} from '../http/idempotency';
 import { parseRequest } from '../http/validate';
 
 export type Role = Caller['role'];
@@ -19,8 +24,31 @@ export interface RouteSpec<Params extends z.ZodType, Query extends z.ZodType, Bo
   body?: Body;
   response: z.ZodType;
   status?: number;
-  handler: (input: { caller: Caller; params: z.infer<Params>; query: z.infer<Query>; body: z.infer<Body>; req: Request; res: Response }) => Promise<unknown>;
+  /** Other answers the handler may give as a `StatusAnswer`, e.g. 202. */
+  otherResponses?: Record<number, { description: string; schema: z.ZodType }>;
+  /**
+   * The route acts: a retry carrying the same Idempotency-Key gets the first answer again instead of
+   * acting twice (api/http/idempotency.ts). Documented as an optional header.
+   */
+  idempotent?: true;
+  handler: (input: {
+    caller: Caller; params: z.infer<Params>; query: z.infer<Query>; body: z.infer<Body>; req: Request; res: Response;
+    /** The same for every retry with the request's Idempotency-Key, fresh without one: updates and rows the request writes derive their ids from it. */
+    requestKey: string;
+  }) => Promise<unknown>;
 }
+
+/** A handler's answer with another status than its route's usual one (listed in `otherResponses`). */
+export class StatusAnswer {
+  constructor(readonly status: number, readonly body: unknown) {}
+}
+
+const idempotencyKeyHeader = z.object({
+  [IDEMPOTENCY_KEY_HEADER]: z.string().min(1).max(255).optional().openapi({
+    description: 'Optional. A retry with the same key and the same request gets the first answer again (kept 24 hours; a 5xx is not kept); '
+      + 'the same key with another request answers 409, and while the first request still runs, 409 to retry later.',
+  }),
+});
 
 /**
  * Every API route is declared once here: the same zod schemas validate the request and describe it
@@ -29,7 +57,7 @@ export interface RouteSpec<Params extends z.ZodType, Query extends z.ZodType, Bo
 export class RouteTable {
   readonly registry = new OpenAPIRegistry();
 
-  constructor(private readonly router: Router) {
+  constructor(private readonly router: Router, private readonly deps: { orm: MikroORM }) {
     this.registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   }
 
@@ -46,27 +74,47 @@ export class RouteTable {
         ...(spec.params ? { params: spec.params as unknown as z.ZodObject } : {}),
         ...(spec.query ? { query: spec.query as unknown as z.ZodObject } : {}),
         ...(spec.body ? { body: { content: { 'application/json': { schema: spec.body } } } } : {}),
+        ...(spec.idempotent ? { headers: idempotencyKeyHeader } : {}),
       },
       responses: {
         [spec.status ?? 200]: { description: 'OK', content: { 'application/json': { schema: spec.response } } },
+        ...Object.fromEntries(Object.entries(spec.otherResponses ?? {}).map(([status, other]) => [status, {
+          description: other.description, content: { 'application/json': { schema: other.schema } },
+        }])),
         400: { description: 'Invalid request (problem+json)' },
         401: { description: 'Missing or invalid token' },
         403: { description: 'Role not allowed' },
         404: { description: 'Not found in your organization' },
+        ...(spec.idempotent ? { 409: { description: 'Conflict (problem+json): the workflow refused, or the Idempotency-Key was used for another request or is still in progress' } } : {}),
       },
     });
     const handler: RequestHandler = async (req, res) => {
+      const idempotencyKey = spec.idempotent ? parseIdempotencyKey(req.get(IDEMPOTENCY_KEY_HEADER)) : null;
       // A route without documented parameters refuses any, as the others refuse unknown ones.
       if (!spec.query) parseRequest(NO_QUERY_PARAMETERS, req.query, 'query');
-      const result = await spec.handler({
-        caller: callerOf(req),
+      const caller = callerOf(req);
+      const input = {
+        caller,
         params: spec.params ? parseRequest(spec.params, req.params, 'params') : (undefined as z.infer<Params>),
         query: spec.query ? parseRequest(spec.query, req.query, 'query') : (undefined as z.infer<Query>),
         body: spec.body ? parseRequest(spec.body, req.body, 'body') : (undefined as z.infer<Body>),
         req,
         res,
+        requestKey: idempotencyKey ? requestKeyOf({ caller, idempotencyKey }) : randomUUID(),
+      };
+      const run = async (): Promise<RouteAnswer> => {
+        const result = await spec.handler(input);
+        return result instanceof StatusAnswer
+          ? { status: result.status, body: JSON.stringify(result.body) }
+          : { status: spec.status ?? 200, body: JSON.stringify(result) };
+      };
+      if (!idempotencyKey) return send(res, await run());
+      const answer = await answerOnce({
+        orm: this.deps.orm, caller, key: idempotencyKey, instance: req.originalUrl, run,
+        fingerprint: fingerprintRequest({ method: req.method, path: `${req.baseUrl}${req.path}`, body: req.body }),
       });
-      res.status(spec.status ?? 200).json(result);
+      if (answer.replayed) res.setHeader('Idempotent-Replayed', 'true');
+      send(res, answer);
     };
     this.router[spec.method](spec.path, requireRole(...spec.roles), handler);
   }
@@ -78,4 +126,9 @@ export class RouteTable {
       servers: [{ url: input.serverUrl }],
     });
   }
+}
+
+/** A replayed 4xx is a problem, as it was the first time. */
+function send(res: Response, answer: RouteAnswer): void {
+  res.status(answer.status).type(answer.status >= 400 ? 'application/problem+json' : 'application/json').send(answer.body);
 }

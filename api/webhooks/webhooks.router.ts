@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { AppConfig } from '../../config/env.schema';
+import type { Logger } from '../../config/logger';
 import type { TemporalTarget } from '../../channels/ingest/start-case-workflow';
 import { addMetaWebhookRoutes } from './meta.routes';
 import { addEmailWebhookRoutes } from './email.routes';
@@ -11,7 +12,12 @@ import { addWidgetWebhookRoutes } from './widget.routes';
 export interface WebhookDeps {
   orm: MikroORM;
   temporal: TemporalTarget;
-  config: Pick<AppConfig, 'META_APP_SECRET' | 'META_VERIFY_TOKEN' | 'META_APP_ID' | 'SECRETS_KEY' | 'PUBLIC_BASE_URL' | 'API_BODY_LIMIT'>;
+  config: Pick<AppConfig, 'META_APP_SECRET' | 'META_VERIFY_TOKEN' | 'META_APP_ID' | 'SECRETS_KEY' | 'PUBLIC_BASE_URL' | 'API_BODY_LIMIT'>
+    /** Slack clicks' outcomes may be posted to its origin besides hooks.slack.com (a local fake in tests). */
+    & Partial<Pick<AppConfig, 'SLACK_API_URL'>>;
+  /** For what happens after a webhook has been answered (Slack clicks). */
+  logger?: Logger;
+  updateDeadlineMs?: number;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { ConnectionException } from '@mikro-orm/core';
-import { ServiceError } from '@temporalio/client';
+import { ServiceError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 
 // gRPC status codes: the Temporal frontend could not be reached, or did not answer in time.
 const GRPC_UNREACHABLE = new Set([14, 4]);
@@ -17,6 +17,8 @@ const UNREACHABLE_MESSAGES = /Connection terminated|Connection ended unexpectedl
 export function isDependencyUnavailable(error: unknown): boolean {
   for (let current: unknown = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth += 1) {
     if (current instanceof ConnectionException) return true;
+    // An update's deadline passed before the case answered: Temporal, or the case's worker, is away.
+    if (current instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
     if (current instanceof ServiceError && isGrpcUnreachable(current.cause)) return true;
     if (isGrpcUnreachable(current)) return true;
     const code = (current as { code?: unknown }).code;

@@ -1,5 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
+import { listReplyUpdatePending } from '../../db/cases/agent-replies';
 import { listSignalPendingMessages, listWorkflowStartPendingCases, type PendingCursor } from '../../db/cases/pending-marks';
+import { settlePendingReply } from '../outbound/settle-pending-reply';
 import { deliverStoredMessage } from './deliver-stored-message';
 import { isDependencyUnavailable } from './dependency-unavailable';
 import { startStoredCase } from './start-stored-case';
@@ -26,6 +28,11 @@ export interface CaseStartSweep {
   failed: Array<{ caseId: string; error: unknown }>;
 }
 
+export interface ReplySettleSweep {
+  settled: number;
+  failed: Array<{ messageId: string; error: unknown }>;
+}
+
 /**
  * Signals the case workflows of stored customer messages that ingest could not signal (Temporal was
  * unreachable, or the API died in between) and no provider retry has delivered since. Racing a
@@ -47,6 +54,19 @@ export async function startPendingCases(input: SweepInput): Promise<CaseStartSwe
     finish: (caseId) => startStoredCase({ orm: input.orm, temporal: input.temporal, caseId }),
   });
   return { started: walked.finished, failed: walked.failed.map(({ id, error }) => ({ caseId: id, error })) };
+}
+
+/**
+ * Asks the case workflows again about agent replies whose update had no answer (Temporal unreachable,
+ * no answer before the deadline, the API died in between), with the same update id: the workflow
+ * records a reply once, whichever attempt reaches it.
+ */
+export async function settlePendingReplies(input: SweepInput): Promise<ReplySettleSweep> {
+  const walked = await walkMarked(input, {
+    list: (after) => listReplyUpdatePending(input.orm.em.fork(), { olderThanMs: input.graceMs, limit: BATCH_SIZE, after }),
+    finish: (messageId) => settlePendingReply({ orm: input.orm, temporal: input.temporal, messageId }),
+  });
+  return { settled: walked.finished, failed: walked.failed.map(({ id, error }) => ({ messageId: id, error })) };
 }
 
 /**

@@ -4,6 +4,7 @@ import { Migration20261125010000_inbox_indexes } from './Migration20261125010000
 import { Migration20261125020000_active_search } from './Migration20261125020000_active_search';
 import { Migration20261125030000_message_signal_pending } from './Migration20261125030000_message_signal_pending';
 import { Migration20261125040000_case_workflow_start_pending } from './Migration20261125040000_case_workflow_start_pending';
+import { Migration20261203010000_idempotency_keys } from './Migration20261203010000_idempotency_keys';
 import { Migration20261203020000_case_event_detail } from './Migration20261203020000_case_event_detail';
 
 /** Every migration, in order. Listed explicitly so that bundlers and tsx need no directory scan. */
@@ -13,5 +14,6 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261125020000_active_search', class: Migration20261125020000_active_search },
   { name: 'Migration20261125030000_message_signal_pending', class: Migration20261125030000_message_signal_pending },
   { name: 'Migration20261125040000_case_workflow_start_pending', class: Migration20261125040000_case_workflow_start_pending },
+  { name: 'Migration20261203010000_idempotency_keys', class: Migration20261203010000_idempotency_keys },
   { name: 'Migration20261203020000_case_event_detail', class: Migration20261203020000_case_event_detail },
 ];

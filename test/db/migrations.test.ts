@@ -32,7 +32,7 @@ describe('migrations', () => {
       const created = await tables();
       expect(created).toEqual(expect.arrayContaining(['organizations', 'users', 'api_tokens', 'customers', 'customer_identities', 'devices', 'threads',
         'cases', 'messages', 'attachments', 'categories', 'routing_rules', 'read_marks', 'case_events', 'webhook_deliveries', 'slack_threads',
-        'slack_connections', 'channel_connections', 'notification_deliveries']));
+        'slack_connections', 'channel_connections', 'notification_deliveries', 'idempotency_keys']));
 
       const reverted = await migrateDownToEmpty(orm);
       expect(reverted).toEqual([...applied].reverse());

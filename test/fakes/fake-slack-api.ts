@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -21,12 +22,20 @@ interface StoredMessage {
   metadata?: unknown;
 }
 
+/** A message posted to an interaction's response_url. */
+export interface ResponseUrlPost {
+  url: string;
+  body: Record<string, any>;
+}
+
 /**
  * A fake Slack Web API on 127.0.0.1: chat.postMessage, chat.update, conversations.history and
  * conversations.replies, form or JSON bodies, with Slack's answer shapes. Failures are queued per method.
+ * It also takes the posts to interactions' response_urls (`responseUrl()` makes one).
  */
 export class FakeSlackApi {
   readonly calls: SlackCall[] = [];
+  readonly responsePosts: ResponseUrlPost[] = [];
   readonly messages: StoredMessage[] = [];
   private readonly failures = new Map<string, Failure[]>();
   private clock = 1_764_000_000;
@@ -55,6 +64,15 @@ export class FakeSlackApi {
     this.failures.set(method, queue);
   }
 
+  /** A response_url of this fake, as Slack puts one in each interaction payload. */
+  responseUrl(): string {
+    return `${new URL(this.url).origin}/actions/T0/${randomUUID()}`;
+  }
+
+  postsTo(url: string): ResponseUrlPost[] {
+    return this.responsePosts.filter((post) => post.url === url);
+  }
+
   /** Calls that Slack accepted. */
   succeeded(method: string): SlackCall[] {
     return this.calls.filter((call) => call.method === method && call.outcome === 'ok');
@@ -62,6 +80,7 @@ export class FakeSlackApi {
 
   reset(): void {
     this.calls.length = 0;
+    this.responsePosts.length = 0;
     this.messages.length = 0;
     this.failures.clear();
   }
@@ -71,6 +90,10 @@ export class FakeSlackApi {
   }
 
   private handle(req: IncomingMessage, text: string): { status: number; body: unknown; headers?: Record<string, string> } | null {
+    if (req.url?.startsWith('/actions/')) {
+      this.responsePosts.push({ url: `${new URL(this.url).origin}${req.url}`, body: parseArgs(req.headers['content-type'] ?? '', text) });
+      return { status: 200, body: { ok: true } };
+    }
     const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0];
     const args = parseArgs(req.headers['content-type'] ?? '', text);
     const token = req.headers.authorization?.replace(/^Bearer /, '') ?? args.token;

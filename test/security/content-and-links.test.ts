@@ -12,10 +12,14 @@ import { SecurityApi, createConnectedOrg, metaDirectMessage, send, sign, type Co
 const ROOT = join(__dirname, '..', '..');
 const SCRIPT = '<script>alert(document.cookie)</script><img src=x onerror=alert(1)>';
 
-/** Production files that make outbound requests; each sends only to a base URL from configuration or an admin's connection settings. */
+/**
+ * Production files that make outbound requests; each sends only to a base URL from configuration or an
+ * admin's connection settings. The one exception is a Slack click's response_url, posted to only on
+ * Slack's hooks host or the configured Slack origin (checkResponseUrl, test/unit/slack-response-url.test.ts).
+ */
 const OUTBOUND_CALLERS = [
   'activities/slack.activities.ts', 'channels/email/email-outbound.ts', 'channels/meta/meta-outbound.ts', 'channels/phone/twilio-calls.ts',
-  'integrations/llm/openai-compatible.categorizer.ts',
+  'integrations/llm/openai-compatible.categorizer.ts', 'integrations/slack/slack-response-url.ts',
 ];
 
 function productionSources(directory: string): string[] {
@@ -102,7 +106,7 @@ describe('content is stored as received, links only from the providers\' hosts, 
     expect(isProviderUrl({ provider: 'twilio', url: 'https://api.twilio.com@attacker.example/x' })).toBe(false);
   });
 
-  it('fetches nothing a webhook names: outbound requests come only from the senders, to configured base URLs', () => {
+  it('fetches nothing a webhook names (but Slack\'s own response_url): outbound requests come only from the senders, to configured base URLs', () => {
     const callers = ['api', 'channels', 'activities', 'db', 'workers', 'integrations', 'domain', 'workflows', 'config']
       .flatMap((directory) => productionSources(join(ROOT, directory)))
       .filter((path) => /\bfetch\b|fetchImpl|new WebClient|twilio\(|createTransport|new OpenAI|https?\.(get|request)\(/.test(readFileSync(path, 'utf8')))

@@ -13,14 +13,14 @@ export const META_VERIFY_TOKEN = 'security-verify-token';
 
 /** The API with every webhook enabled, and a fake Slack for the case announcements of connected organizations. */
 export class SecurityApi {
-  private constructor(readonly api: ApiHarness, private readonly slack: FakeSlackApi) {}
+  private constructor(readonly api: ApiHarness, readonly slack: FakeSlackApi) {}
 
   /** PUBLIC_BASE_URL is the API's own address, as Twilio signs the URL it calls. */
   static async start(taskQueue: string, options: { rateLimits?: RateLimitSettings } = {}): Promise<SecurityApi> {
     const slack = await FakeSlackApi.start();
     const config: WebhookDeps['config'] = {
       META_APP_SECRET, META_VERIFY_TOKEN, META_APP_ID: '1517428896093847', SECRETS_KEY: TEST_SECRETS_KEY.toString('base64'),
-      PUBLIC_BASE_URL: 'http://localhost', API_BODY_LIMIT: '1mb',
+      PUBLIC_BASE_URL: 'http://localhost', API_BODY_LIMIT: '1mb', SLACK_API_URL: slack.url,
     };
     const api = await ApiHarness.start(taskQueue, { webhookConfig: config, rateLimits: options.rateLimits, slackApiUrl: slack.url });
     config.PUBLIC_BASE_URL = api.baseUrl;
@@ -149,9 +149,10 @@ export const sign = {
   }),
 };
 
-export function slackClick(input: { org: ConnectedOrg; actionId: string; caseId: string }): string {
+/** A signed-to-be click; its outcome goes to `responseUrl` (a fake Slack's, to read it), else to a host we never post to. */
+export function slackClick(input: { org: ConnectedOrg; actionId: string; caseId: string; responseUrl?: string }): string {
   const payload = {
-    type: 'block_actions', team: { id: input.org.slackTeamId }, user: { id: input.org.slackUserId }, response_url: 'https://hooks.slack.test/x',
+    type: 'block_actions', team: { id: input.org.slackTeamId }, user: { id: input.org.slackUserId }, response_url: input.responseUrl ?? 'https://hooks.slack.test/x',
     actions: [{ action_id: input.actionId, value: input.caseId }],
   };
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();

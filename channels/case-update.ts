@@ -1,0 +1,39 @@
+import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
+import { CASE_REJECTION_ERROR } from '../workflows/case.contract';
+
+/**
+ * How long a caller waits for a case workflow's answer to an update. Without a bound, an update to
+ * a case whose worker is away waits forever (the client re-sends it until it is accepted), holding
+ * the request and its Idempotency-Key. Inside the worker sweep's grace period (15 s by default), so
+ * the sweep does not re-send a reply whose request is still waiting.
+ */
+export const CASE_UPDATE_DEADLINE_MS = 10_000;
+
+/**
+ * Sends an update to a case workflow and waits for its result, within the deadline. `updateId` comes
+ * from the request (its Idempotency-Key, a Slack action, a stored reply): Temporal runs an update id
+ * once per run, so a retried request attaches to the first attempt instead of acting twice.
+ */
+export async function sendCaseUpdate<Result, Arg>(input: {
+  temporal: Client;
+  workflowId: string;
+  update: UpdateDefinition<Result, [Arg]>;
+  arg: Arg;
+  updateId: string;
+  deadlineMs?: number;
+}): Promise<Result> {
+  const handle = input.temporal.workflow.getHandle(input.workflowId);
+  return input.temporal.withDeadline(Date.now() + (input.deadlineMs ?? CASE_UPDATE_DEADLINE_MS),
+    () => handle.executeUpdate(input.update, { args: [input.arg], updateId: input.updateId }));
+}
+
+/** A refusal by the case's update validator: its code (`duplicate`, `reply_window_closed`, …) and reason. */
+export function caseRefusalOf(error: unknown): { code: string; reason: string } | null {
+  if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && error.cause.type === CASE_REJECTION_ERROR) {
+    return { code: String(error.cause.details?.[0] ?? 'rejected'), reason: error.cause.message };
+  }
+  return null;
+}
+
+export const CASE_ENDED_REASON = 'This case has ended (archived, or past its reopen window) and can no longer change; a new message opens a follow-up case.';
