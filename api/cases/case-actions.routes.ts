@@ -2,7 +2,7 @@ import { z } from '../openapi/zod';
 import type { UpdateDefinition } from '@temporalio/common';
 import { loadCaseView, type CaseRef } from '../../db/cases/case-views';
 import {
-  archiveUpdate, assignUpdate, markImportantUpdate, reopenUpdate, setCategoryUpdate, setStatusUpdate, type Actor, type CaseSnapshot,
+  archiveUpdate, assignUpdate, markImportantUpdate, reopenUpdate, retryTriageUpdate, setCategoryUpdate, setStatusUpdate, type Actor, type CaseSnapshot,
 } from '../../workflows/case.contract';
 import type { Caller } from '../auth/authenticate';
 import { uuidFromRequestKey } from '../http/idempotency';
@@ -55,16 +55,22 @@ export function addCaseActionRoutes(table: RouteTable, deps: CaseRouteDeps): voi
     important: { update: markImportantUpdate, body: importantBody, summary: 'Mark or unmark important', toArg: (body: z.infer<typeof importantBody>, caller: Caller) => ({ important: body.important, actor: actorOf(caller) }) },
     archive: { update: archiveUpdate, body: emptyBody, summary: 'Archive a resolved case', toArg: (_body: unknown, caller: Caller) => ({ actor: actorOf(caller) }) },
     reopen: { update: reopenUpdate, body: emptyBody, summary: 'Reopen a resolved case', toArg: (_body: unknown, caller: Caller) => ({ actor: actorOf(caller) }) },
+    triage: {
+      update: retryTriageUpdate, body: emptyBody, summary: 'Run a failed triage (categorization, routing) again; 409 if it fails again or had not failed',
+      toArg: (_body: unknown, caller: Caller) => ({ actor: actorOf(caller) }),
+      // Triage retries its own steps (about 15 s, longer with an LLM) before it answers.
+      deadlineMs: 120_000,
+    },
   } as const;
 
   /** `requestKey` names the update: a retry of the request (same Idempotency-Key) attaches to the first attempt's. */
   async function perform(input: { caller: Caller; caseId: string; action: keyof typeof actions; body: unknown; requestKey: string }) {
     const ref = await caseOf(input.caller, input.caseId);
-    const action = actions[input.action] as { update: UpdateDefinition<CaseSnapshot, [unknown]>; toArg: (body: unknown, caller: Caller) => unknown };
+    const action = actions[input.action] as { update: UpdateDefinition<CaseSnapshot, [unknown]>; toArg: (body: unknown, caller: Caller) => unknown; deadlineMs?: number };
     const workflowId = await ensureCaseWorkflow({ orm: deps.orm, temporal: { client: deps.temporal, taskQueue: deps.taskQueue }, kase: ref });
     await runCaseUpdate({
       temporal: deps.temporal, workflowId, update: action.update, arg: await action.toArg(input.body, input.caller),
-      updateId: `${action.update.name}:${input.requestKey}`, deadlineMs: deps.updateDeadlineMs,
+      updateId: `${action.update.name}:${input.requestKey}`, deadlineMs: action.deadlineMs ?? deps.updateDeadlineMs,
     });
     return viewAfter(input.caller, ref);
   }

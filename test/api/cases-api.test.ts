@@ -59,6 +59,13 @@ describe('agent API: cases', () => {
     expect(afterEnd.status).toBe(409);
   });
 
+  it('runs triage again only when it failed, and says why not otherwise', async () => {
+    const id = (await createCase(agent.token)).body.id as string;
+    const retried = await api.call({ method: 'POST', path: `/api/v1/cases/${id}/triage`, token: agent.token, body: {} });
+    expect(retried.status).toBe(409);
+    expect(retried.body).toMatchObject({ type: expect.stringContaining('triage-not-failed'), detail: 'Triage has not failed on this case: there is nothing to run again.' });
+  });
+
   it('auto-resolves a case put in an auto-resolve category, and keeps it out of the default inbox', async () => {
     const spam: Array<{ id: string }> = await api.orm.em.fork().execute(`insert into categories (org_id, name, auto_resolve) values (?, 'Spam', true) returning id`, [orgId]);
     const { body: kase } = await createCase(agent.token, { subject: 'Cheap SEO backlinks' });
