@@ -69,7 +69,7 @@ describe('Temporal is unreachable while webhooks arrive', () => {
     const unretriedDeliveries = await sendingUnretried;
     const unretried = summarizeDeliveries(unretriedDeliveries, outage);
 
-    expect(summary.attemptsDuringOutage).toBeGreaterThan(50);
+    expect(summary.attemptsDuringOutage).toBeGreaterThan(0);
     expect(summary.statusesDuringOutage).toEqual([503]);
     expect(summary.statusesSeen.filter((status) => status !== 200 && status !== 503)).toEqual([]);
     expect(summary.acknowledged).toBe(summary.sent);

@@ -2,16 +2,12 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { createCategory, updateOrganizationSettings } from '../../db/admin';
 import { DEMO_CATEGORIES } from '../../db/admin/demo-data';
-import { createOrm, type Orm } from '../../db/orm';
-import { migrateUp } from '../../db/migrate';
-import { findFreePort } from '../../scripts/local-stack/free-port';
-import { startPostgres, type RunningPostgres } from '../../scripts/local-stack/postgres';
+import type { Orm } from '../../db/orm';
 import { caseStateQuery } from '../../workflows/case.contract';
 import { FakeSlackApi } from '../fakes/fake-slack-api';
 import { createApiUser, type ApiUser } from '../support/api-harness';
@@ -21,6 +17,7 @@ import { testStack } from '../support/test-stack';
 import { startApiProcess, startWorkerProcess, type ApiProcess, type AppProcess } from './support/app-processes';
 import { countByMessage, expectSlackOncePerEvent, slackPostsByCase } from './support/checks';
 import { reportFigures } from './support/figures';
+import { startStoppablePostgres, type StoppablePostgres } from './support/stoppable-postgres';
 import { createConnectedOrganization, instagramWebhookBody, META_APP_SECRET, newInstagramDm, postMetaWebhook, type ConnectedOrganization } from './support/provider';
 
 const { EventType } = temporal.api.enums.v1;
@@ -79,9 +76,7 @@ const workflowTaskTrouble = (events: HistoryEvent[]) => events
   .map((event) => `${EventType[event.eventType ?? 0]}: ${event.workflowTaskFailedEventAttributes?.failure?.message ?? ''}`);
 
 describe('PostgreSQL is stopped for longer than triage retries while a new case is triaged', () => {
-  const dataDir = path.join(testStack.read().runDir, `triage-outage-${randomUUID().slice(0, 8)}`);
-  let port: number;
-  let postgres: RunningPostgres;
+  let postgres: StoppablePostgres;
   let orm: Orm;
   let slack: FakeSlackApi;
   let llm: Awaited<ReturnType<typeof startSilentLlm>>;
@@ -91,14 +86,10 @@ describe('PostgreSQL is stopped for longer than triage retries while a new case 
   let org: ConnectedOrganization;
   let agent: ApiUser;
 
-  const startOwnPostgres = async () => startPostgres({ dataDir, port, persistent: true, databases: ['resilience'] });
-
   beforeAll(async () => {
-    port = await findFreePort();
-    postgres = await startOwnPostgres();
-    const databaseUrl = `${postgres.serverUrl}/resilience`;
-    orm = await createOrm({ databaseUrl, poolMax: 3 });
-    await migrateUp(orm);
+    postgres = await startStoppablePostgres('triage-outage');
+    const { databaseUrl } = postgres;
+    orm = postgres.orm;
     [slack, llm] = await Promise.all([FakeSlackApi.start(), startSilentLlm('Billing')]);
     const target = {
       databaseUrl, temporalAddress: testStack.read().temporalAddress, taskQueue: `triage-outage-${randomUUID().slice(0, 8)}`, metaAppSecret: META_APP_SECRET,
@@ -141,7 +132,7 @@ describe('PostgreSQL is stopped for longer than triage retries while a new case 
     const history = async () => (await handle.fetchHistory()).events ?? [];
     const categorized = await eventually(async () => categorizeOutcome(await history()), (outcome) => outcome?.failure != null, 3 * MINUTE);
     expect(categorized?.failure).not.toBeNull();
-    postgres = await startOwnPostgres();
+    await postgres.start();
     outage.to = Date.now();
     llm.answerFromNowOn();
 
