@@ -202,7 +202,7 @@ describe('Idempotency-Key on the agent API', () => {
       .map(([method]) => `${method.toUpperCase()} ${path}`));
     expect(withHeader.sort()).toEqual([
       'POST /api/v1/calls', 'POST /api/v1/cases', 'POST /api/v1/cases/bulk',
-      ...['archive', 'assign', 'calls', 'category', 'device', 'important', 'notes', 'read', 'reopen', 'replies', 'status', 'unread'].map((name) => `POST /api/v1/cases/{id}/${name}`),
+      ...['archive', 'assign', 'calls', 'category', 'device', 'important', 'notes', 'read', 'reopen', 'replies', 'status', 'triage', 'unread'].map((name) => `POST /api/v1/cases/{id}/${name}`),
     ].sort());
   });
 });
