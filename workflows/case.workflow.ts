@@ -22,7 +22,8 @@ import { notificationsFor, windowWarningAt } from '../domain/case-notifications'
 import { RecentIds } from './recent-ids';
 
 const retry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' } as const;
-const persistence = proxyActivities<CasePersistenceActivities>({ startToCloseTimeout: '30 seconds', retry });
+// A write takes milliseconds; one lost with a crashed worker is retried after this, and the version guard makes a repeat harmless.
+const persistence = proxyActivities<CasePersistenceActivities>({ startToCloseTimeout: '10 seconds', retry });
 // Bounded, so a long outage ends in a recorded failure instead of a call that holds the run open.
 const intake = proxyActivities<CaseIntakeActivities>({ startToCloseTimeout: '1 minute', retry: { ...retry, maximumAttempts: 10 } });
 

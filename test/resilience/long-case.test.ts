@@ -13,16 +13,16 @@ import { CaseHarness } from '../workflows/case-harness';
 import { reportFigures } from './support/figures';
 import { makeTestRunDir } from '../support/run-dir';
 
-const MESSAGES = 20_000;
+const MESSAGES = 10_000;
 const HISTORY_WARNING_LIMIT = 10_240;
 /**
  * The server refuses a continue-as-new while new signals keep arriving, so a run can only continue
- * in a lull. A customer's messages come in conversations, not as one unbroken stream of 20,000;
+ * in a lull. A customer's messages come in conversations, not as one unbroken stream of 10,000;
  * batches with a pause between them are that shape, compressed.
  */
 const BATCH = 2_000;
 
-describe('one case receiving 20,000 messages', () => {
+describe('one case receiving 10,000 messages', () => {
   let runDir: string;
   let server: RunningTemporal;
   let harness: CaseHarness;
