@@ -10,19 +10,21 @@ import { CASE_REJECTION_ERROR } from '../workflows/case.contract';
  */
 export const CASE_UPDATE_DEADLINE_MS = 10_000;
 
-/**
- * Sends an update to a case workflow and waits for its result, within the deadline. `updateId` comes
- * from the request (its Idempotency-Key, a Slack action, a stored reply): Temporal runs an update id
- * once per run, so a retried request attaches to the first attempt instead of acting twice.
- */
-export async function sendCaseUpdate<Result, Arg>(input: {
+export interface CaseUpdateRequest<Result, Arg> {
   temporal: Client;
   workflowId: string;
   update: UpdateDefinition<Result, [Arg]>;
   arg: Arg;
   updateId: string;
   deadlineMs?: number;
-}): Promise<Result> {
+}
+
+/**
+ * Sends an update to a case workflow and waits for its result, within the deadline. `updateId` comes
+ * from the request (its Idempotency-Key, a Slack action, a stored reply): Temporal runs an update id
+ * once per run, so a retried request attaches to the first attempt instead of acting twice.
+ */
+export async function sendCaseUpdate<Result, Arg>(input: CaseUpdateRequest<Result, Arg>): Promise<Result> {
   const handle = input.temporal.workflow.getHandle(input.workflowId);
   return input.temporal.withDeadline(Date.now() + (input.deadlineMs ?? CASE_UPDATE_DEADLINE_MS),
     () => handle.executeUpdate(input.update, { args: [input.arg], updateId: input.updateId }));

@@ -1,6 +1,5 @@
-import { WorkflowNotFoundError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
-import type { UpdateDefinition } from '@temporalio/common';
-import { CASE_ENDED_REASON, caseRefusalOf, sendCaseUpdate } from '../../channels/case-update';
+import { WorkflowNotFoundError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import { CASE_ENDED_REASON, caseRefusalOf, sendCaseUpdate, type CaseUpdateRequest } from '../../channels/case-update';
 import type { CaseSnapshot } from '../../workflows/case.contract';
 import { ProblemError, problems } from '../http/problem';
 
@@ -8,14 +7,7 @@ import { ProblemError, problems } from '../http/problem';
 const UNPROCESSABLE = new Set(['reply_window_closed', 'invalid_status']);
 
 /** Sends an agent action to the case workflow (see sendCaseUpdate); a refusal becomes a 409/422 problem with the workflow's reason. */
-export async function runCaseUpdate<Result extends CaseSnapshot, Arg>(input: {
-  temporal: Client;
-  workflowId: string;
-  update: UpdateDefinition<Result, [Arg]>;
-  arg: Arg;
-  updateId: string;
-  deadlineMs?: number;
-}): Promise<Result> {
+export async function runCaseUpdate<Result extends CaseSnapshot, Arg>(input: CaseUpdateRequest<Result, Arg>): Promise<Result> {
   try {
     return await sendCaseUpdate(input);
   } catch (error) {
