@@ -96,8 +96,10 @@ function spawnTsEntry(input: { name: string; entry: string; env: NodeJS.ProcessE
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, input.entry)], {
     cwd: PROJECT_ROOT, env: input.env, stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stdout?.pipe(log);
-  child.stderr?.pipe(log);
+  // Two sources share one file: neither may end it (an early end makes the other's next write throw).
+  child.stdout?.pipe(log, { end: false });
+  child.stderr?.pipe(log, { end: false });
+  child.once('close', () => log.end());
   return child;
 }
 
