@@ -105,6 +105,9 @@ export function addRoutingRuleRoutes(table: RouteTable, deps: { orm: MikroORM })
     params: idParams, body: updateRuleBody, response: ruleView,
     handler: async ({ caller, params, body }) => {
       if (!isUuid(params.id)) throw notFound();
+      // Another organization's rule answers 404 whatever the body, exactly like a missing one.
+      const owned: Array<{ id: string }> = await em().execute(`select id from routing_rules where id = ? and org_id = ?`, [params.id, caller.orgId]);
+      if (!owned[0]) throw notFound();
       await checkReferences(em(), { orgId: caller.orgId, action: body.action, categoryIds: body.conditions?.categoryIds });
       const row = await updateOwnedRow<RuleRow>(em(), {
         table: 'routing_rules', id: params.id, orgId: caller.orgId, returning: COLUMNS,
