@@ -20,12 +20,22 @@ export default tseslint.config(
     // Workflow code is replayed: no Node built-ins, no IO modules, activities as types only.
     files: ['workflows/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: ['node:*', 'fs', 'path', 'crypto', 'http', 'https', 'net', 'os', 'child_process'], message: 'Workflow code must not import Node built-ins.' },
-          { group: ['**/activities/*', '**/db/*', '**/api/*', '**/integrations/*', '**/channels/*', '**/config/*'], message: 'Workflows import activities as types only, and no IO modules.', allowTypeImports: true },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['node:*', 'fs', 'path', 'crypto', 'http', 'https', 'net', 'os', 'child_process'],
+              message: 'Workflow code must not import Node built-ins.',
+            },
+            {
+              group: ['**/activities/*', '**/db/*', '**/api/*', '**/integrations/*', '**/channels/*', '**/config/*'],
+              message: 'Workflows import activities as types only, and no IO modules.',
+              allowTypeImports: true,
+            },
+          ],
+        },
+      ],
     },
   },
   {
@@ -33,12 +43,28 @@ export default tseslint.config(
     files: ['domain/**/*.ts'],
     ignores: ['domain/**/*.test.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: ['node:*', 'fs', 'http', 'https', 'net', 'child_process', '@temporalio/*', '@mikro-orm/*', 'express'], message: 'domain/ is pure.' },
-          { group: ['../*', '!./*'], message: 'domain/ imports only from domain/.' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                'node:*',
+                'fs',
+                'http',
+                'https',
+                'net',
+                'child_process',
+                '@temporalio/*',
+                '@mikro-orm/*',
+                'express',
+              ],
+              message: 'domain/ is pure.',
+            },
+            { group: ['../*', '!./*'], message: 'domain/ imports only from domain/.' },
+          ],
+        },
+      ],
     },
   },
 );

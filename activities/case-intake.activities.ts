@@ -6,7 +6,11 @@ import type { TemporalTarget } from '../channels/ingest/start-case-workflow';
 /** Intake work a case workflow hands back to ingest: a late message that belongs to a new case. */
 export function createCaseIntakeActivities(deps: { orm: MikroORM; temporal: TemporalTarget }) {
   return {
-    async openFollowUpCase(input: { orgId: string; previousCaseId: string; messageId: string }): Promise<{ caseId: string; workflowId: string }> {
+    async openFollowUpCase(input: {
+      orgId: string;
+      previousCaseId: string;
+      messageId: string;
+    }): Promise<{ caseId: string; workflowId: string }> {
       return openFollowUpCase({ orm: deps.orm, temporal: deps.temporal, ...input });
     },
 

@@ -27,10 +27,24 @@ export function createCasePersistenceActivities(deps: { orm: MikroORM }) {
              resolved_at = ?, last_customer_message_at = ?, version = ?, updated_at = ?
            where id = ? and org_id = ? and version < ? returning id`,
           [
-            state.status, state.resolution, state.archived, state.archived, updatedAt,
-            state.assigneeId, state.categoryId, state.important, state.needsAttention, toDate(state.windowExpiresAt), toDate(state.openedAt),
-            toDate(state.resolvedAt), toDate(state.lastCustomerMessageAt), input.version, updatedAt,
-            input.caseId, input.orgId, input.version,
+            state.status,
+            state.resolution,
+            state.archived,
+            state.archived,
+            updatedAt,
+            state.assigneeId,
+            state.categoryId,
+            state.important,
+            state.needsAttention,
+            toDate(state.windowExpiresAt),
+            toDate(state.openedAt),
+            toDate(state.resolvedAt),
+            toDate(state.lastCustomerMessageAt),
+            input.version,
+            updatedAt,
+            input.caseId,
+            input.orgId,
+            input.version,
           ],
         );
         if (input.entries.length > 0) {
@@ -40,11 +54,19 @@ export function createCasePersistenceActivities(deps: { orm: MikroORM }) {
              from jsonb_to_recordset(?::jsonb) as e(version bigint, type text, actor_type text, actor_user_id uuid, changes jsonb, detail text, at double precision)
              on conflict (case_id, version) do nothing`,
             [
-              input.orgId, input.caseId,
-              JSON.stringify(input.entries.map((entry) => ({
-                version: entry.version, type: entry.type, actor_type: entry.actor.type, actor_user_id: entry.actor.userId ?? null,
-                changes: entry.changes, detail: entry.detail ?? null, at: entry.at,
-              }))),
+              input.orgId,
+              input.caseId,
+              JSON.stringify(
+                input.entries.map((entry) => ({
+                  version: entry.version,
+                  type: entry.type,
+                  actor_type: entry.actor.type,
+                  actor_user_id: entry.actor.userId ?? null,
+                  changes: entry.changes,
+                  detail: entry.detail ?? null,
+                  at: entry.at,
+                })),
+              ),
             ],
           );
         }
@@ -54,10 +76,13 @@ export function createCasePersistenceActivities(deps: { orm: MikroORM }) {
 
     /** The workflow is about to complete: the next message on this thread starts a new case. */
     async markLifecycleEnded(input: { orgId: string; caseId: string; at: number }): Promise<void> {
-      await deps.orm.em.fork().execute(
-        `update cases set lifecycle_ended_at = coalesce(lifecycle_ended_at, ?) where id = ? and org_id = ?`,
-        [toDate(input.at), input.caseId, input.orgId],
-      );
+      await deps.orm.em
+        .fork()
+        .execute(`update cases set lifecycle_ended_at = coalesce(lifecycle_ended_at, ?) where id = ? and org_id = ?`, [
+          toDate(input.at),
+          input.caseId,
+          input.orgId,
+        ]);
     },
   };
 }

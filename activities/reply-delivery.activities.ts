@@ -10,7 +10,10 @@ export interface DeliverReplyInput {
   messagingTag: 'HUMAN_AGENT' | null;
 }
 
-export type DeliveryOutcome = { status: 'sent'; providerMessageId: string } | { status: 'failed'; reason: string } | { status: 'not_sent'; reason: string };
+export type DeliveryOutcome =
+  | { status: 'sent'; providerMessageId: string }
+  | { status: 'failed'; reason: string }
+  | { status: 'not_sent'; reason: string };
 
 /**
  * Sends an agent reply through its case's channel and records the outcome on the message.
@@ -22,23 +25,34 @@ export function createReplyDeliveryActivities(deps: { orm: MikroORM; senders: Ch
     async deliverReply(input: DeliverReplyInput): Promise<DeliveryOutcome> {
       const em = deps.orm.em.fork();
       const context = await loadReplyContext(em, { ...input, secretsKey: deps.secretsKey });
-      if (!context) throw ApplicationFailure.nonRetryable(`outbound message ${input.messageId} not found`, 'MessageNotFound');
+      if (!context)
+        throw ApplicationFailure.nonRetryable(`outbound message ${input.messageId} not found`, 'MessageNotFound');
       if (context.message.deliveryStatus === 'sent' || context.message.deliveryStatus === 'delivered') {
         return { status: 'sent', providerMessageId: '' };
       }
       const sender = deps.senders[context.channel];
-      if (!sender) return record(em, input.messageId, { status: 'not_sent', reason: `Cases of the ${context.channel} channel have no outbound channel; the reply is kept on the case.` });
+      if (!sender)
+        return record(em, input.messageId, {
+          status: 'not_sent',
+          reason: `Cases of the ${context.channel} channel have no outbound channel; the reply is kept on the case.`,
+        });
       try {
         const sent = await sender.send(context);
         await em.execute(
           `update messages set delivery_status = 'sent', delivery_error = null, sent_at = now(), provider_message_id = coalesce(provider_message_id, ?),
              rfc_message_id = coalesce(rfc_message_id, ?) where id = ?`,
-          [sent.providerMessageId, sent.rfcMessageId ?? null, input.messageId]);
+          [sent.providerMessageId, sent.rfcMessageId ?? null, input.messageId],
+        );
         return { status: 'sent', providerMessageId: sent.providerMessageId };
       } catch (error) {
-        if (error instanceof PermanentSendError) return record(em, input.messageId, { status: 'failed', reason: error.message });
+        if (error instanceof PermanentSendError)
+          return record(em, input.messageId, { status: 'failed', reason: error.message });
         if (error instanceof RetryableSendError) {
-          throw ApplicationFailure.create({ message: error.message, type: 'RetryableSendError', nextRetryDelay: error.retryAfterMs });
+          throw ApplicationFailure.create({
+            message: error.message,
+            type: 'RetryableSendError',
+            nextRetryDelay: error.retryAfterMs,
+          });
         }
         throw error;
       }
@@ -46,15 +60,26 @@ export function createReplyDeliveryActivities(deps: { orm: MikroORM; senders: Ch
 
     /** Retries ran out: the failure is shown on the message rather than lost. */
     async markReplyFailed(input: { orgId: string; messageId: string; reason: string }): Promise<void> {
-      await deps.orm.em.fork().execute(
-        `update messages set delivery_status = 'failed', delivery_error = ? where id = ? and org_id = ? and delivery_status = 'pending'`,
-        [input.reason.slice(0, 1000), input.messageId, input.orgId]);
+      await deps.orm.em
+        .fork()
+        .execute(
+          `update messages set delivery_status = 'failed', delivery_error = ? where id = ? and org_id = ? and delivery_status = 'pending'`,
+          [input.reason.slice(0, 1000), input.messageId, input.orgId],
+        );
     },
   };
 }
 
-async function record(em: ReturnType<MikroORM['em']['fork']>, messageId: string, outcome: Exclude<DeliveryOutcome, { status: 'sent' }>): Promise<DeliveryOutcome> {
-  await em.execute(`update messages set delivery_status = ?, delivery_error = ? where id = ?`, [outcome.status, outcome.reason, messageId]);
+async function record(
+  em: ReturnType<MikroORM['em']['fork']>,
+  messageId: string,
+  outcome: Exclude<DeliveryOutcome, { status: 'sent' }>,
+): Promise<DeliveryOutcome> {
+  await em.execute(`update messages set delivery_status = ?, delivery_error = ? where id = ?`, [
+    outcome.status,
+    outcome.reason,
+    messageId,
+  ]);
   return outcome;
 }
 

@@ -43,14 +43,31 @@ export function createApp(deps: AppDeps): Express {
     app.use('/api/v1', ...limiters.api);
   }
   if (deps.webhookConfig) {
-    app.use(createWebhooksRouter({
-      orm: deps.orm, temporal: { client: deps.temporal, taskQueue: deps.taskQueue }, config: deps.webhookConfig, logger: deps.logger, updateDeadlineMs: deps.updateDeadlineMs,
-    }));
+    app.use(
+      createWebhooksRouter({
+        orm: deps.orm,
+        temporal: { client: deps.temporal, taskQueue: deps.taskQueue },
+        config: deps.webhookConfig,
+        logger: deps.logger,
+        updateDeadlineMs: deps.updateDeadlineMs,
+      }),
+    );
   }
-  const v1 = createV1Router({ orm: deps.orm, temporal: deps.temporal, taskQueue: deps.taskQueue, bodyLimit: deps.bodyLimit,
-    secretsKey: deps.secretsKey, twilioApiUrl: deps.twilioApiUrl, publicBaseUrl: deps.publicBaseUrl, outboundLimits: limiters, updateDeadlineMs: deps.updateDeadlineMs });
+  const v1 = createV1Router({
+    orm: deps.orm,
+    temporal: deps.temporal,
+    taskQueue: deps.taskQueue,
+    bodyLimit: deps.bodyLimit,
+    secretsKey: deps.secretsKey,
+    twilioApiUrl: deps.twilioApiUrl,
+    publicBaseUrl: deps.publicBaseUrl,
+    outboundLimits: limiters,
+    updateDeadlineMs: deps.updateDeadlineMs,
+  });
   const openApiDocument = v1.routes.document({ serverUrl: deps.publicBaseUrl });
-  app.get('/openapi.json', (_req, res) => { res.json(openApiDocument); });
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openApiDocument);
+  });
   app.use(v1.router);
   app.use(notFoundHandler);
   app.use(errorMiddleware(deps.logger));

@@ -7,7 +7,9 @@ const CHECK_TIMEOUT_MS = 2_000;
 
 async function withTimeout<T>(work: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error('timed out')), CHECK_TIMEOUT_MS); });
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('timed out')), CHECK_TIMEOUT_MS);
+  });
   try {
     return await Promise.race([work, timeout]);
   } finally {
@@ -15,18 +17,28 @@ async function withTimeout<T>(work: Promise<T>): Promise<T> {
   }
 }
 
-async function check(probe: () => Promise<unknown>): Promise<{ status: 'ok' | 'down'; error?: string; latencyMs: number }> {
+async function check(
+  probe: () => Promise<unknown>,
+): Promise<{ status: 'ok' | 'down'; error?: string; latencyMs: number }> {
   const started = Date.now();
   try {
     await withTimeout(probe());
     return { status: 'ok', latencyMs: Date.now() - started };
   } catch (error) {
-    return { status: 'down', error: error instanceof Error ? error.message.split('\n')[0] : 'unreachable', latencyMs: Date.now() - started };
+    return {
+      status: 'down',
+      error: error instanceof Error ? error.message.split('\n')[0] : 'unreachable',
+      latencyMs: Date.now() - started,
+    };
   }
 }
 
 /** `/health` checks Postgres and Temporal separately and answers 503 when either is down. */
-export function createHealthRouter(deps: { orm: MikroORM; temporalConnection: Connection; metrics: HttpMetrics }): Router {
+export function createHealthRouter(deps: {
+  orm: MikroORM;
+  temporalConnection: Connection;
+  metrics: HttpMetrics;
+}): Router {
   const router = Router();
   router.get('/health', async (_req, res) => {
     const [postgres, temporal] = await Promise.all([

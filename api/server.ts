@@ -13,8 +13,19 @@ async function main(): Promise<void> {
   // Lazy: the API starts (and /health reports) even while Temporal is still coming up.
   const connection = Connection.lazy(temporalConnectionOptions(config));
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-  const app = createApp({ orm, temporal, temporalConnection: connection, taskQueue: config.TEMPORAL_TASK_QUEUE, logger, bodyLimit: config.API_BODY_LIMIT, publicBaseUrl: config.PUBLIC_BASE_URL, webhookConfig: config,
-    secretsKey: Buffer.from(config.SECRETS_KEY, 'base64'), twilioApiUrl: config.TWILIO_API_URL, rateLimits: rateLimitSettings(config) });
+  const app = createApp({
+    orm,
+    temporal,
+    temporalConnection: connection,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    logger,
+    bodyLimit: config.API_BODY_LIMIT,
+    publicBaseUrl: config.PUBLIC_BASE_URL,
+    webhookConfig: config,
+    secretsKey: Buffer.from(config.SECRETS_KEY, 'base64'),
+    twilioApiUrl: config.TWILIO_API_URL,
+    rateLimits: rateLimitSettings(config),
+  });
 
   const server = app.listen(config.API_PORT, config.API_HOST, () => {
     logger.info({ port: config.API_PORT }, `API listening on ${config.PUBLIC_BASE_URL}`);

@@ -19,12 +19,19 @@ import { RouteTable } from './openapi/route-table';
 /** A body is JSON or nothing: anything else answers 415 before it is parsed. */
 const requireJsonBody: RequestHandler = (req, _res, next) => {
   const hasBody = Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
-  if (hasBody && !req.is('application/json')) return next(problems.unsupportedMediaType('Send request bodies as application/json.'));
+  if (hasBody && !req.is('application/json'))
+    return next(problems.unsupportedMediaType('Send request bodies as application/json.'));
   next();
 };
 
 export function createV1Router(deps: {
-  orm: MikroORM; temporal: Client; taskQueue: string; bodyLimit: string; twilioApiUrl?: string; secretsKey?: Buffer; publicBaseUrl?: string;
+  orm: MikroORM;
+  temporal: Client;
+  taskQueue: string;
+  bodyLimit: string;
+  twilioApiUrl?: string;
+  secretsKey?: Buffer;
+  publicBaseUrl?: string;
   updateDeadlineMs?: number;
   /** Per-organization caps on what costs money or reaches customers; null when rate limits are off. */
   outboundLimits?: Pick<RateLimiters, 'replies' | 'calls'> | null;
@@ -41,7 +48,8 @@ export function createV1Router(deps: {
   addCaseActionRoutes(routes, deps);
   addCaseReplyRoutes(routes, deps);
   if (deps.secretsKey) addConnectionRoutes(routes, { orm: deps.orm, secretsKey: deps.secretsKey });
-  if (deps.secretsKey) addCaseCallRoutes(routes, { ...deps, secretsKey: deps.secretsKey, publicBaseUrl: deps.publicBaseUrl ?? '' });
+  if (deps.secretsKey)
+    addCaseCallRoutes(routes, { ...deps, secretsKey: deps.secretsKey, publicBaseUrl: deps.publicBaseUrl ?? '' });
   addCategoryRoutes(routes, deps);
   addRoutingRuleRoutes(routes, deps);
   addUserRoutes(routes, { orm: deps.orm, temporal: { client: deps.temporal, taskQueue: deps.taskQueue } });

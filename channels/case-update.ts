@@ -26,16 +26,22 @@ export interface CaseUpdateRequest<Result, Arg> {
  */
 export async function sendCaseUpdate<Result, Arg>(input: CaseUpdateRequest<Result, Arg>): Promise<Result> {
   const handle = input.temporal.workflow.getHandle(input.workflowId);
-  return input.temporal.withDeadline(Date.now() + (input.deadlineMs ?? CASE_UPDATE_DEADLINE_MS),
-    () => handle.executeUpdate(input.update, { args: [input.arg], updateId: input.updateId }));
+  return input.temporal.withDeadline(Date.now() + (input.deadlineMs ?? CASE_UPDATE_DEADLINE_MS), () =>
+    handle.executeUpdate(input.update, { args: [input.arg], updateId: input.updateId }),
+  );
 }
 
 /** A refusal by the case's update validator: its code (`duplicate`, `reply_window_closed`, …) and reason. */
 export function caseRefusalOf(error: unknown): { code: string; reason: string } | null {
-  if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && error.cause.type === CASE_REJECTION_ERROR) {
+  if (
+    error instanceof WorkflowUpdateFailedError &&
+    error.cause instanceof ApplicationFailure &&
+    error.cause.type === CASE_REJECTION_ERROR
+  ) {
     return { code: String(error.cause.details?.[0] ?? 'rejected'), reason: error.cause.message };
   }
   return null;
 }
 
-export const CASE_ENDED_REASON = 'This case has ended (archived, or past its reopen window) and can no longer change; a new message opens a follow-up case.';
+export const CASE_ENDED_REASON =
+  'This case has ended (archived, or past its reopen window) and can no longer change; a new message opens a follow-up case.';

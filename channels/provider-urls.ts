@@ -17,8 +17,12 @@ export function isProviderUrl(input: { provider: LinkProvider; url: string }): b
   } catch {
     return false;
   }
-  if (parsed.protocol !== 'https:' || parsed.username !== '' || parsed.password !== '' || parsed.port !== '') return false;
+  if (parsed.protocol !== 'https:' || parsed.username !== '' || parsed.password !== '' || parsed.port !== '')
+    return false;
   const host = parsed.hostname.toLowerCase();
   const hosts = PROVIDER_HOSTS[input.provider];
-  return (hosts.exact as readonly string[]).includes(host) || (hosts.suffixes as readonly string[]).some((suffix) => host.endsWith(suffix));
+  return (
+    (hosts.exact as readonly string[]).includes(host) ||
+    (hosts.suffixes as readonly string[]).some((suffix) => host.endsWith(suffix))
+  );
 }

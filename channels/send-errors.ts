@@ -4,14 +4,22 @@
  * retry policy, with the provider's hint when it gave one.
  */
 export class PermanentSendError extends Error {
-  constructor(readonly code: string, message: string, readonly providerCode?: number | string) {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly providerCode?: number | string,
+  ) {
     super(message);
     this.name = 'PermanentSendError';
   }
 }
 
 export class RetryableSendError extends Error {
-  constructor(message: string, readonly retryAfterMs?: number, readonly providerCode?: number | string) {
+  constructor(
+    message: string,
+    readonly retryAfterMs?: number,
+    readonly providerCode?: number | string,
+  ) {
     super(message);
     this.name = 'RetryableSendError';
   }

@@ -14,7 +14,8 @@ export function parseConfig(env: NodeJS.ProcessEnv): AppConfig {
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     const variable = issue.path.join('.');
-    const received = issue.code === 'invalid_type' && withoutBlanks[variable] === undefined ? 'is required' : issue.message;
+    const received =
+      issue.code === 'invalid_type' && withoutBlanks[variable] === undefined ? 'is required' : issue.message;
     return `${variable}: ${received}`;
   });
   throw new ConfigError(problems);

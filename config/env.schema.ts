@@ -4,9 +4,7 @@ import { z } from 'zod';
  * Every setting the processes read, in one schema. Only config/ reads process.env.
  * Booleans are parsed from the literal strings "true"/"false" (never Boolean("false")).
  */
-const booleanString = z
-  .enum(['true', 'false', '1', '0'])
-  .transform((value) => value === 'true' || value === '1');
+const booleanString = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
 
 const port = z.coerce.number().int().min(1).max(65535);
 const url = z.url();
@@ -19,11 +17,12 @@ export const envSchema = z.object({
   API_HOST: z.string().min(1).default('0.0.0.0'),
   API_PORT: port.default(3000),
   PUBLIC_BASE_URL: url.default('http://localhost:3000'),
-  API_BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/i, 'a size such as 1mb or 512kb').default('1mb'),
-
-  DATABASE_URL: z
+  API_BODY_LIMIT: z
     .string()
-    .regex(/^postgres(ql)?:\/\//, 'a postgres:// connection URL'),
+    .regex(/^\d+(kb|mb)$/i, 'a size such as 1mb or 512kb')
+    .default('1mb'),
+
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// connection URL'),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
 
   TEMPORAL_ADDRESS: z.string().regex(/^[^:\s]+:\d+$/, 'host:port, e.g. localhost:7233'),
@@ -48,7 +47,10 @@ export const envSchema = z.object({
 
   SLACK_API_URL: url.default('https://slack.com/api/'),
   META_GRAPH_URL: url.default('https://graph.facebook.com'),
-  META_GRAPH_VERSION: z.string().regex(/^v\d+\.\d+$/, 'a Graph API version such as v21.0').default('v21.0'),
+  META_GRAPH_VERSION: z
+    .string()
+    .regex(/^v\d+\.\d+$/, 'a Graph API version such as v21.0')
+    .default('v21.0'),
   /** The Meta app's secret: X-Hub-Signature-256 is an HMAC with it. Without it, Meta webhooks are refused. */
   META_APP_SECRET: z.string().min(8).optional(),
   /** The token Meta echoes when subscribing the webhook. Without it, verification is refused. */

@@ -6,7 +6,17 @@ export function createLogger(input: { level: string; name: string }): Logger {
     name: input.name,
     level: input.level,
     redact: {
-      paths: ['*.authorization', '*.headers.authorization', '*.token', '*.password', '*.secret', '*.apiKey', '*.databaseUrl', 'req.headers.authorization', 'req.headers.cookie'],
+      paths: [
+        '*.authorization',
+        '*.headers.authorization',
+        '*.token',
+        '*.password',
+        '*.secret',
+        '*.apiKey',
+        '*.databaseUrl',
+        'req.headers.authorization',
+        'req.headers.cookie',
+      ],
       censor: '[redacted]',
     },
   });

@@ -20,7 +20,9 @@ export class BoundParametersConnection extends PostgreSqlConnection {
     let sql: string;
     let bindings: unknown[] = params;
     if (Utils.isObject<Knex.QueryBuilder | Knex.Raw>(queryOrKnex)) {
-      ctx ??= ((queryOrKnex as unknown as { client: { transacting: boolean } }).client.transacting ? queryOrKnex as unknown as Transaction : undefined);
+      ctx ??= (queryOrKnex as unknown as { client: { transacting: boolean } }).client.transacting
+        ? (queryOrKnex as unknown as Transaction)
+        : undefined;
       const compiled = queryOrKnex.toSQL();
       sql = compiled.sql;
       bindings = [...(compiled.bindings ?? [])];
@@ -30,12 +32,17 @@ export class BoundParametersConnection extends PostgreSqlConnection {
     sql = this.config.get('onQuery')(sql, bindings);
     const readable = this.platform.formatQuery(sql, bindings);
     ({ sql, bindings } = expandArrayParameters(sql, bindings));
-    return this.executeQuery<T>(readable, async () => {
-      // Without values, `?` is left alone (it may be part of the statement, as in a migration).
-      const query = bindings.length === 0 ? this.getKnex().raw(sql) : this.getKnex().raw(sql, bindings as Knex.RawBinding[]);
-      if (ctx) query.transacting(ctx as Knex.Transaction);
-      return this.transformRawResult<T>(await query, method);
-    }, { query: sql, params: bindings, ...loggerContext });
+    return this.executeQuery<T>(
+      readable,
+      async () => {
+        // Without values, `?` is left alone (it may be part of the statement, as in a migration).
+        const query =
+          bindings.length === 0 ? this.getKnex().raw(sql) : this.getKnex().raw(sql, bindings as Knex.RawBinding[]);
+        if (ctx) query.transacting(ctx as Knex.Transaction);
+        return this.transformRawResult<T>(await query, method);
+      },
+      { query: sql, params: bindings, ...loggerContext },
+    );
   }
 }
 

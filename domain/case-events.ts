@@ -25,8 +25,7 @@ export type RejectionCode =
   | 'not_due';
 
 export type Transition =
-  | { accepted: true; state: CaseState; changed: boolean }
-  | { accepted: false; code: RejectionCode; reason: string };
+  { accepted: true; state: CaseState; changed: boolean } | { accepted: false; code: RejectionCode; reason: string };
 
 export type Rejection = Extract<Transition, { accepted: false }>;
 

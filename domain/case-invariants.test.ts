@@ -29,6 +29,8 @@ describe('findInvariantViolations', () => {
   });
 
   it('catches a resolved case without its resolution or needing attention', () => {
-    expect(findInvariantViolations({ ...resolved, resolution: null, resolvedAt: null, needsAttention: true })).toHaveLength(3);
+    expect(
+      findInvariantViolations({ ...resolved, resolution: null, resolvedAt: null, needsAttention: true }),
+    ).toHaveLength(3);
   });
 });

@@ -33,26 +33,48 @@ function expectRejected(transition: Transition, code: RejectionCode): string {
 
 describe('change_status', () => {
   it('accepts the same status without a change', () => {
-    expect(apply(aCase(), { type: 'change_status', to: 'open', at: T0 })).toMatchObject({ accepted: true, changed: false });
+    expect(apply(aCase(), { type: 'change_status', to: 'open', at: T0 })).toMatchObject({
+      accepted: true,
+      changed: false,
+    });
   });
 
   it('moves freely between the working statuses', () => {
-    expect(acceptedState(apply(aCase(), { type: 'change_status', to: 'waiting_for_customer', at: T0 })).status).toBe('waiting_for_customer');
+    expect(acceptedState(apply(aCase(), { type: 'change_status', to: 'waiting_for_customer', at: T0 })).status).toBe(
+      'waiting_for_customer',
+    );
   });
 
   it('resolves manually and clears the attention flag', () => {
-    const state = acceptedState(apply(aCase({ needsAttention: true }), { type: 'change_status', to: 'resolved', at: T0 + DAY }));
-    expect(state).toMatchObject({ status: 'resolved', resolution: 'manual', resolvedAt: T0 + DAY, needsAttention: false });
+    const state = acceptedState(
+      apply(aCase({ needsAttention: true }), { type: 'change_status', to: 'resolved', at: T0 + DAY }),
+    );
+    expect(state).toMatchObject({
+      status: 'resolved',
+      resolution: 'manual',
+      resolvedAt: T0 + DAY,
+      needsAttention: false,
+    });
   });
 
   it('reopens a resolved case moved to another status', () => {
     const state = acceptedState(apply(resolved(), { type: 'change_status', to: 'in_progress', at: T0 + DAY }));
-    expect(state).toMatchObject({ status: 'in_progress', openedAt: T0 + DAY, resolution: null, resolvedAt: null, needsAttention: false });
+    expect(state).toMatchObject({
+      status: 'in_progress',
+      openedAt: T0 + DAY,
+      resolution: null,
+      resolvedAt: null,
+      needsAttention: false,
+    });
   });
 
   it('keeps an auto resolution when set to resolved again', () => {
     const spam = resolved({ resolution: 'auto' });
-    expect(apply(spam, { type: 'change_status', to: 'resolved', at: T0 + DAY })).toEqual({ accepted: true, state: spam, changed: false });
+    expect(apply(spam, { type: 'change_status', to: 'resolved', at: T0 + DAY })).toEqual({
+      accepted: true,
+      state: spam,
+      changed: false,
+    });
   });
 
   it('rejects a status that does not exist', () => {
@@ -63,7 +85,9 @@ describe('change_status', () => {
 
 describe('reopen', () => {
   it('only applies to resolved cases', () => {
-    expect(expectRejected(apply(aCase(), { type: 'reopen', at: T0 }), 'not_resolved')).toBe('Only resolved cases can be reopened.');
+    expect(expectRejected(apply(aCase(), { type: 'reopen', at: T0 }), 'not_resolved')).toBe(
+      'Only resolved cases can be reopened.',
+    );
   });
 
   it('reopens as open, or in progress when assigned, restarting the attention clock', () => {
@@ -74,11 +98,18 @@ describe('reopen', () => {
       resolvedAt: null,
       needsAttention: false,
     });
-    expect(acceptedState(apply(resolved({ assigneeId: 'ana' }), { type: 'reopen', at: T0 + DAY })).status).toBe('in_progress');
+    expect(acceptedState(apply(resolved({ assigneeId: 'ana' }), { type: 'reopen', at: T0 + DAY })).status).toBe(
+      'in_progress',
+    );
   });
 
   it('lets an agent bring back an auto-resolved spam case, even long after', () => {
-    const state = acceptedState(apply(resolved({ resolution: 'auto', categoryId: 'spam', categoryAutoResolve: true }), { type: 'reopen', at: T0 + 60 * DAY }));
+    const state = acceptedState(
+      apply(resolved({ resolution: 'auto', categoryId: 'spam', categoryAutoResolve: true }), {
+        type: 'reopen',
+        at: T0 + 60 * DAY,
+      }),
+    );
     expect(state).toMatchObject({ status: 'open', resolution: null, categoryId: 'spam' });
   });
 });
@@ -87,25 +118,43 @@ describe('assign', () => {
   it('moves an open case in progress when assigned, and back to open when unassigned', () => {
     const assigned = acceptedState(apply(aCase(), { type: 'assign', assigneeId: 'ana', at: T0 }));
     expect(assigned).toMatchObject({ status: 'in_progress', assigneeId: 'ana' });
-    expect(acceptedState(apply(assigned, { type: 'assign', assigneeId: null, at: T0 }))).toMatchObject({ status: 'open', assigneeId: null });
+    expect(acceptedState(apply(assigned, { type: 'assign', assigneeId: null, at: T0 }))).toMatchObject({
+      status: 'open',
+      assigneeId: null,
+    });
   });
 
   it('reports no change for the same assignee', () => {
-    expect(apply(aCase({ status: 'in_progress', assigneeId: 'ana' }), { type: 'assign', assigneeId: 'ana', at: T0 })).toMatchObject({ accepted: true, changed: false });
+    expect(
+      apply(aCase({ status: 'in_progress', assigneeId: 'ana' }), { type: 'assign', assigneeId: 'ana', at: T0 }),
+    ).toMatchObject({ accepted: true, changed: false });
   });
 
   it.each(['waiting_for_customer', 'resolved'] as const)('leaves a %s case in its status', (status) => {
     const state = status === 'resolved' ? resolved() : aCase({ status });
-    expect(acceptedState(apply(state, { type: 'assign', assigneeId: 'ben', at: T0 }))).toMatchObject({ status, assigneeId: 'ben' });
+    expect(acceptedState(apply(state, { type: 'assign', assigneeId: 'ben', at: T0 }))).toMatchObject({
+      status,
+      assigneeId: 'ben',
+    });
   });
 });
 
 describe('categorize', () => {
-  const categorize = (overrides: Partial<Extract<CaseEvent, { type: 'categorize' }>>): CaseEvent =>
-    ({ type: 'categorize', categoryId: 'billing', autoResolve: false, by: 'ai', at: T0, ...overrides });
+  const categorize = (overrides: Partial<Extract<CaseEvent, { type: 'categorize' }>>): CaseEvent => ({
+    type: 'categorize',
+    categoryId: 'billing',
+    autoResolve: false,
+    by: 'ai',
+    at: T0,
+    ...overrides,
+  });
 
   it('lets the AI set a first category', () => {
-    expect(acceptedState(apply(aCase(), categorize({})))).toMatchObject({ categoryId: 'billing', categoryAutoResolve: false, status: 'open' });
+    expect(acceptedState(apply(aCase(), categorize({})))).toMatchObject({
+      categoryId: 'billing',
+      categoryAutoResolve: false,
+      status: 'open',
+    });
   });
 
   it('never lets the AI override an existing category', () => {
@@ -113,19 +162,41 @@ describe('categorize', () => {
   });
 
   it('lets an agent override or clear the category', () => {
-    expect(acceptedState(apply(aCase({ categoryId: 'refunds' }), categorize({ by: 'agent' }))).categoryId).toBe('billing');
-    const cleared = acceptedState(apply(aCase({ categoryId: 'spam', categoryAutoResolve: true }), categorize({ by: 'agent', categoryId: null, autoResolve: true })));
+    expect(acceptedState(apply(aCase({ categoryId: 'refunds' }), categorize({ by: 'agent' }))).categoryId).toBe(
+      'billing',
+    );
+    const cleared = acceptedState(
+      apply(
+        aCase({ categoryId: 'spam', categoryAutoResolve: true }),
+        categorize({ by: 'agent', categoryId: null, autoResolve: true }),
+      ),
+    );
     expect(cleared).toMatchObject({ categoryId: null, categoryAutoResolve: false, status: 'open' });
   });
 
   it('resolves the case automatically into an auto-resolve category', () => {
-    const state = acceptedState(apply(aCase({ needsAttention: true }), categorize({ categoryId: 'spam', autoResolve: true, at: T0 + HOUR })));
-    expect(state).toMatchObject({ status: 'resolved', resolution: 'auto', resolvedAt: T0 + HOUR, needsAttention: false, categoryAutoResolve: true });
+    const state = acceptedState(
+      apply(aCase({ needsAttention: true }), categorize({ categoryId: 'spam', autoResolve: true, at: T0 + HOUR })),
+    );
+    expect(state).toMatchObject({
+      status: 'resolved',
+      resolution: 'auto',
+      resolvedAt: T0 + HOUR,
+      needsAttention: false,
+      categoryAutoResolve: true,
+    });
   });
 
   it('keeps the resolution of an already resolved case', () => {
-    const state = acceptedState(apply(resolved(), categorize({ categoryId: 'spam', autoResolve: true, by: 'agent', at: T0 + DAY })));
-    expect(state).toMatchObject({ status: 'resolved', resolution: 'manual', resolvedAt: T0 + HOUR, categoryAutoResolve: true });
+    const state = acceptedState(
+      apply(resolved(), categorize({ categoryId: 'spam', autoResolve: true, by: 'agent', at: T0 + DAY })),
+    );
+    expect(state).toMatchObject({
+      status: 'resolved',
+      resolution: 'manual',
+      resolvedAt: T0 + HOUR,
+      categoryAutoResolve: true,
+    });
   });
 });
 
@@ -133,17 +204,30 @@ describe('mark_important', () => {
   it('sets the flag, and reports no change when already set', () => {
     const important = acceptedState(apply(aCase(), { type: 'mark_important', important: true, at: T0 }));
     expect(important.important).toBe(true);
-    expect(apply(important, { type: 'mark_important', important: true, at: T0 })).toMatchObject({ accepted: true, changed: false });
+    expect(apply(important, { type: 'mark_important', important: true, at: T0 })).toMatchObject({
+      accepted: true,
+      changed: false,
+    });
   });
 });
 
 describe('archive', () => {
   it('only archives resolved cases', () => {
-    expect(expectRejected(apply(aCase(), { type: 'archive', at: T0 }), 'not_resolved')).toBe('Only resolved cases can be archived.');
-    expect(acceptedState(apply(resolved(), { type: 'archive', at: T0 + DAY }))).toMatchObject({ archived: true, status: 'resolved' });
+    expect(expectRejected(apply(aCase(), { type: 'archive', at: T0 }), 'not_resolved')).toBe(
+      'Only resolved cases can be archived.',
+    );
+    expect(acceptedState(apply(resolved(), { type: 'archive', at: T0 + DAY }))).toMatchObject({
+      archived: true,
+      status: 'resolved',
+    });
   });
 
-  const archived = resolved({ archived: true, channel: 'instagram', lastCustomerMessageAt: T0, windowExpiresAt: T0 + DAY });
+  const archived = resolved({
+    archived: true,
+    channel: 'instagram',
+    lastCustomerMessageAt: T0,
+    windowExpiresAt: T0 + DAY,
+  });
   const refused: CaseEvent[] = [
     { type: 'agent_reply', at: T0, authoredBy: 'human' },
     { type: 'change_status', to: 'open', at: T0 },
@@ -158,9 +242,12 @@ describe('archive', () => {
     expect(expectRejected(apply(archived, event), 'archived')).toBe('This case is archived and can no longer change.');
   });
 
-  it.each(['attention_due', 'window_expired'] as const)('lets a racing %s timer land on an archived case without change', (type) => {
-    expect(apply(archived, { type, at: T0 + 60 * DAY })).toEqual({ accepted: true, state: archived, changed: false });
-  });
+  it.each(['attention_due', 'window_expired'] as const)(
+    'lets a racing %s timer land on an archived case without change',
+    (type) => {
+      expect(apply(archived, { type, at: T0 + 60 * DAY })).toEqual({ accepted: true, state: archived, changed: false });
+    },
+  );
 });
 
 describe('attention_due', () => {
@@ -169,12 +256,18 @@ describe('attention_due', () => {
   });
 
   it('is not due before, counting from the last reopen', () => {
-    const reason = expectRejected(apply(aCase({ openedAt: T0 + DAY }), { type: 'attention_due', at: T0 + 3 * DAY }), 'not_due');
+    const reason = expectRejected(
+      apply(aCase({ openedAt: T0 + DAY }), { type: 'attention_due', at: T0 + 3 * DAY }),
+      'not_due',
+    );
     expect(reason).toContain(new Date(T0 + 4 * DAY).toISOString());
   });
 
   it('does nothing on a resolved case', () => {
-    expect(apply(resolved(), { type: 'attention_due', at: T0 + 9 * DAY })).toMatchObject({ accepted: true, changed: false });
+    expect(apply(resolved(), { type: 'attention_due', at: T0 + 9 * DAY })).toMatchObject({
+      accepted: true,
+      changed: false,
+    });
   });
 });
 
@@ -182,11 +275,17 @@ describe('window_expired', () => {
   const meta = aCase({ channel: 'instagram', lastCustomerMessageAt: T0, windowExpiresAt: T0 + DAY });
 
   it('keeps windowExpiresAt as the record of when the window closed', () => {
-    expect(apply(meta, { type: 'window_expired', at: T0 + DAY })).toEqual({ accepted: true, state: meta, changed: false });
+    expect(apply(meta, { type: 'window_expired', at: T0 + DAY })).toEqual({
+      accepted: true,
+      state: meta,
+      changed: false,
+    });
   });
 
   it('is not due while the window is open, or when there is none', () => {
-    expect(expectRejected(apply(meta, { type: 'window_expired', at: T0 + DAY - 1 }), 'not_due')).toContain(new Date(T0 + DAY).toISOString());
+    expect(expectRejected(apply(meta, { type: 'window_expired', at: T0 + DAY - 1 }), 'not_due')).toContain(
+      new Date(T0 + DAY).toISOString(),
+    );
     expectRejected(apply(aCase(), { type: 'window_expired', at: T0 }), 'not_due');
   });
 });

@@ -47,12 +47,16 @@ describe('customer_message', () => {
 
   it('moves a waiting case back to in progress when assigned, or to open when not', () => {
     const waiting = aCase({ status: 'waiting_for_customer' });
-    expect(acceptedState(apply({ ...waiting, assigneeId: 'ana' }, { type: 'customer_message', at: T0 })).status).toBe('in_progress');
+    expect(acceptedState(apply({ ...waiting, assigneeId: 'ana' }, { type: 'customer_message', at: T0 })).status).toBe(
+      'in_progress',
+    );
     expect(acceptedState(apply(waiting, { type: 'customer_message', at: T0 })).status).toBe('open');
   });
 
   it.each(['open', 'in_progress'] as const)('leaves a %s case in its status', (status) => {
-    expect(acceptedState(apply(aCase({ status, assigneeId: 'ana' }), { type: 'customer_message', at: T0 })).status).toBe(status);
+    expect(
+      acceptedState(apply(aCase({ status, assigneeId: 'ana' }), { type: 'customer_message', at: T0 })).status,
+    ).toBe(status);
   });
 
   it('records nothing on an auto-resolved (spam) case, which stays resolved', () => {
@@ -79,7 +83,10 @@ describe('customer_message', () => {
   });
 
   it('asks for a new linked case once the reopen window has passed', () => {
-    const reason = expectRejected(apply(resolvedManually(T0), { type: 'customer_message', at: T0 + 7 * DAY + 1 }), 'new_case_required');
+    const reason = expectRejected(
+      apply(resolvedManually(T0), { type: 'customer_message', at: T0 + 7 * DAY + 1 }),
+      'new_case_required',
+    );
     expect(reason).toContain('new case');
   });
 
@@ -89,7 +96,11 @@ describe('customer_message', () => {
   });
 
   it('does not pull the window back for a late-delivered older message', () => {
-    const state = aCase({ channel: 'instagram', lastCustomerMessageAt: T0 + 2 * HOUR, windowExpiresAt: T0 + 26 * HOUR });
+    const state = aCase({
+      channel: 'instagram',
+      lastCustomerMessageAt: T0 + 2 * HOUR,
+      windowExpiresAt: T0 + 26 * HOUR,
+    });
     expect(acceptedState(apply(state, { type: 'customer_message', at: T0 + HOUR }))).toMatchObject({
       lastCustomerMessageAt: T0 + 2 * HOUR,
       windowExpiresAt: T0 + 26 * HOUR,
@@ -98,24 +109,41 @@ describe('customer_message', () => {
 });
 
 describe('agent_reply', () => {
-  it.each(['open', 'in_progress', 'waiting_for_customer'] as const)('moves a %s case to waiting for the customer', (status) => {
-    const state = acceptedState(apply(aCase({ status }), { type: 'agent_reply', at: T0 + HOUR, authoredBy: 'human' }));
-    expect(state).toMatchObject({ status: 'waiting_for_customer', lastAgentReplyAt: T0 + HOUR });
-  });
+  it.each(['open', 'in_progress', 'waiting_for_customer'] as const)(
+    'moves a %s case to waiting for the customer',
+    (status) => {
+      const state = acceptedState(
+        apply(aCase({ status }), { type: 'agent_reply', at: T0 + HOUR, authoredBy: 'human' }),
+      );
+      expect(state).toMatchObject({ status: 'waiting_for_customer', lastAgentReplyAt: T0 + HOUR });
+    },
+  );
 
   it('reopens a resolved case into waiting for the customer, restarting the attention clock', () => {
     const at = T0 + 30 * DAY;
     const state = acceptedState(apply(resolvedManually(T0), { type: 'agent_reply', at, authoredBy: 'human' }));
-    expect(state).toMatchObject({ status: 'waiting_for_customer', openedAt: at, resolution: null, resolvedAt: null, lastAgentReplyAt: at });
+    expect(state).toMatchObject({
+      status: 'waiting_for_customer',
+      openedAt: at,
+      resolution: null,
+      resolvedAt: null,
+      lastAgentReplyAt: at,
+    });
   });
 
   it('is refused on an archived case', () => {
-    expectRejected(apply(resolvedManually(T0, { archived: true }), { type: 'agent_reply', at: T0, authoredBy: 'human' }), 'archived');
+    expectRejected(
+      apply(resolvedManually(T0, { archived: true }), { type: 'agent_reply', at: T0, authoredBy: 'human' }),
+      'archived',
+    );
   });
 
   it('is refused on Meta once the window closed, naming when it closed', () => {
     const state = aCase({ channel: 'instagram', lastCustomerMessageAt: T0, windowExpiresAt: T0 + DAY });
-    const reason = expectRejected(apply(state, { type: 'agent_reply', at: T0 + DAY, authoredBy: 'human' }), 'reply_window_closed');
+    const reason = expectRejected(
+      apply(state, { type: 'agent_reply', at: T0 + DAY, authoredBy: 'human' }),
+      'reply_window_closed',
+    );
     expect(reason).toContain(new Date(T0 + DAY).toISOString());
   });
 });
@@ -132,12 +160,18 @@ describe('decideReply', () => {
   it('allows a human after the window only with the HUMAN_AGENT tag, for 7 days', () => {
     expect(decide(T0 + DAY, 'human', tagPolicy)).toEqual({ allowed: true, messagingTag: 'HUMAN_AGENT' });
     expect(decide(T0 + 7 * DAY - 1, 'human', tagPolicy)).toEqual({ allowed: true, messagingTag: 'HUMAN_AGENT' });
-    expect(acceptedState(apply(metaCase, { type: 'agent_reply', at: T0 + 2 * DAY, authoredBy: 'human' }, tagPolicy)).lastAgentReplyAt).toBe(T0 + 2 * DAY);
+    expect(
+      acceptedState(apply(metaCase, { type: 'agent_reply', at: T0 + 2 * DAY, authoredBy: 'human' }, tagPolicy))
+        .lastAgentReplyAt,
+    ).toBe(T0 + 2 * DAY);
   });
 
   it('refuses automation after the window even when the tag is enabled', () => {
     expect(decide(T0 + DAY, 'automation', tagPolicy)).toMatchObject({ allowed: false, code: 'reply_window_closed' });
-    expectRejected(apply(metaCase, { type: 'agent_reply', at: T0 + DAY, authoredBy: 'automation' }, tagPolicy), 'reply_window_closed');
+    expectRejected(
+      apply(metaCase, { type: 'agent_reply', at: T0 + DAY, authoredBy: 'automation' }, tagPolicy),
+      'reply_window_closed',
+    );
   });
 
   it('refuses a human once the tag window has passed too', () => {
@@ -152,16 +186,31 @@ describe('decideReply', () => {
 
   it('allows an agent-initiated Meta conversation with no customer message yet', () => {
     const outbound = aCase({ channel: 'instagram' });
-    expect(decideReply({ state: outbound, at: T0 + 30 * DAY, authoredBy: 'automation', policy })).toEqual({ allowed: true, messagingTag: null });
+    expect(decideReply({ state: outbound, at: T0 + 30 * DAY, authoredBy: 'automation', policy })).toEqual({
+      allowed: true,
+      messagingTag: null,
+    });
   });
 
   it('never limits other channels', () => {
     const email = aCase({ lastCustomerMessageAt: T0 });
-    expect(decideReply({ state: email, at: T0 + 30 * DAY, authoredBy: 'automation', policy })).toEqual({ allowed: true, messagingTag: null });
+    expect(decideReply({ state: email, at: T0 + 30 * DAY, authoredBy: 'automation', policy })).toEqual({
+      allowed: true,
+      messagingTag: null,
+    });
   });
 
   it('refuses on an archived case', () => {
-    const decision = decideReply({ state: resolvedManually(T0, { archived: true }), at: T0, authoredBy: 'human', policy });
-    expect(decision).toEqual({ allowed: false, code: 'archived', reason: 'This case is archived and can no longer change.' });
+    const decision = decideReply({
+      state: resolvedManually(T0, { archived: true }),
+      at: T0,
+      authoredBy: 'human',
+      policy,
+    });
+    expect(decision).toEqual({
+      allowed: false,
+      code: 'archived',
+      reason: 'This case is archived and can no longer change.',
+    });
   });
 });

@@ -3,7 +3,14 @@ import type { CaseEvent, Transition } from './case-events';
 import { findInvariantViolations } from './case-invariants';
 import { applyCaseEvent } from './case-machine';
 import { attentionDueAt, isTimeSensitive, nextTimerAt } from './case-timers';
-import { CASE_STATUSES, CHANNELS, HUMAN_AGENT_TAG_WINDOW_MS, createCaseState, type CasePolicy, type CaseState } from './case.model';
+import {
+  CASE_STATUSES,
+  CHANNELS,
+  HUMAN_AGENT_TAG_WINDOW_MS,
+  createCaseState,
+  type CasePolicy,
+  type CaseState,
+} from './case.model';
 
 const HOUR = 60 * 60 * 1000;
 const T0 = Date.UTC(2025, 0, 6, 9, 0, 0);
@@ -11,7 +18,10 @@ const RUNS = { numRuns: 500 };
 
 // Whole hours make events land exactly on window and attention boundaries often; raw ms cover the rest.
 const duration = (maxHours: number) =>
-  fc.oneof(fc.integer({ min: 0, max: maxHours }).map((hours) => hours * HOUR), fc.integer({ min: 0, max: maxHours * HOUR }));
+  fc.oneof(
+    fc.integer({ min: 0, max: maxHours }).map((hours) => hours * HOUR),
+    fc.integer({ min: 0, max: maxHours * HOUR }),
+  );
 
 const policyArb: fc.Arbitrary<CasePolicy> = fc.record({
   reopenWindowMs: duration(14 * 24),
@@ -24,8 +34,20 @@ type Timeless<E> = E extends CaseEvent ? Omit<E, 'at'> : never;
 const assignee = fc.constantFrom('ana', 'ben', null);
 const eventShape: fc.Arbitrary<Timeless<CaseEvent>> = fc.oneof(
   { arbitrary: fc.constant({ type: 'customer_message' as const }), weight: 4 },
-  { arbitrary: fc.record({ type: fc.constant('agent_reply' as const), authoredBy: fc.constantFrom('human' as const, 'automation' as const) }), weight: 4 },
-  { arbitrary: fc.record({ type: fc.constant('change_status' as const), to: fc.constantFrom(...CASE_STATUSES, 'resolved' as const, 'closed' as never) }), weight: 3 },
+  {
+    arbitrary: fc.record({
+      type: fc.constant('agent_reply' as const),
+      authoredBy: fc.constantFrom('human' as const, 'automation' as const),
+    }),
+    weight: 4,
+  },
+  {
+    arbitrary: fc.record({
+      type: fc.constant('change_status' as const),
+      to: fc.constantFrom(...CASE_STATUSES, 'resolved' as const, 'closed' as never),
+    }),
+    weight: 3,
+  },
   { arbitrary: fc.record({ type: fc.constant('assign' as const), assigneeId: assignee }), weight: 2 },
   {
     arbitrary: fc.record({
@@ -50,7 +72,7 @@ const scenarioArb = fc.record({
   firstMessageOffset: fc.option(duration(2), { nil: null }),
   steps: fc.array(fc.record({ gap: duration(4 * 24), shape: eventShape }), { maxLength: 40 }),
 });
-type Scenario = (typeof scenarioArb) extends fc.Arbitrary<infer S> ? S : never;
+type Scenario = typeof scenarioArb extends fc.Arbitrary<infer S> ? S : never;
 
 interface Step {
   before: CaseState;
@@ -132,12 +154,16 @@ describe('applyCaseEvent over random event sequences', () => {
               !timeSensitive ||
               lastCustomerAt === null ||
               event.at < lastCustomerAt + policy.messagingWindowMs ||
-              (policy.humanAgentTagEnabled && event.authoredBy === 'human' && event.at < lastCustomerAt + HUMAN_AGENT_TAG_WINDOW_MS);
+              (policy.humanAgentTagEnabled &&
+                event.authoredBy === 'human' &&
+                event.at < lastCustomerAt + HUMAN_AGENT_TAG_WINDOW_MS);
             expect(transition.accepted).toBe(allowed);
           }
-          if (event.type === 'attention_due' && !wasResolved) expect(transition.accepted).toBe(event.at >= openedAt + policy.attentionAfterMs);
+          if (event.type === 'attention_due' && !wasResolved)
+            expect(transition.accepted).toBe(event.at >= openedAt + policy.attentionAfterMs);
           if (event.type === 'window_expired' && !before.archived) {
-            const windowEnd = timeSensitive && lastCustomerAt !== null ? lastCustomerAt + policy.messagingWindowMs : null;
+            const windowEnd =
+              timeSensitive && lastCustomerAt !== null ? lastCustomerAt + policy.messagingWindowMs : null;
             expect(transition.accepted).toBe(windowEnd !== null && event.at >= windowEnd);
           }
 
@@ -149,12 +175,19 @@ describe('applyCaseEvent over random event sequences', () => {
           }
 
           expect(after.lastCustomerMessageAt).toBe(lastCustomerAt);
-          expect(after.windowExpiresAt).toBe(timeSensitive && lastCustomerAt !== null ? lastCustomerAt + policy.messagingWindowMs : null);
+          expect(after.windowExpiresAt).toBe(
+            timeSensitive && lastCustomerAt !== null ? lastCustomerAt + policy.messagingWindowMs : null,
+          );
           expect(after.needsAttention).toBe(flagged);
           const unresolved = after.status !== 'resolved';
-          expect(attentionDueAt({ state: after, policy })).toBe(unresolved && !flagged ? openedAt + policy.attentionAfterMs : null);
+          expect(attentionDueAt({ state: after, policy })).toBe(
+            unresolved && !flagged ? openedAt + policy.attentionAfterMs : null,
+          );
           expect(isTimeSensitive({ state: after, now: event.at })).toBe(
-            timeSensitive && unresolved && lastCustomerAt !== null && event.at < lastCustomerAt + policy.messagingWindowMs,
+            timeSensitive &&
+              unresolved &&
+              lastCustomerAt !== null &&
+              event.at < lastCustomerAt + policy.messagingWindowMs,
           );
         }
       }),

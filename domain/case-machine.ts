@@ -45,7 +45,11 @@ export function decideReply(input: {
   if (policy.humanAgentTagEnabled && authoredBy === 'human' && at < tagEndsAt) {
     return { allowed: true, messagingTag: 'HUMAN_AGENT' };
   }
-  return { allowed: false, code: 'reply_window_closed', reason: describeClosedWindow({ at, windowEndsAt, tagEndsAt, policy }) };
+  return {
+    allowed: false,
+    code: 'reply_window_closed',
+    reason: describeClosedWindow({ at, windowEndsAt, tagEndsAt, policy }),
+  };
 }
 
 function applyToArchivedCase({ state, event }: Step): Outcome {
@@ -55,7 +59,10 @@ function applyToArchivedCase({ state, event }: Step): Outcome {
     case 'window_expired':
       return { ...state };
     case 'customer_message':
-      return rejectEvent({ code: 'new_case_required', reason: 'This case is archived; this message starts a new case linked to this one.' });
+      return rejectEvent({
+        code: 'new_case_required',
+        reason: 'This case is archived; this message starts a new case linked to this one.',
+      });
     default:
       return rejectEvent({ code: 'archived', reason: ARCHIVED_REASON });
   }
@@ -71,16 +78,22 @@ function applyToActiveCase(input: Step): Outcome {
     case 'change_status':
       return changeStatus({ state, event, policy });
     case 'assign':
-      return { ...state, assigneeId: event.assigneeId, status: statusAfterAssign({ state, assigneeId: event.assigneeId }) };
+      return {
+        ...state,
+        assigneeId: event.assigneeId,
+        status: statusAfterAssign({ state, assigneeId: event.assigneeId }),
+      };
     case 'categorize':
       return categorize({ state, event, policy });
     case 'mark_important':
       return { ...state, important: event.important };
     case 'archive':
-      if (state.status !== 'resolved') return rejectEvent({ code: 'not_resolved', reason: 'Only resolved cases can be archived.' });
+      if (state.status !== 'resolved')
+        return rejectEvent({ code: 'not_resolved', reason: 'Only resolved cases can be archived.' });
       return { ...state, archived: true };
     case 'reopen':
-      if (state.status !== 'resolved') return rejectEvent({ code: 'not_resolved', reason: 'Only resolved cases can be reopened.' });
+      if (state.status !== 'resolved')
+        return rejectEvent({ code: 'not_resolved', reason: 'Only resolved cases can be reopened.' });
       return reopenCase({ state, status: workingStatus(state), at: event.at });
     case 'attention_due':
       return flagAttention({ state, event, policy });
@@ -95,7 +108,10 @@ function receiveCustomerMessage({ state, event, policy }: Step<EventOf<'customer
   // Spam stays closed and silent; an agent who disagrees reopens it explicitly.
   if (state.status === 'resolved' && state.resolution === 'auto') return { ...state };
   if (state.status === 'resolved' && state.resolvedAt !== null && event.at > state.resolvedAt + policy.reopenWindowMs) {
-    return rejectEvent({ code: 'new_case_required', reason: 'The reopen window has passed; this message starts a new case linked to this one.' });
+    return rejectEvent({
+      code: 'new_case_required',
+      reason: 'The reopen window has passed; this message starts a new case linked to this one.',
+    });
   }
   // A late-delivered older message must not pull the reply window back.
   const lastCustomerMessageAt = Math.max(state.lastCustomerMessageAt ?? event.at, event.at);
@@ -118,7 +134,10 @@ function sendAgentReply({ state, event, policy }: Step<EventOf<'agent_reply'>>):
 function changeStatus({ state, event }: Step<EventOf<'change_status'>>): Outcome {
   const to = event.to;
   if (!(CASE_STATUSES as readonly string[]).includes(to)) {
-    return rejectEvent({ code: 'invalid_status', reason: `"${String(to)}" is not a case status; use one of ${CASE_STATUSES.join(', ')}.` });
+    return rejectEvent({
+      code: 'invalid_status',
+      reason: `"${String(to)}" is not a case status; use one of ${CASE_STATUSES.join(', ')}.`,
+    });
   }
   if (to === state.status) return { ...state };
   if (to === 'resolved') return resolveCase({ state, resolution: 'manual', at: event.at });
@@ -128,26 +147,38 @@ function changeStatus({ state, event }: Step<EventOf<'change_status'>>): Outcome
 
 function categorize({ state, event }: Step<EventOf<'categorize'>>): Outcome {
   if (event.by === 'ai' && state.categoryId !== null) {
-    return rejectEvent({ code: 'already_categorized', reason: 'This case already has a category; automatic categorization never overrides it.' });
+    return rejectEvent({
+      code: 'already_categorized',
+      reason: 'This case already has a category; automatic categorization never overrides it.',
+    });
   }
   // Without a category there is nothing that could auto-resolve the case.
   const categoryAutoResolve = event.categoryId !== null && event.autoResolve;
   const categorized = { ...state, categoryId: event.categoryId, categoryAutoResolve };
-  if (categoryAutoResolve && state.status !== 'resolved') return resolveCase({ state: categorized, resolution: 'auto', at: event.at });
+  if (categoryAutoResolve && state.status !== 'resolved')
+    return resolveCase({ state: categorized, resolution: 'auto', at: event.at });
   return categorized;
 }
 
 function flagAttention({ state, event, policy }: Step<EventOf<'attention_due'>>): Outcome {
   if (state.status === 'resolved') return { ...state };
   const dueAt = state.openedAt + policy.attentionAfterMs;
-  if (event.at < dueAt) return rejectEvent({ code: 'not_due', reason: `This case does not need attention before ${formatInstant(dueAt)}.` });
+  if (event.at < dueAt)
+    return rejectEvent({
+      code: 'not_due',
+      reason: `This case does not need attention before ${formatInstant(dueAt)}.`,
+    });
   return { ...state, needsAttention: true };
 }
 
 function expireWindow({ state, event }: Step<EventOf<'window_expired'>>): Outcome {
-  if (state.windowExpiresAt === null) return rejectEvent({ code: 'not_due', reason: 'This case has no messaging window to expire.' });
+  if (state.windowExpiresAt === null)
+    return rejectEvent({ code: 'not_due', reason: 'This case has no messaging window to expire.' });
   if (event.at < state.windowExpiresAt) {
-    return rejectEvent({ code: 'not_due', reason: `The messaging window stays open until ${formatInstant(state.windowExpiresAt)}.` });
+    return rejectEvent({
+      code: 'not_due',
+      reason: `The messaging window stays open until ${formatInstant(state.windowExpiresAt)}.`,
+    });
   }
   // windowExpiresAt stays as the record of when the window closed; time-sensitivity is derived from it.
   return { ...state };
@@ -165,12 +196,25 @@ function workingStatus(state: CaseState): CaseStatus {
 }
 
 function resolveCase(input: { state: CaseState; resolution: Resolution; at: number }): CaseState {
-  return { ...input.state, status: 'resolved', resolution: input.resolution, resolvedAt: input.at, needsAttention: false };
+  return {
+    ...input.state,
+    status: 'resolved',
+    resolution: input.resolution,
+    resolvedAt: input.at,
+    needsAttention: false,
+  };
 }
 
 /** Reopening restarts the attention clock: the case is new work again. */
 function reopenCase(input: { state: CaseState; status: CaseStatus; at: number }): CaseState {
-  return { ...input.state, status: input.status, openedAt: input.at, resolution: null, resolvedAt: null, needsAttention: false };
+  return {
+    ...input.state,
+    status: input.status,
+    openedAt: input.at,
+    resolution: null,
+    resolvedAt: null,
+    needsAttention: false,
+  };
 }
 
 function isSameState(input: { a: CaseState; b: CaseState }): boolean {
@@ -187,7 +231,8 @@ function describeClosedWindow(input: {
   const closed = `The reply window for this conversation closed at ${formatInstant(input.windowEndsAt)}`;
   if (!input.policy.humanAgentTagEnabled) return `${closed}; the customer has to write again before anyone can reply.`;
   // Still inside the tag's window, so the reply was refused only for being automated.
-  if (input.at < input.tagEndsAt) return `${closed}; only a human agent may still reply, until ${formatInstant(input.tagEndsAt)}.`;
+  if (input.at < input.tagEndsAt)
+    return `${closed}; only a human agent may still reply, until ${formatInstant(input.tagEndsAt)}.`;
   return `${closed}, and the human agent extension ended at ${formatInstant(input.tagEndsAt)}; the customer has to write again.`;
 }
 

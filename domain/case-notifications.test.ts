@@ -9,7 +9,10 @@ const opened = createCaseState({ channel: 'email', at: 0, policy, firstCustomerM
 function step(state: CaseState, event: CaseEvent) {
   const transition = applyCaseEvent({ state, event, policy });
   if (!transition.accepted) throw new Error(transition.reason);
-  return { after: transition.state, notifications: notificationsFor({ before: state, after: transition.state, eventType: event.type }) };
+  return {
+    after: transition.state,
+    notifications: notificationsFor({ before: state, after: transition.state, eventType: event.type }),
+  };
 }
 
 describe('notificationsFor', () => {

@@ -12,12 +12,17 @@ export interface CaseNotification {
  * What the team hears about after one accepted transition. Auto-resolved cases (spam, noise) are
  * silent for their whole life, and so is the transition that auto-resolves them.
  */
-export function notificationsFor(input: { before: CaseState; after: CaseState; eventType: CaseEventType }): CaseNotification[] {
+export function notificationsFor(input: {
+  before: CaseState;
+  after: CaseState;
+  eventType: CaseEventType;
+}): CaseNotification[] {
   const { before, after, eventType } = input;
   if (after.resolution === 'auto' || before.resolution === 'auto') return [];
   const notifications: CaseNotification[] = [];
   if (eventType === 'customer_message') notifications.push({ kind: 'customer_reply', details: {} });
-  if (before.status !== after.status) notifications.push({ kind: 'status_changed', details: { from: before.status, to: after.status } });
+  if (before.status !== after.status)
+    notifications.push({ kind: 'status_changed', details: { from: before.status, to: after.status } });
   if (!before.needsAttention && after.needsAttention) notifications.push({ kind: 'needs_attention', details: {} });
   return notifications;
 }
@@ -29,7 +34,13 @@ export const WINDOW_WARNING_BEFORE_MS = 60 * 60 * 1000;
  * the customer's latest message is still unanswered and the case is open.
  */
 export function windowWarningAt(state: CaseState): number | null {
-  if (state.windowExpiresAt === null || state.status === 'resolved' || state.archived || state.lastCustomerMessageAt === null) return null;
+  if (
+    state.windowExpiresAt === null ||
+    state.status === 'resolved' ||
+    state.archived ||
+    state.lastCustomerMessageAt === null
+  )
+    return null;
   if (state.lastAgentReplyAt !== null && state.lastAgentReplyAt >= state.lastCustomerMessageAt) return null;
   return state.windowExpiresAt - WINDOW_WARNING_BEFORE_MS;
 }

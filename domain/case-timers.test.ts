@@ -6,7 +6,10 @@ const DAY = 24 * HOUR;
 const T0 = Date.UTC(2025, 0, 6, 9, 0, 0);
 const policy = DEFAULT_CASE_POLICY;
 
-const aCase = (overrides: Partial<CaseState> = {}): CaseState => ({ ...createCaseState({ channel: 'email', at: T0, policy }), ...overrides });
+const aCase = (overrides: Partial<CaseState> = {}): CaseState => ({
+  ...createCaseState({ channel: 'email', at: T0, policy }),
+  ...overrides,
+});
 const meta = aCase({ channel: 'instagram', lastCustomerMessageAt: T0, windowExpiresAt: T0 + DAY });
 const resolved = aCase({ status: 'resolved', resolution: 'manual', resolvedAt: T0 + DAY });
 
@@ -17,7 +20,9 @@ describe('isTimeSensitive', () => {
   });
 
   it('never holds once resolved, without a window, or on other channels', () => {
-    expect(isTimeSensitive({ state: { ...meta, status: 'resolved', resolution: 'manual', resolvedAt: T0 }, now: T0 })).toBe(false);
+    expect(
+      isTimeSensitive({ state: { ...meta, status: 'resolved', resolution: 'manual', resolvedAt: T0 }, now: T0 }),
+    ).toBe(false);
     expect(isTimeSensitive({ state: aCase({ channel: 'facebook' }), now: T0 })).toBe(false);
     expect(isTimeSensitive({ state: aCase({ lastCustomerMessageAt: T0 }), now: T0 })).toBe(false);
   });
@@ -60,11 +65,17 @@ describe('nextTimerAt', () => {
   });
 
   it('fires overdue attention now instead of losing it', () => {
-    expect(nextTimerAt({ state: aCase(), policy, now: T0 + 5 * DAY })).toEqual({ at: T0 + 5 * DAY, event: 'attention_due' });
+    expect(nextTimerAt({ state: aCase(), policy, now: T0 + 5 * DAY })).toEqual({
+      at: T0 + 5 * DAY,
+      event: 'attention_due',
+    });
   });
 
   it('waits for the end of the reopen window on a resolved case', () => {
-    expect(nextTimerAt({ state: resolved, policy, now: T0 + 2 * DAY })).toEqual({ at: T0 + 8 * DAY, event: 'lifecycle_ends' });
+    expect(nextTimerAt({ state: resolved, policy, now: T0 + 2 * DAY })).toEqual({
+      at: T0 + 8 * DAY,
+      event: 'lifecycle_ends',
+    });
   });
 
   it('has nothing to wait for on an archived case, or a flagged case whose window is gone', () => {

@@ -46,5 +46,8 @@ export function nextTimerAt(input: { state: CaseState; policy: CasePolicy; now: 
   const lifecycle = reopenWindowEndsAt({ state, policy });
   if (lifecycle !== null) candidates.push({ at: Math.max(lifecycle, now), event: 'lifecycle_ends' });
   // Ties keep the order above: attention first, as it is the one a person acts on.
-  return candidates.reduce<CaseTimer | null>((earliest, timer) => (earliest === null || timer.at < earliest.at ? timer : earliest), null);
+  return candidates.reduce<CaseTimer | null>(
+    (earliest, timer) => (earliest === null || timer.at < earliest.at ? timer : earliest),
+    null,
+  );
 }

@@ -10,12 +10,21 @@ describe('case workflow id', () => {
     expect(parseCaseWorkflowId('case-acme-2024-eu-7')).toEqual({ orgSlug: 'acme-2024-eu', caseNumber: 7 });
   });
 
-  it.each(['', 'case-', 'case-acme', 'case--7', 'case-Acme-7', 'case-acme-07', 'case-acme-0', 'case-acme-7x', 'cases-acme-7', 'case-acme_x-7', 'case-acme-99999999999999999999'])(
-    'rejects %j',
-    (id) => {
-      expect(parseCaseWorkflowId(id)).toBeNull();
-    },
-  );
+  it.each([
+    '',
+    'case-',
+    'case-acme',
+    'case--7',
+    'case-Acme-7',
+    'case-acme-07',
+    'case-acme-0',
+    'case-acme-7x',
+    'cases-acme-7',
+    'case-acme_x-7',
+    'case-acme-99999999999999999999',
+  ])('rejects %j', (id) => {
+    expect(parseCaseWorkflowId(id)).toBeNull();
+  });
 
   it('refuses to build an id that could not be parsed back', () => {
     expect(() => caseWorkflowId({ orgSlug: 'Acme', caseNumber: 1 })).toThrow(RangeError);
@@ -29,7 +38,10 @@ describe('case workflow id', () => {
     const caseNumber = fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER });
     fc.assert(
       fc.property(slug, caseNumber, (orgSlug, number) => {
-        expect(parseCaseWorkflowId(caseWorkflowId({ orgSlug, caseNumber: number }))).toEqual({ orgSlug, caseNumber: number });
+        expect(parseCaseWorkflowId(caseWorkflowId({ orgSlug, caseNumber: number }))).toEqual({
+          orgSlug,
+          caseNumber: number,
+        });
       }),
       { numRuns: 1000 },
     );

@@ -5,8 +5,10 @@ const CASE_WORKFLOW_ID = /^case-([a-z0-9-]+)-([1-9][0-9]*)$/;
 /** Readable in the Temporal UI, and the business id that makes signalWithStart idempotent. */
 export function caseWorkflowId(input: { orgSlug: string; caseNumber: number }): string {
   const { orgSlug, caseNumber } = input;
-  if (!ORG_SLUG.test(orgSlug)) throw new RangeError(`Organization slug "${orgSlug}" must be lowercase letters, digits and hyphens.`);
-  if (!Number.isSafeInteger(caseNumber) || caseNumber < 1) throw new RangeError(`Case number ${caseNumber} must be a positive integer.`);
+  if (!ORG_SLUG.test(orgSlug))
+    throw new RangeError(`Organization slug "${orgSlug}" must be lowercase letters, digits and hyphens.`);
+  if (!Number.isSafeInteger(caseNumber) || caseNumber < 1)
+    throw new RangeError(`Case number ${caseNumber} must be a positive integer.`);
   return `case-${orgSlug}-${caseNumber}`;
 }
 

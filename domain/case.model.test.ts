@@ -14,7 +14,12 @@ const policy = DEFAULT_CASE_POLICY;
 
 describe('case model', () => {
   it('defaults to a 7-day reopen window, 24-hour messaging window, attention after 3 days, no human agent tag', () => {
-    expect(DEFAULT_CASE_POLICY).toEqual({ reopenWindowMs: 7 * DAY, messagingWindowMs: 24 * HOUR, attentionAfterMs: 3 * DAY, humanAgentTagEnabled: false });
+    expect(DEFAULT_CASE_POLICY).toEqual({
+      reopenWindowMs: 7 * DAY,
+      messagingWindowMs: 24 * HOUR,
+      attentionAfterMs: 3 * DAY,
+      humanAgentTagEnabled: false,
+    });
     expect(HUMAN_AGENT_TAG_WINDOW_MS).toBe(7 * DAY);
   });
 
@@ -60,7 +65,9 @@ describe('createCaseState', () => {
   });
 
   it('keeps no window on other channels, nor on an agent-initiated Meta case', () => {
-    expect(createCaseState({ channel: 'email', at: T0, firstCustomerMessageAt: T0, policy }).windowExpiresAt).toBeNull();
+    expect(
+      createCaseState({ channel: 'email', at: T0, firstCustomerMessageAt: T0, policy }).windowExpiresAt,
+    ).toBeNull();
     expect(createCaseState({ channel: 'facebook', at: T0, policy }).windowExpiresAt).toBeNull();
   });
 });

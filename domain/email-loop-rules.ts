@@ -17,17 +17,22 @@ export function isAutomatedEmail(headers: EmailHeaders, from: string, ownAddress
   const header = (name: string): string | undefined => headers[name]?.trim();
 
   const autoSubmitted = header('auto-submitted');
-  if (autoSubmitted !== undefined && autoSubmitted.toLowerCase() !== 'no') return { automated: true, reason: `auto-submitted: ${autoSubmitted}` };
+  if (autoSubmitted !== undefined && autoSubmitted.toLowerCase() !== 'no')
+    return { automated: true, reason: `auto-submitted: ${autoSubmitted}` };
   if (/^<\s*>$/.test(header('return-path') ?? '')) return { automated: true, reason: 'empty return path' };
   const precedence = header('precedence')?.toLowerCase();
-  if (precedence && AUTOMATED_PRECEDENCE.has(precedence)) return { automated: true, reason: `precedence: ${precedence}` };
-  if (header('list-id') !== undefined || header('list-unsubscribe') !== undefined) return { automated: true, reason: 'mailing list' };
-  if (header('x-autoreply') !== undefined || header('x-autorespond') !== undefined) return { automated: true, reason: 'autoresponder header' };
+  if (precedence && AUTOMATED_PRECEDENCE.has(precedence))
+    return { automated: true, reason: `precedence: ${precedence}` };
+  if (header('list-id') !== undefined || header('list-unsubscribe') !== undefined)
+    return { automated: true, reason: 'mailing list' };
+  if (header('x-autoreply') !== undefined || header('x-autorespond') !== undefined)
+    return { automated: true, reason: 'autoresponder header' };
   if (isDeliveryReport(header('content-type'))) return { automated: true, reason: 'delivery report' };
 
   const sender = canonicalAddress(from);
   if (ROBOT_LOCAL_PARTS.test(sender.split('@')[0] ?? '')) return { automated: true, reason: `robot sender ${sender}` };
-  if (ownAddresses.some((own) => canonicalAddress(own) === sender)) return { automated: true, reason: 'sent by our own address' };
+  if (ownAddresses.some((own) => canonicalAddress(own) === sender))
+    return { automated: true, reason: 'sent by our own address' };
   return { automated: false };
 }
 

@@ -20,10 +20,18 @@ const OTHER = '22222222-2222-4222-8222-222222222222';
 const context: QuickFilterContext = { userId: ME, now: NOW, attentionAfterMs: 3 * DAY };
 
 const aCase = (overrides: Partial<InboxCaseFacts> = {}): InboxCaseFacts => ({
-  channel: 'email', status: 'open', assigneeId: null, important: false, openedAt: NOW - HOUR,
-  windowExpiresAt: null, lastCustomerMessageAt: null, readAt: null, ...overrides,
+  channel: 'email',
+  status: 'open',
+  assigneeId: null,
+  important: false,
+  openedAt: NOW - HOUR,
+  windowExpiresAt: null,
+  lastCustomerMessageAt: null,
+  readAt: null,
+  ...overrides,
 });
-const matches = (filter: Parameters<typeof matchesQuickFilter>[0]['filter'], kase: InboxCaseFacts) => matchesQuickFilter({ filter, kase, context });
+const matches = (filter: Parameters<typeof matchesQuickFilter>[0]['filter'], kase: InboxCaseFacts) =>
+  matchesQuickFilter({ filter, kase, context });
 
 describe('quick filters', () => {
   it('time_sensitive: a Meta case, not resolved, with its window still open', () => {
@@ -49,7 +57,13 @@ describe('quick filters', () => {
     expect(matches('needs_attention', aCase({ openedAt: NOW - 3 * DAY }))).toBe(true);
     expect(matches('needs_attention', aCase({ openedAt: NOW - 3 * DAY + 1 }))).toBe(false);
     expect(matches('needs_attention', aCase({ openedAt: NOW - 9 * DAY, status: 'resolved' }))).toBe(false);
-    expect(matchesQuickFilter({ filter: 'needs_attention', kase: aCase({ openedAt: NOW - 2 * HOUR }), context: { ...context, attentionAfterMs: HOUR } })).toBe(true);
+    expect(
+      matchesQuickFilter({
+        filter: 'needs_attention',
+        kase: aCase({ openedAt: NOW - 2 * HOUR }),
+        context: { ...context, attentionAfterMs: HOUR },
+      }),
+    ).toBe(true);
   });
 
   it('important, assigned_to_me, unassigned and all', () => {
@@ -79,14 +93,22 @@ describe('inbox cursor', () => {
     const text = encodeInboxCursor(cursor);
     expect(text).toMatch(/^[A-Za-z0-9_-]+$/);
     expect(decodeInboxCursor(text)).toEqual(cursor);
-    expect(decodeInboxCursor(encodeInboxCursor({ sort: 'window_expires', key: 'infinity', id: ME }))).toEqual({ sort: 'window_expires', key: 'infinity', id: ME });
+    expect(decodeInboxCursor(encodeInboxCursor({ sort: 'window_expires', key: 'infinity', id: ME }))).toEqual({
+      sort: 'window_expires',
+      key: 'infinity',
+      id: ME,
+    });
   });
 
   it('round-trips every sort, key and id', () => {
-    const isoKey = fc.date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map((date) => date.toISOString());
-    fc.assert(fc.property(fc.constantFrom(...INBOX_SORTS), isoKey, fc.uuid(), (sort, key, id) => {
-      expect(decodeInboxCursor(encodeInboxCursor({ sort, key, id }))).toEqual({ sort, key, id });
-    }));
+    const isoKey = fc
+      .date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true })
+      .map((date) => date.toISOString());
+    fc.assert(
+      fc.property(fc.constantFrom(...INBOX_SORTS), isoKey, fc.uuid(), (sort, key, id) => {
+        expect(decodeInboxCursor(encodeInboxCursor({ sort, key, id }))).toEqual({ sort, key, id });
+      }),
+    );
   });
 
   it('rejects anything it did not write', () => {
@@ -101,8 +123,10 @@ describe('inbox cursor', () => {
   });
 
   it('never throws on arbitrary text', () => {
-    fc.assert(fc.property(fc.string(), (text) => {
-      expect(() => decodeInboxCursor(text)).not.toThrow();
-    }));
+    fc.assert(
+      fc.property(fc.string(), (text) => {
+        expect(() => decodeInboxCursor(text)).not.toThrow();
+      }),
+    );
   });
 });

@@ -4,7 +4,15 @@ import { TIME_SENSITIVE_CHANNELS, type CaseStatus, type Channel } from './case.m
  * The inbox's quick filters, sorts and cursor. The SQL in db/inbox implements exactly the rules
  * below; `matchesQuickFilter` is the executable statement of them (and the tests' oracle).
  */
-export const QUICK_FILTERS = ['all', 'time_sensitive', 'unread', 'important', 'needs_attention', 'assigned_to_me', 'unassigned'] as const;
+export const QUICK_FILTERS = [
+  'all',
+  'time_sensitive',
+  'unread',
+  'important',
+  'needs_attention',
+  'assigned_to_me',
+  'unassigned',
+] as const;
 export type QuickFilter = (typeof QUICK_FILTERS)[number];
 
 /** `updated`: updated_at desc. `created`: created_at desc. `window_expires`: window_expires_at asc, cases without a window last. */
@@ -60,19 +68,34 @@ const QUICK_FILTER_RULES: Record<QuickFilter, QuickFilterRule> = {
   unassigned: (kase) => kase.assigneeId === null,
 };
 
-export function matchesQuickFilter(input: { filter: QuickFilter; kase: InboxCaseFacts; context: QuickFilterContext }): boolean {
+export function matchesQuickFilter(input: {
+  filter: QuickFilter;
+  kase: InboxCaseFacts;
+  context: QuickFilterContext;
+}): boolean {
   return QUICK_FILTER_RULES[input.filter](input.kase, input.context);
 }
 
-export function isTimeSensitiveCase(kase: Pick<InboxCaseFacts, 'channel' | 'status' | 'windowExpiresAt'>, now: number): boolean {
-  return TIME_SENSITIVE_CHANNELS.includes(kase.channel) && kase.status !== 'resolved' && kase.windowExpiresAt !== null && kase.windowExpiresAt > now;
+export function isTimeSensitiveCase(
+  kase: Pick<InboxCaseFacts, 'channel' | 'status' | 'windowExpiresAt'>,
+  now: number,
+): boolean {
+  return (
+    TIME_SENSITIVE_CHANNELS.includes(kase.channel) &&
+    kase.status !== 'resolved' &&
+    kase.windowExpiresAt !== null &&
+    kase.windowExpiresAt > now
+  );
 }
 
 export function isUnreadCase(kase: Pick<InboxCaseFacts, 'lastCustomerMessageAt' | 'readAt'>): boolean {
   return kase.lastCustomerMessageAt !== null && (kase.readAt === null || kase.readAt < kase.lastCustomerMessageAt);
 }
 
-export function caseNeedsAttention(kase: Pick<InboxCaseFacts, 'status' | 'openedAt'>, input: { now: number; attentionAfterMs: number }): boolean {
+export function caseNeedsAttention(
+  kase: Pick<InboxCaseFacts, 'status' | 'openedAt'>,
+  input: { now: number; attentionAfterMs: number },
+): boolean {
   return kase.status !== 'resolved' && kase.openedAt <= input.now - input.attentionAfterMs;
 }
 
@@ -141,7 +164,8 @@ function asciiToBase64url(text: string): string {
   const ascii = text.replace(/[^\x20-\x7e]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
   let out = '';
   for (let at = 0; at < ascii.length; at += 3) {
-    const group = (ascii.charCodeAt(at) << 16) | ((ascii.charCodeAt(at + 1) || 0) << 8) | (ascii.charCodeAt(at + 2) || 0);
+    const group =
+      (ascii.charCodeAt(at) << 16) | ((ascii.charCodeAt(at + 1) || 0) << 8) | (ascii.charCodeAt(at + 2) || 0);
     const chars = Math.min(ascii.length - at, 3) + 1;
     for (let index = 0; index < chars; index += 1) out += ALPHABET[(group >> (18 - 6 * index)) & 63];
   }
@@ -154,7 +178,8 @@ function base64urlToAscii(text: string): string | null {
   for (let at = 0; at < text.length; at += 4) {
     const chunk = text.slice(at, at + 4);
     let group = 0;
-    for (let index = 0; index < 4; index += 1) group = (group << 6) | (index < chunk.length ? ALPHABET.indexOf(chunk[index]) : 0);
+    for (let index = 0; index < 4; index += 1)
+      group = (group << 6) | (index < chunk.length ? ALPHABET.indexOf(chunk[index]) : 0);
     for (let index = 0; index < chunk.length - 1; index += 1) {
       const code = (group >> (16 - 8 * index)) & 255;
       if (code < 0x20 || code > 0x7e) return null;

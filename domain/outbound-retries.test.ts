@@ -11,7 +11,9 @@ const totalWaitMs = (kind: 'notification' | 'reply') => {
 
 describe('rounds of outbound retries', () => {
   it('waits longer after each failed round, up to ten minutes', () => {
-    const delays = [1, 2, 3, 4, 5, 6, 12].map((failedRounds) => nextRoundDelayMs({ kind: 'notification', failedRounds }));
+    const delays = [1, 2, 3, 4, 5, 6, 12].map((failedRounds) =>
+      nextRoundDelayMs({ kind: 'notification', failedRounds }),
+    );
     expect(delays).toEqual([30_000, 60_000, 120_000, 300_000, 600_000, 600_000, 600_000]);
   });
 

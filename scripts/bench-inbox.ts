@@ -37,10 +37,13 @@ interface Measured {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { cases: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '50' } } });
+  const { values } = parseArgs({
+    options: { cases: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '50' } },
+  });
   const cases = Number(values.cases);
   const runs = Number(values.runs);
-  if (!Number.isInteger(cases) || cases < 1000 || !Number.isInteger(runs) || runs < 1) throw new Error('--cases must be an integer ≥ 1000 and --runs ≥ 1');
+  if (!Number.isInteger(cases) || cases < 1000 || !Number.isInteger(runs) || runs < 1)
+    throw new Error('--cases must be an integer ≥ 1000 and --runs ≥ 1');
 
   const { DATABASE_URL } = envSchema.pick({ DATABASE_URL: true }).partial().parse(process.env);
   let embedded: RunningPostgres | undefined;
@@ -48,7 +51,12 @@ async function main(): Promise<void> {
   if (DATABASE_URL) {
     serverUrl = DATABASE_URL;
   } else {
-    embedded = await startPostgres({ dataDir: path.join(ROOT, '.data', 'bench', 'postgres'), port: await findFreePort(), persistent: true, databases: [BENCH_DATABASE] });
+    embedded = await startPostgres({
+      dataDir: path.join(ROOT, '.data', 'bench', 'postgres'),
+      port: await findFreePort(),
+      persistent: true,
+      databases: [BENCH_DATABASE],
+    });
     serverUrl = embedded.serverUrl;
   }
   try {
@@ -57,7 +65,10 @@ async function main(): Promise<void> {
     const orm = await MikroORM.init({
       // One connection, so one server backend runs every query and its CPU time can be read.
       ...buildOrmOptions({ databaseUrl, poolMax: 1 }),
-      onQuery: (sql: string, params: unknown[]) => { captured.push({ sql, params }); return sql; },
+      onQuery: (sql: string, params: unknown[]) => {
+        captured.push({ sql, params });
+        return sql;
+      },
     });
     try {
       const applied = await migrateUp(orm);
@@ -78,9 +89,15 @@ async function main(): Promise<void> {
 async function ensureBenchDatabase(serverUrl: string): Promise<string> {
   const url = new URL(serverUrl);
   if (url.pathname === '' || url.pathname === '/') url.pathname = '/postgres';
-  const orm = await MikroORM.init({ ...buildOrmOptions({ databaseUrl: url.toString(), poolMax: 1 }), entities: [], discovery: { warnWhenNoEntities: false } });
+  const orm = await MikroORM.init({
+    ...buildOrmOptions({ databaseUrl: url.toString(), poolMax: 1 }),
+    entities: [],
+    discovery: { warnWhenNoEntities: false },
+  });
   try {
-    const rows: unknown[] = await orm.em.fork().execute('select 1 from pg_database where datname = ?', [BENCH_DATABASE]);
+    const rows: unknown[] = await orm.em
+      .fork()
+      .execute('select 1 from pg_database where datname = ?', [BENCH_DATABASE]);
     if (rows.length === 0) await orm.em.fork().execute(`create database ${BENCH_DATABASE}`);
   } finally {
     await orm.close(true);
@@ -97,7 +114,9 @@ async function loadIfNeeded(em: EntityManager, cases: number): Promise<void> {
   }
   const started = performance.now();
   await em.transactional(async (tx) => {
-    const superuser: Array<{ rolsuper: boolean }> = await tx.execute('select rolsuper from pg_roles where rolname = current_user');
+    const superuser: Array<{ rolsuper: boolean }> = await tx.execute(
+      'select rolsuper from pg_roles where rolname = current_user',
+    );
     // The generated rows satisfy every foreign key by construction; skipping the per-row checks halves the
     // load. Triggers are skipped too, so the statements fill the columns they maintain (see the active_search migration).
     if (superuser[0]?.rolsuper) await tx.execute(`set local session_replication_role = replica`);
@@ -125,39 +144,116 @@ async function loadIfNeeded(em: EntityManager, cases: number): Promise<void> {
   console.error(`Loaded ${cases} cases in ${((performance.now() - started) / 1000).toFixed(0)} s.`);
 }
 
-const FIRST_NAMES = ['Ada', 'Ben', 'Chloe', 'David', 'Emma', 'Farid', 'Grace', 'Hugo', 'Ines', 'Jonas', 'Kira', 'Liam', 'Mia', 'Noah', 'Olga', 'Pavel', 'Quinn', 'Rosa', 'Sami', 'Tara'];
-const LAST_NAMES = ['Adler', 'Berg', 'Costa', 'Dubois', 'Eriksen', 'Fischer', 'Garcia', 'Horvat', 'Ivanova', 'Jensen', 'Kowalski', 'Lopez', 'Martin', 'Novak', 'Okafor', 'Petrov', 'Quist', 'Rossi', 'Schmidt', 'Tanaka'];
-const SUBJECTS = ['Order not delivered', 'Refund request', 'Device will not turn on', 'Battery drains fast', 'Wrong item received', 'Change shipping address',
-  'Invoice needed', 'Warranty claim', 'App cannot connect', 'Firmware update failed', 'Cancel my subscription', 'Damaged on arrival', 'Question about sizes',
-  'Discount code not working', 'Payment declined', 'Where is my parcel', 'Return label', 'Account locked', 'Missing accessories', 'Screen flickers'];
-const REPLIES = ['Thanks for reaching out, we are looking into it.', 'We have issued a replacement.', 'Your refund is on its way.', 'Could you send a photo of the device?',
-  'The tracking link has been updated.', 'Please try restarting the device while holding the power button.'];
+const FIRST_NAMES = [
+  'Ada',
+  'Ben',
+  'Chloe',
+  'David',
+  'Emma',
+  'Farid',
+  'Grace',
+  'Hugo',
+  'Ines',
+  'Jonas',
+  'Kira',
+  'Liam',
+  'Mia',
+  'Noah',
+  'Olga',
+  'Pavel',
+  'Quinn',
+  'Rosa',
+  'Sami',
+  'Tara',
+];
+const LAST_NAMES = [
+  'Adler',
+  'Berg',
+  'Costa',
+  'Dubois',
+  'Eriksen',
+  'Fischer',
+  'Garcia',
+  'Horvat',
+  'Ivanova',
+  'Jensen',
+  'Kowalski',
+  'Lopez',
+  'Martin',
+  'Novak',
+  'Okafor',
+  'Petrov',
+  'Quist',
+  'Rossi',
+  'Schmidt',
+  'Tanaka',
+];
+const SUBJECTS = [
+  'Order not delivered',
+  'Refund request',
+  'Device will not turn on',
+  'Battery drains fast',
+  'Wrong item received',
+  'Change shipping address',
+  'Invoice needed',
+  'Warranty claim',
+  'App cannot connect',
+  'Firmware update failed',
+  'Cancel my subscription',
+  'Damaged on arrival',
+  'Question about sizes',
+  'Discount code not working',
+  'Payment declined',
+  'Where is my parcel',
+  'Return label',
+  'Account locked',
+  'Missing accessories',
+  'Screen flickers',
+];
+const REPLIES = [
+  'Thanks for reaching out, we are looking into it.',
+  'We have issued a replacement.',
+  'Your refund is on its way.',
+  'Could you send a photo of the device?',
+  'The tracking link has been updated.',
+  'Please try restarting the device while holding the power button.',
+];
 
-const sqlArray = (values: readonly string[]): string => `array[${values.map((value) => `'${value.replace(/'/g, "''")}'`).join(', ')}]`;
+const sqlArray = (values: readonly string[]): string =>
+  `array[${values.map((value) => `'${value.replace(/'/g, "''")}'`).join(', ')}]`;
 
 /** Set-based inserts: every row comes from generate_series, with deterministic ids (md5 of a label). */
 function loadStatements(cases: number): Array<[string, string]> {
   const customers = Math.ceil(cases / 2);
   const org = `'${ORG_ID}'::uuid`;
-  const customerBody = (number: string) => `(${sqlArray(SUBJECTS)})[1 + ${number} % ${SUBJECTS.length}] || ': please help, order ORD-' || (100000 + ${number}) || ' for ' || (${sqlArray(FIRST_NAMES)})[1 + ${number} % ${FIRST_NAMES.length}] || '.'`;
+  const customerBody = (number: string) =>
+    `(${sqlArray(SUBJECTS)})[1 + ${number} % ${SUBJECTS.length}] || ': please help, order ORD-' || (100000 + ${number}) || ' for ' || (${sqlArray(FIRST_NAMES)})[1 + ${number} % ${FIRST_NAMES.length}] || '.'`;
   return [
     // The same data on every load.
     ['seed', 'select setseed(0.42);'],
-    ['organization, users, categories', `
+    [
+      'organization, users, categories',
+      `
       insert into organizations (id, slug, name, plan, next_case_number) values (${org}, 'bench', 'Bench', 'enterprise', ${cases + 1});
       insert into channel_connections (org_id, channel, external_id, display_name) values
         (${org}, 'instagram', 'bench-ig', 'Bench IG'), (${org}, 'facebook', 'bench-fb', 'Bench FB'), (${org}, 'email', 'bench-mail', 'Bench mail');
       insert into users (id, org_id, email, name, role) select md5('agent' || k)::uuid, ${org}, 'agent' || k || '@bench.test', 'Agent ' || k, 'agent' from generate_series(1, 50) k;
       insert into users (id, org_id, email, name, role) select md5('partner' || k)::uuid, ${org}, 'partner' || k || '@bench.test', 'Partner ' || k, 'partner' from generate_series(1, 2) k;
-      insert into categories (id, org_id, name, position) select md5('category' || k)::uuid, ${org}, 'Category ' || k, k from generate_series(1, 20) k;`],
-    ['customers', `
+      insert into categories (id, org_id, name, position) select md5('category' || k)::uuid, ${org}, 'Category ' || k, k from generate_series(1, 20) k;`,
+    ],
+    [
+      'customers',
+      `
       insert into customers (id, org_id, name, email, phone)
       select md5('customer' || k)::uuid, ${org}, (${sqlArray(FIRST_NAMES)})[1 + floor(random() * 20)::int] || ' ' || (${sqlArray(LAST_NAMES)})[1 + floor(random() * 20)::int],
         'customer' || k || '@mail.test', '+1555' || lpad(k::text, 7, '0')
-      from generate_series(1, ${customers}) k;`],
+      from generate_series(1, ${customers}) k;`,
+    ],
     // The newest 60 days hold most open work (half of those cases are unresolved), older cases are
     // mostly resolved and, after two weeks, archived: about 5 % of all cases end up active.
-    ['cases', `
+    [
+      'cases',
+      `
       with anchor as (select date_trunc('second', now()) as at),
       base as (
         select i, (select at from anchor) - interval '730 days' * ((${cases} - i)::float8 / ${cases}) as created_at,
@@ -200,8 +296,11 @@ function loadStatements(cases: number): Array<[string, string]> {
         created_at, resolved_at, case when archived then resolved_at + interval '7 days' end, lcma, last_message_at,
         left(${customerBody('i')}, 120), cu.name || ' ' || cu.email || ' ' || cu.phone, 1, created_at,
         greatest(created_at, last_message_at, resolved_at, case when archived then resolved_at + interval '7 days' end)
-      from closed join customers cu on cu.id = md5('customer' || (1 + i % ${customers}))::uuid;`],
-    ['messages', `
+      from closed join customers cu on cu.id = md5('customer' || (1 + i % ${customers}))::uuid;`,
+    ],
+    [
+      'messages',
+      `
       insert into messages (org_id, case_id, channel, direction, kind, author_type, provider_message_id, body, occurred_at, created_at, case_active)
       select c.org_id, c.id, c.channel, 'inbound', 'message', 'customer', 'bench-' || c.number, ${customerBody('c.number')},
         coalesce(c.last_customer_message_at, c.created_at), coalesce(c.last_customer_message_at, c.created_at), c.status <> 'resolved'
@@ -209,10 +308,13 @@ function loadStatements(cases: number): Array<[string, string]> {
       insert into messages (org_id, case_id, channel, direction, kind, author_type, author_user_id, body, delivery_status, occurred_at, created_at, case_active)
       select c.org_id, c.id, c.channel, 'outbound', 'message', 'agent', c.assignee_id, (${sqlArray(REPLIES)})[1 + c.number % ${REPLIES.length}], 'delivered',
         c.last_message_at, c.last_message_at, c.status <> 'resolved'
-      from cases c where c.org_id = ${org} and c.number % 10 <> 0;`],
+      from cases c where c.org_id = ${org} and c.number % 10 <> 0;`,
+    ],
     // Assignees read most of their cases (some before the customer's last message: unread again);
     // one case in ten was also opened by a colleague; agent 2 has read every active case.
-    ['read marks', `
+    [
+      'read marks',
+      `
       insert into read_marks (user_id, case_id, org_id, read_at)
       select c.assignee_id, c.id, c.org_id,
         case when random() < 0.8 then coalesce(c.last_customer_message_at, c.created_at) + random() * interval '1 hour'
@@ -224,7 +326,8 @@ function loadStatements(cases: number): Array<[string, string]> {
       on conflict do nothing;
       insert into read_marks (user_id, case_id, org_id, read_at)
       select md5('agent2')::uuid, c.id, c.org_id, c.updated_at from cases c where c.org_id = ${org} and c.status <> 'resolved'
-      on conflict (user_id, case_id) do update set read_at = excluded.read_at;`],
+      on conflict (user_id, case_id) do update set read_at = excluded.read_at;`,
+    ],
   ];
 }
 
@@ -234,18 +337,30 @@ interface BenchQuery {
 }
 
 async function benchQueries(em: EntityManager): Promise<BenchQuery[]> {
-  const anchor: Array<{ at: string }> = await em.execute('select max(created_at) as at from cases where org_id = ?', [ORG_ID]);
+  const anchor: Array<{ at: string }> = await em.execute('select max(created_at) as at from cases where org_id = ?', [
+    ORG_ID,
+  ]);
   const query: InboxQuery = { orgId: ORG_ID, userId: CALLER_ID, now: new Date(anchor[0].at) };
-  const list = (name: string, input: Omit<ListInboxCasesInput, 'query'> & { query?: Partial<InboxQuery> }): BenchQuery => ({
-    name, run: async (manager) => (await listInboxCases(manager, { ...input, query: { ...query, ...input.query }, limit: 25 })).items.length,
+  const list = (
+    name: string,
+    input: Omit<ListInboxCasesInput, 'query'> & { query?: Partial<InboxQuery> },
+  ): BenchQuery => ({
+    name,
+    run: async (manager) =>
+      (await listInboxCases(manager, { ...input, query: { ...query, ...input.query }, limit: 25 })).items.length,
   });
   const counts = (name: string, extra: Partial<InboxQuery> = {}): BenchQuery => ({
-    name, run: async (manager) => (await countInboxCases(manager, { query: { ...query, ...extra } })).all,
+    name,
+    run: async (manager) => (await countInboxCases(manager, { query: { ...query, ...extra } })).all,
   });
   // A cursor 40 pages deep, to show that a later page costs what the first does.
   let deep: string | undefined;
-  for (let page = 0; page < 40; page += 1) deep = (await listInboxCases(em, { query, cursor: deep, limit: 25 })).nextCursor ?? undefined;
-  const active: Array<{ number: number }> = await em.execute(`select number from cases where org_id = ? and status <> 'resolved' order by number limit 1 offset 100`, [ORG_ID]);
+  for (let page = 0; page < 40; page += 1)
+    deep = (await listInboxCases(em, { query, cursor: deep, limit: 25 })).nextCursor ?? undefined;
+  const active: Array<{ number: number }> = await em.execute(
+    `select number from cases where org_id = ? and status <> 'resolved' order by number limit 1 offset 100`,
+    [ORG_ID],
+  );
   const orderNumber = `ORD-${100000 + active[0].number}`;
   return [
     list('all, updated', { filter: 'all', sort: 'updated' }),
@@ -262,7 +377,10 @@ async function benchQueries(em: EntityManager): Promise<BenchQuery[]> {
     list('needs_attention, created', { filter: 'needs_attention', sort: 'created' }),
     list('assigned_to_me, updated', { filter: 'assigned_to_me', sort: 'updated' }),
     list('unassigned, updated', { filter: 'unassigned', sort: 'updated' }),
-    list('all, channel=instagram + category', { filter: 'all', query: { channels: ['instagram'], categoryIds: [uuidOf('category3')] } }),
+    list('all, channel=instagram + category', {
+      filter: 'all',
+      query: { channels: ['instagram'], categoryIds: [uuidOf('category3')] },
+    }),
     list('partner scope, all', { filter: 'all', query: { createdByUserId: PARTNER_ID } }),
     list('archive (archived=true), updated', { filter: 'all', query: { archived: true } }),
     list(`q="${orderNumber}" (an order number)`, { filter: 'all', query: { q: orderNumber } }),
@@ -278,7 +396,11 @@ async function benchQueries(em: EntityManager): Promise<BenchQuery[]> {
   ];
 }
 
-async function measureAll(input: { em: EntityManager; runs: number; captured: Array<{ sql: string; params: unknown[] }> }): Promise<Measured[]> {
+async function measureAll(input: {
+  em: EntityManager;
+  runs: number;
+  captured: Array<{ sql: string; params: unknown[] }>;
+}): Promise<Measured[]> {
   const { em, runs, captured } = input;
   const results: Measured[] = [];
   const backend: Array<{ pid: number }> = await em.execute('select pg_backend_pid() as pid');
@@ -300,8 +422,18 @@ async function measureAll(input: { em: EntityManager; runs: number; captured: Ar
     const statement = captured[captured.length - 1];
     const plan: Array<{ 'QUERY PLAN': string }> = await em.execute(`explain ${statement.sql}`, statement.params);
     timings.sort((a, b) => a - b);
-    results.push({ name: query.name, rows, p50: percentile(timings, 50), p95: percentile(timings, 95), p99: percentile(timings, 99), cpuMsPerRun, plan: plan.map((line) => line['QUERY PLAN']) });
-    console.error(`  ${query.name}: p95 ${percentile(timings, 95).toFixed(1)} ms, backend CPU ${cpuMsPerRun?.toFixed(1) ?? '?'} ms/run`);
+    results.push({
+      name: query.name,
+      rows,
+      p50: percentile(timings, 50),
+      p95: percentile(timings, 95),
+      p99: percentile(timings, 99),
+      cpuMsPerRun,
+      plan: plan.map((line) => line['QUERY PLAN']),
+    });
+    console.error(
+      `  ${query.name}: p95 ${percentile(timings, 95).toFixed(1)} ms, backend CPU ${cpuMsPerRun?.toFixed(1) ?? '?'} ms/run`,
+    );
   }
   return results;
 }
@@ -329,12 +461,22 @@ function report(input: { cases: number; runs: number; results: Measured[] }): vo
   const directory = path.join(ROOT, 'bench', 'results');
   mkdirSync(directory, { recursive: true });
   const file = path.join(directory, `inbox-${at.replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, `${JSON.stringify({ at, cases: input.cases, runs: input.runs, goalP95Ms: 50, results: input.results }, null, 2)}\n`);
+  writeFileSync(
+    file,
+    `${JSON.stringify({ at, cases: input.cases, runs: input.runs, goalP95Ms: 50, results: input.results }, null, 2)}\n`,
+  );
   const lines = [
-    `### Inbox queries at ${input.cases.toLocaleString('en-US')} cases (${input.runs} runs each, ms)`, '',
-    '| query | rows | p50 | p95 | p99 | backend CPU/run | p95 < 50 ms |', '|---|---:|---:|---:|---:|---:|:---:|',
-    ...input.results.map((r) => `| ${r.name} | ${r.rows} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.cpuMsPerRun?.toFixed(1) ?? '?'} | ${r.p95 < 50 ? 'yes' : '**no**'} |`),
-    '', '### Plans (top nodes)', '',
+    `### Inbox queries at ${input.cases.toLocaleString('en-US')} cases (${input.runs} runs each, ms)`,
+    '',
+    '| query | rows | p50 | p95 | p99 | backend CPU/run | p95 < 50 ms |',
+    '|---|---:|---:|---:|---:|---:|:---:|',
+    ...input.results.map(
+      (r) =>
+        `| ${r.name} | ${r.rows} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.cpuMsPerRun?.toFixed(1) ?? '?'} | ${r.p95 < 50 ? 'yes' : '**no**'} |`,
+    ),
+    '',
+    '### Plans (top nodes)',
+    '',
     ...input.results.flatMap((r) => [`**${r.name}**`, '```', ...topNodes(r.plan), '```', '']),
     `Results: ${path.relative(ROOT, file)}`,
   ];
@@ -343,7 +485,10 @@ function report(input: { cases: number; runs: number; results: Measured[] }): vo
 
 /** The plan's nodes without cost noise, with the conditions that show which index does the work. */
 function topNodes(plan: string[]): string[] {
-  return plan.filter((line) => /->|^\S/.test(line) || /Index Cond/.test(line)).map((line) => line.replace(/\s+\(cost=[^)]*\)/, '')).slice(0, 40);
+  return plan
+    .filter((line) => /->|^\S/.test(line) || /Index Cond/.test(line))
+    .map((line) => line.replace(/\s+\(cost=[^)]*\)/, ''))
+    .slice(0, 40);
 }
 
 function uuidOf(label: string): string {
@@ -357,6 +502,6 @@ function md5Hex(text: string): string {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.stack ?? error.message : error);
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
   process.exit(1);
 });

@@ -25,7 +25,9 @@ const TEMPORAL_UI_PORT = 8233;
 const POSTGRES_PORT = Number(process.env.DEV_POSTGRES_PORT ?? 5433);
 const API_PORT = Number(process.env.API_PORT ?? 3000);
 
-const started: { temporal?: RunningTemporal; postgres?: RunningPostgres; services: SupervisedService[] } = { services: [] };
+const started: { temporal?: RunningTemporal; postgres?: RunningPostgres; services: SupervisedService[] } = {
+  services: [],
+};
 let stopped: Promise<never> | undefined;
 
 /** Ctrl-C reaches this process twice (from the terminal, and relayed by the launchers in front of it): the second waits for the first. */
@@ -42,22 +44,33 @@ function stopAll(exitCode: number): Promise<never> {
 }
 
 async function ensureTemporal(): Promise<{ address: string; uiUrl: string }> {
-  if (process.env.TEMPORAL_ADDRESS) return { address: process.env.TEMPORAL_ADDRESS, uiUrl: process.env.TEMPORAL_UI_URL ?? 'your cluster\'s UI' };
-  if (await isPortInUse(TEMPORAL_PORT)) throw new Error(`port ${TEMPORAL_PORT} is taken: stop that process, or set TEMPORAL_ADDRESS to use it`);
+  if (process.env.TEMPORAL_ADDRESS)
+    return { address: process.env.TEMPORAL_ADDRESS, uiUrl: process.env.TEMPORAL_UI_URL ?? "your cluster's UI" };
+  if (await isPortInUse(TEMPORAL_PORT))
+    throw new Error(`port ${TEMPORAL_PORT} is taken: stop that process, or set TEMPORAL_ADDRESS to use it`);
   const cli = ensureTemporalCli();
   console.log('[dev] starting Temporal dev server …');
   started.temporal = await startTemporalDevServer({
-    cli, port: TEMPORAL_PORT, uiPort: TEMPORAL_UI_PORT,
-    dbFile: path.join(DATA_DIR, 'temporal', 'temporal.db'), logFile: path.join(DATA_DIR, 'logs', 'temporal.log'),
+    cli,
+    port: TEMPORAL_PORT,
+    uiPort: TEMPORAL_UI_PORT,
+    dbFile: path.join(DATA_DIR, 'temporal', 'temporal.db'),
+    logFile: path.join(DATA_DIR, 'logs', 'temporal.log'),
   });
   return { address: started.temporal.address, uiUrl: started.temporal.uiUrl ?? '' };
 }
 
 async function ensurePostgres(): Promise<string> {
   if (process.env.DATABASE_URL) return process.env.DATABASE_URL;
-  if (await isPortInUse(POSTGRES_PORT)) throw new Error(`port ${POSTGRES_PORT} is taken: set DEV_POSTGRES_PORT, or DATABASE_URL to use that server`);
+  if (await isPortInUse(POSTGRES_PORT))
+    throw new Error(`port ${POSTGRES_PORT} is taken: set DEV_POSTGRES_PORT, or DATABASE_URL to use that server`);
   console.log('[dev] starting PostgreSQL …');
-  started.postgres = await startPostgres({ dataDir: path.join(DATA_DIR, 'postgres'), port: POSTGRES_PORT, persistent: true, databases: ['casebackend'] });
+  started.postgres = await startPostgres({
+    dataDir: path.join(DATA_DIR, 'postgres'),
+    port: POSTGRES_PORT,
+    persistent: true,
+    databases: ['casebackend'],
+  });
   return `${started.postgres.serverUrl}/casebackend`;
 }
 
@@ -71,10 +84,17 @@ async function migrateAndSeed(databaseUrl: string, temporalAddress: string): Pro
     const tokenFile = path.join(DATA_DIR, 'demo-admin-token');
     if (seeded.created) {
       writeFileSync(tokenFile, `${seeded.token}\n`, { mode: 0o600 });
-      const cases = await seedDemoCases({ orm, temporalAddress, taskQueue: process.env.TEMPORAL_TASK_QUEUE ?? 'cases', orgSlug: seeded.orgSlug });
+      const cases = await seedDemoCases({
+        orm,
+        temporalAddress,
+        taskQueue: process.env.TEMPORAL_TASK_QUEUE ?? 'cases',
+        orgSlug: seeded.orgSlug,
+      });
       console.log(`[dev] demo organization seeded with ${cases} cases`);
     }
-    return existsSync(tokenFile) ? readFileSync(tokenFile, 'utf8').trim() : '(issue one: npm run cli -- token:issue --org demo --email admin@demo.example)';
+    return existsSync(tokenFile)
+      ? readFileSync(tokenFile, 'utf8').trim()
+      : '(issue one: npm run cli -- token:issue --org demo --email admin@demo.example)';
   } finally {
     await orm.close(true);
   }
@@ -95,13 +115,22 @@ async function main(): Promise<void> {
     SECRETS_KEY: process.env.SECRETS_KEY ?? loadOrCreateDevSecretsKey(DATA_DIR),
     API_PORT: String(API_PORT),
   };
-  for (const [name, entry] of [['worker', 'workers/cases.worker.ts'], ['api', 'api/server.ts']] as const) {
-    started.services.push(superviseService({
-      name, ...DEV_STACK_CRASH_POLICY,
-      start: () => startTsService({ name, entry, env }),
-      onGiveUp: (reason) => { console.error(`[dev] ${reason}; stopping the stack`); void stopAll(1); },
-      log: (line) => console.error(`[dev] ${line}`),
-    }));
+  for (const [name, entry] of [
+    ['worker', 'workers/cases.worker.ts'],
+    ['api', 'api/server.ts'],
+  ] as const) {
+    started.services.push(
+      superviseService({
+        name,
+        ...DEV_STACK_CRASH_POLICY,
+        start: () => startTsService({ name, entry, env }),
+        onGiveUp: (reason) => {
+          console.error(`[dev] ${reason}; stopping the stack`);
+          void stopAll(1);
+        },
+        log: (line) => console.error(`[dev] ${line}`),
+      }),
+    );
   }
   await waitFor({
     what: `the API on port ${API_PORT}`,

@@ -68,7 +68,11 @@ function divide(numerator: number, denominator: number): number {
   return denominator === 0 ? 0 : numerator / denominator;
 }
 
-function summarize(input: { provider: string; categoryIds: string[]; pairs: Array<{ actual: string; predicted: string }> }): EvaluationReport {
+function summarize(input: {
+  provider: string;
+  categoryIds: string[];
+  pairs: Array<{ actual: string; predicted: string }>;
+}): EvaluationReport {
   const { provider, categoryIds, pairs } = input;
   const columns = [...categoryIds, UNSURE];
   const confusion = Object.fromEntries(
@@ -81,7 +85,12 @@ function summarize(input: { provider: string; categoryIds: string[]; pairs: Arra
     const truePositives = confusion[categoryId][categoryId];
     const predictedAs = categoryIds.reduce((sum, actual) => sum + confusion[actual][categoryId], 0);
     const support = pairs.filter((pair) => pair.actual === categoryId).length;
-    return { categoryId, precision: divide(truePositives, predictedAs), recall: divide(truePositives, support), support };
+    return {
+      categoryId,
+      precision: divide(truePositives, predictedAs),
+      recall: divide(truePositives, support),
+      support,
+    };
   });
   const unsure = pairs.filter((pair) => pair.predicted === UNSURE).length;
   return {
@@ -99,7 +108,11 @@ function summarize(input: { provider: string; categoryIds: string[]; pairs: Arra
 function formatTable(rows: string[][]): string {
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
   return rows
-    .map((row) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('  '))
+    .map((row) =>
+      row
+        .map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column])))
+        .join('  '),
+    )
     .join('\n');
 }
 
@@ -109,9 +122,15 @@ function formatReport(report: EvaluationReport): string {
   const columns = [...categoryIds, UNSURE];
   // Headers are shortened so ten categories fit a terminal; rows keep the full id.
   const header = ['actual \\ predicted', ...columns.map((column) => column.slice(0, 8))];
-  const matrix = categoryIds.map((actual) => [actual, ...columns.map((predicted) => String(report.confusion[actual][predicted]))]);
+  const matrix = categoryIds.map((actual) => [
+    actual,
+    ...columns.map((predicted) => String(report.confusion[actual][predicted])),
+  ]);
   const metrics = report.perCategory.map((entry) => [
-    entry.categoryId, percent(entry.precision), percent(entry.recall), String(entry.support),
+    entry.categoryId,
+    percent(entry.precision),
+    percent(entry.recall),
+    String(entry.support),
   ]);
   return [
     `Provider: ${report.provider}`,
@@ -137,7 +156,10 @@ export async function evaluateProvider(input: {
   // One at a time: a remote provider may be rate limited, and order keeps runs comparable.
   for (const item of input.items) {
     const predicted = await input.classify(item.text);
-    pairs.push({ actual: item.category, predicted: predicted !== null && categoryIds.includes(predicted) ? predicted : UNSURE });
+    pairs.push({
+      actual: item.category,
+      predicted: predicted !== null && categoryIds.includes(predicted) ? predicted : UNSURE,
+    });
   }
   const report = summarize({ provider: input.name, categoryIds, pairs });
   console.log(input.output === 'json' ? JSON.stringify(report, null, 2) : formatReport(report));

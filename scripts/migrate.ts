@@ -8,7 +8,11 @@ async function main(): Promise<void> {
   const orm = await createOrm({ databaseUrl: DATABASE_URL, poolMax: 2 });
   try {
     const names = process.argv[2] === 'down' ? await migrateDownToEmpty(orm) : await migrateUp(orm);
-    console.log(names.length === 0 ? 'No pending migrations.' : `${process.argv[2] === 'down' ? 'Reverted' : 'Applied'}: ${names.join(', ')}`);
+    console.log(
+      names.length === 0
+        ? 'No pending migrations.'
+        : `${process.argv[2] === 'down' ? 'Reverted' : 'Applied'}: ${names.join(', ')}`,
+    );
   } finally {
     await orm.close(true);
   }

@@ -37,25 +37,39 @@ interface MinuteSample {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: {
-    minutes: { type: 'string', default: '30' }, warmup: { type: 'string', default: '5' }, rate: { type: 'string', default: '20' }, customers: { type: 'string', default: '200' },
-  } });
+  const { values } = parseArgs({
+    options: {
+      minutes: { type: 'string', default: '30' },
+      warmup: { type: 'string', default: '5' },
+      rate: { type: 'string', default: '20' },
+      customers: { type: 'string', default: '200' },
+    },
+  });
   const minutes = Number(values.minutes);
   const warmupMinutes = Number(values.warmup);
   const rate = Number(values.rate);
   const customers = Number(values.customers);
   const runDir = mkdtempSync(path.join(os.tmpdir(), 'casebackend-soak-'));
-  console.log(`[soak] ${warmupMinutes} min warm-up + ${minutes} min measured at ${rate} webhooks/s over ${customers} customers; starting PostgreSQL, Temporal, worker and API …`);
+  console.log(
+    `[soak] ${warmupMinutes} min warm-up + ${minutes} min measured at ${rate} webhooks/s over ${customers} customers; starting PostgreSQL, Temporal, worker and API …`,
+  );
   const stack = await startSoakStack(runDir);
   try {
     const startedAt = new Date();
-    const traffic = new SoakTraffic({ apiUrl: stack.apiUrl, appSecret: stack.metaAppSecret, accountId: stack.instagramAccountId, customers });
+    const traffic = new SoakTraffic({
+      apiUrl: stack.apiUrl,
+      appSecret: stack.metaAppSecret,
+      accountId: stack.instagramAccountId,
+      customers,
+    });
     const samples: MinuteSample[] = [];
     const takeSample = async () => {
       const sample = await sampleMinute(stack, traffic, samples.length + 1, samples.length < warmupMinutes);
       samples.push(sample);
-      console.log(`[soak] minute ${sample.minute}${sample.warmup ? ' (warm-up)' : ''}: sent ${sample.sent}, acked ${sample.acknowledged}, refused ${sample.refusedAttempts}, p50 ${sample.p50Ms} ms, p99 ${sample.p99Ms} ms, `
-        + `RSS api ${sample.apiRssMb} MB / worker ${sample.workerRssMb} MB, postgres connections ${sample.postgresConnections}`);
+      console.log(
+        `[soak] minute ${sample.minute}${sample.warmup ? ' (warm-up)' : ''}: sent ${sample.sent}, acked ${sample.acknowledged}, refused ${sample.refusedAttempts}, p50 ${sample.p50Ms} ms, p99 ${sample.p99Ms} ms, ` +
+          `RSS api ${sample.apiRssMb} MB / worker ${sample.workerRssMb} MB, postgres connections ${sample.postgresConnections}`,
+      );
     };
     const sampler = setInterval(() => void takeSample(), 60_000);
     await traffic.run({ perSecond: rate, until: Date.now() + (warmupMinutes + minutes) * 60_000 });
@@ -73,17 +87,35 @@ async function main(): Promise<void> {
     const drifts = driftsOf(samples.filter((sample) => !sample.warmup));
     // Shown, not judged: how much of the growth is the warm-up.
     const driftsWithWarmup = driftsOf(samples);
-    const drifted = Object.entries(drifts).filter(([, value]) => value > DRIFT_LIMIT).map(([name]) => name);
+    const drifted = Object.entries(drifts)
+      .filter(([, value]) => value > DRIFT_LIMIT)
+      .map(([name]) => name);
     const result = {
-      startedAt: startedAt.toISOString(), minutes, warmupMinutes, ratePerSecond: rate, customers, samples, check, drifts, driftsWithWarmup, driftLimit: DRIFT_LIMIT, drifted,
+      startedAt: startedAt.toISOString(),
+      minutes,
+      warmupMinutes,
+      ratePerSecond: rate,
+      customers,
+      samples,
+      check,
+      drifts,
+      driftsWithWarmup,
+      driftLimit: DRIFT_LIMIT,
+      drifted,
     };
     const file = writeResult(result, startedAt);
 
-    console.log(`[soak] sent ${check.sent}, acknowledged ${check.acknowledged}, stored ${check.stored}, lost ${check.lost}, duplicates ${check.duplicates}, `
-      + `cases ${check.cases} (${check.casesBehind} behind their latest message)`);
-    console.log(`[soak] drift over the ${minutes} measured minutes (last third over first third): p99 ${percent(drifts.p99)}, API RSS ${percent(drifts.apiRss)}, `
-      + `worker RSS ${percent(drifts.workerRss)} → ${drifted.length === 0 ? 'no upward drift over 20 %' : `DRIFT over 20 % in ${drifted.join(', ')}`}`);
-    console.log(`[soak] with the warm-up counted: p99 ${percent(driftsWithWarmup.p99)}, API RSS ${percent(driftsWithWarmup.apiRss)}, worker RSS ${percent(driftsWithWarmup.workerRss)}`);
+    console.log(
+      `[soak] sent ${check.sent}, acknowledged ${check.acknowledged}, stored ${check.stored}, lost ${check.lost}, duplicates ${check.duplicates}, ` +
+        `cases ${check.cases} (${check.casesBehind} behind their latest message)`,
+    );
+    console.log(
+      `[soak] drift over the ${minutes} measured minutes (last third over first third): p99 ${percent(drifts.p99)}, API RSS ${percent(drifts.apiRss)}, ` +
+        `worker RSS ${percent(drifts.workerRss)} → ${drifted.length === 0 ? 'no upward drift over 20 %' : `DRIFT over 20 % in ${drifted.join(', ')}`}`,
+    );
+    console.log(
+      `[soak] with the warm-up counted: p99 ${percent(driftsWithWarmup.p99)}, API RSS ${percent(driftsWithWarmup.apiRss)}, worker RSS ${percent(driftsWithWarmup.workerRss)}`,
+    );
     console.log(`[soak] written ${path.relative(PROJECT_ROOT, file)}`);
     if (check.lost > 0 || check.duplicates > 0 || check.casesBehind > 0 || drifted.length > 0) process.exitCode = 1;
   } finally {
@@ -92,13 +124,27 @@ async function main(): Promise<void> {
   }
 }
 
-async function sampleMinute(stack: SoakStack, traffic: SoakTraffic, minute: number, warmup: boolean): Promise<MinuteSample> {
+async function sampleMinute(
+  stack: SoakStack,
+  traffic: SoakTraffic,
+  minute: number,
+  warmup: boolean,
+): Promise<MinuteSample> {
   const taken = traffic.takeMinute();
-  const connections: Array<{ n: string }> = await stack.orm.em.fork().execute(`select count(*) as n from pg_stat_activity where datname = ?`, [SOAK_DATABASE]);
+  const connections: Array<{ n: string }> = await stack.orm.em
+    .fork()
+    .execute(`select count(*) as n from pg_stat_activity where datname = ?`, [SOAK_DATABASE]);
   return {
-    minute, warmup, sent: taken.sent, acknowledged: taken.acknowledged, refusedAttempts: taken.refusedAttempts,
-    p50Ms: percentile(taken.latencies, 50), p99Ms: percentile(taken.latencies, 99),
-    apiRssMb: rssOf(stack.api.pid), workerRssMb: rssOf(stack.worker.pid), postgresConnections: Number(connections[0].n),
+    minute,
+    warmup,
+    sent: taken.sent,
+    acknowledged: taken.acknowledged,
+    refusedAttempts: taken.refusedAttempts,
+    p50Ms: percentile(taken.latencies, 50),
+    p99Ms: percentile(taken.latencies, 99),
+    apiRssMb: rssOf(stack.api.pid),
+    workerRssMb: rssOf(stack.worker.pid),
+    postgresConnections: Number(connections[0].n),
   };
 }
 
@@ -111,7 +157,8 @@ function writeResult(result: object, startedAt: Date): string {
 }
 
 /** Resident memory in MB to one decimal; null once the process is gone. */
-const rssOf = (pid: number | undefined) => (pid === undefined ? null : Math.round(residentMegabytes(pid) * 10) / 10 || null);
+const rssOf = (pid: number | undefined) =>
+  pid === undefined ? null : Math.round(residentMegabytes(pid) * 10) / 10 || null;
 
 const percent = (value: number) => `${value >= 0 ? '+' : ''}${(value * 100).toFixed(1)} %`;
 

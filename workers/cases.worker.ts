@@ -28,15 +28,41 @@ async function main(): Promise<void> {
 
   const meta = createMetaSender({ graphUrl: config.META_GRAPH_URL, graphVersion: config.META_GRAPH_VERSION });
   const senders = { instagram: meta, facebook: meta, email: createEmailSender(), widget: createWidgetSender() };
-  const worker = await createCaseWorker({ connection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE, orm, client,
-    workflowBundlePath: config.WORKFLOW_BUNDLE_PATH, secretsKey: Buffer.from(config.SECRETS_KEY, 'base64'), senders,
+  const worker = await createCaseWorker({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    orm,
+    client,
+    workflowBundlePath: config.WORKFLOW_BUNDLE_PATH,
+    secretsKey: Buffer.from(config.SECRETS_KEY, 'base64'),
+    senders,
     slack: { apiUrl: config.SLACK_API_URL, publicBaseUrl: config.PUBLIC_BASE_URL },
-    llm: { baseUrl: config.LLM_BASE_URL, apiKey: config.LLM_API_KEY, model: config.LLM_MODEL, timeoutMs: config.LLM_TIMEOUT_MS },
+    llm: {
+      baseUrl: config.LLM_BASE_URL,
+      apiKey: config.LLM_API_KEY,
+      model: config.LLM_MODEL,
+      timeoutMs: config.LLM_TIMEOUT_MS,
+    },
   });
-  const redelivery = config.REDELIVERY_INTERVAL_MS > 0
-    ? startPendingSweep({ orm, temporal: { client, taskQueue: config.TEMPORAL_TASK_QUEUE }, intervalMs: config.REDELIVERY_INTERVAL_MS, graceMs: config.REDELIVERY_GRACE_MS, logger })
-    : null;
-  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, metricsPort: config.WORKER_METRICS_PORT, redeliveryIntervalMs: config.REDELIVERY_INTERVAL_MS }, 'worker started');
+  const redelivery =
+    config.REDELIVERY_INTERVAL_MS > 0
+      ? startPendingSweep({
+          orm,
+          temporal: { client, taskQueue: config.TEMPORAL_TASK_QUEUE },
+          intervalMs: config.REDELIVERY_INTERVAL_MS,
+          graceMs: config.REDELIVERY_GRACE_MS,
+          logger,
+        })
+      : null;
+  logger.info(
+    {
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      metricsPort: config.WORKER_METRICS_PORT,
+      redeliveryIntervalMs: config.REDELIVERY_INTERVAL_MS,
+    },
+    'worker started',
+  );
   try {
     await worker.run();
   } finally {

@@ -28,7 +28,9 @@ export interface CaseWorkerDeps {
 
 const NO_LLM: TriageLlmSettings = { model: 'unused', timeoutMs: 10_000 };
 
-export function buildCaseActivities(deps: Pick<CaseWorkerDeps, 'orm' | 'client' | 'taskQueue' | 'senders' | 'secretsKey' | 'slack' | 'llm'>) {
+export function buildCaseActivities(
+  deps: Pick<CaseWorkerDeps, 'orm' | 'client' | 'taskQueue' | 'senders' | 'secretsKey' | 'slack' | 'llm'>,
+) {
   const temporal = { client: deps.client, taskQueue: deps.taskQueue };
   return {
     ...createCasePersistenceActivities({ orm: deps.orm }),
@@ -36,8 +38,10 @@ export function buildCaseActivities(deps: Pick<CaseWorkerDeps, 'orm' | 'client' 
     ...createReplyDeliveryActivities({ orm: deps.orm, senders: deps.senders ?? {}, secretsKey: deps.secretsKey }),
     ...createTriageActivities({ orm: deps.orm, llm: deps.llm ?? NO_LLM }),
     ...createSlackActivities({
-      orm: deps.orm, secretsKey: deps.secretsKey,
-      slackApiUrl: deps.slack?.apiUrl ?? 'https://slack.com/api/', publicBaseUrl: deps.slack?.publicBaseUrl ?? 'http://localhost:3000',
+      orm: deps.orm,
+      secretsKey: deps.secretsKey,
+      slackApiUrl: deps.slack?.apiUrl ?? 'https://slack.com/api/',
+      publicBaseUrl: deps.slack?.publicBaseUrl ?? 'http://localhost:3000',
     }),
   };
 }

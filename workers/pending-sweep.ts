@@ -33,24 +33,42 @@ export function startPendingSweep(input: {
     try {
       const cases = await startPendingCases(sweepInput);
       for (const failure of cases.failed) {
-        input.logger.warn({ caseId: failure.caseId, err: failure.error }, 'pending case workflow not started; retrying next sweep');
+        input.logger.warn(
+          { caseId: failure.caseId, err: failure.error },
+          'pending case workflow not started; retrying next sweep',
+        );
       }
       if (cases.started > 0 || cases.failed.length > 0) {
-        input.logger.info({ started: cases.started, failed: cases.failed.length }, 'started the workflows of pending cases');
+        input.logger.info(
+          { started: cases.started, failed: cases.failed.length },
+          'started the workflows of pending cases',
+        );
       }
       const messages = await redeliverPendingMessages(sweepInput);
       for (const failure of messages.failed) {
-        input.logger.warn({ messageId: failure.messageId, err: failure.error }, 'pending message not redelivered; retrying next sweep');
+        input.logger.warn(
+          { messageId: failure.messageId, err: failure.error },
+          'pending message not redelivered; retrying next sweep',
+        );
       }
       if (messages.redelivered > 0 || messages.failed.length > 0) {
-        input.logger.info({ redelivered: messages.redelivered, failed: messages.failed.length }, 'redelivered pending messages to their case workflows');
+        input.logger.info(
+          { redelivered: messages.redelivered, failed: messages.failed.length },
+          'redelivered pending messages to their case workflows',
+        );
       }
       const replies = await settlePendingReplies(sweepInput);
       for (const failure of replies.failed) {
-        input.logger.warn({ messageId: failure.messageId, err: failure.error }, 'pending reply not settled; retrying next sweep');
+        input.logger.warn(
+          { messageId: failure.messageId, err: failure.error },
+          'pending reply not settled; retrying next sweep',
+        );
       }
       if (replies.settled > 0 || replies.failed.length > 0) {
-        input.logger.info({ settled: replies.settled, failed: replies.failed.length }, 'settled agent replies whose update had no answer');
+        input.logger.info(
+          { settled: replies.settled, failed: replies.failed.length },
+          'settled agent replies whose update had no answer',
+        );
       }
       const pruned = await pruneExpiredIdempotencyKeys(input.orm.em.fork(), { limit: PRUNE_BATCH });
       if (pruned > 0) input.logger.info({ pruned }, 'deleted expired idempotency keys');

@@ -4,8 +4,17 @@ import type { CaseEvent } from '../domain/case-events';
 import { applyCaseEvent, decideReply } from '../domain/case-machine';
 import type { CaseState } from '../domain/case.model';
 import {
-  archiveUpdate, assignUpdate, CASE_REJECTION_ERROR, markImportantUpdate, recordReplyUpdate, reopenUpdate, retryTriageUpdate, setCategoryUpdate, setStatusUpdate,
-  type Actor, type CaseSnapshot,
+  archiveUpdate,
+  assignUpdate,
+  CASE_REJECTION_ERROR,
+  markImportantUpdate,
+  recordReplyUpdate,
+  reopenUpdate,
+  retryTriageUpdate,
+  setCategoryUpdate,
+  setStatusUpdate,
+  type Actor,
+  type CaseSnapshot,
 } from './case.contract';
 import type { CaseContext } from './case.workflow';
 
@@ -23,7 +32,11 @@ export function registerAgentActions(context: CaseContext): void {
 
   // The same answer an action gets a moment later, once the workflow has completed.
   function refuseWhileEnding(): void {
-    if (context.ending()) reject('This case has ended (archived, or past its reopen window) and can no longer change; a new message opens a follow-up case.', 'case_ended');
+    if (context.ending())
+      reject(
+        'This case has ended (archived, or past its reopen window) and can no longer change; a new message opens a follow-up case.',
+        'case_ended',
+      );
   }
 
   function decide(event: CaseEvent): CaseState | null {
@@ -50,51 +63,81 @@ export function registerAgentActions(context: CaseContext): void {
   }): void {
     setHandler(
       input.definition,
-      (args: Args) => act({ event: input.toEvent(args, Date.now()), actor: args.actor, categoryName: input.categoryName?.(args) }),
-      { validator: (args: Args) => { decide(input.toEvent(args, Date.now())); } },
+      (args: Args) =>
+        act({ event: input.toEvent(args, Date.now()), actor: args.actor, categoryName: input.categoryName?.(args) }),
+      {
+        validator: (args: Args) => {
+          decide(input.toEvent(args, Date.now()));
+        },
+      },
     );
   }
 
-  action<{ to: CaseState['status']; actor: Actor }>({ definition: setStatusUpdate, toEvent: ({ to }, at) => ({ type: 'change_status', to, at }) });
-  action<{ assigneeId: string | null; actor: Actor }>({ definition: assignUpdate, toEvent: ({ assigneeId }, at) => ({ type: 'assign', assigneeId, at }) });
-  action<{ important: boolean; actor: Actor }>({ definition: markImportantUpdate, toEvent: ({ important }, at) => ({ type: 'mark_important', important, at }) });
+  action<{ to: CaseState['status']; actor: Actor }>({
+    definition: setStatusUpdate,
+    toEvent: ({ to }, at) => ({ type: 'change_status', to, at }),
+  });
+  action<{ assigneeId: string | null; actor: Actor }>({
+    definition: assignUpdate,
+    toEvent: ({ assigneeId }, at) => ({ type: 'assign', assigneeId, at }),
+  });
+  action<{ important: boolean; actor: Actor }>({
+    definition: markImportantUpdate,
+    toEvent: ({ important }, at) => ({ type: 'mark_important', important, at }),
+  });
   action<{ actor: Actor }>({ definition: archiveUpdate, toEvent: (_args, at) => ({ type: 'archive', at }) });
   action<{ actor: Actor }>({ definition: reopenUpdate, toEvent: (_args, at) => ({ type: 'reopen', at }) });
   action<{ categoryId: string | null; categoryName: string | null; autoResolve: boolean; actor: Actor }>({
     definition: setCategoryUpdate,
-    toEvent: ({ categoryId, autoResolve, actor }, at) => ({ type: 'categorize', categoryId, autoResolve, by: actor.type === 'ai' ? 'ai' : 'agent', at }),
+    toEvent: ({ categoryId, autoResolve, actor }, at) => ({
+      type: 'categorize',
+      categoryId,
+      autoResolve,
+      by: actor.type === 'ai' ? 'ai' : 'agent',
+      at,
+    }),
     categoryName: ({ categoryId, categoryName }) => (categoryId === null ? null : categoryName),
   });
 
-  setHandler(retryTriageUpdate, async (_args: { actor: Actor }) => {
-    context.retryTriage();
-    await condition(() => context.triageStatus() !== 'running');
-    const snapshot = context.snapshot();
-    await context.persisted(snapshot.version);
-    // The failure is on the timeline; the caller hears it too rather than a case that looks triaged.
-    if (context.triageStatus() === 'failed') reject('Triage failed again; the reason is on the case timeline.', 'triage_failed');
-    return snapshot;
-  }, {
-    validator: (_args: { actor: Actor }) => {
-      refuseWhileEnding();
-      if (context.triageStatus() !== 'failed') reject('Triage has not failed on this case: there is nothing to run again.', 'triage_not_failed');
+  setHandler(
+    retryTriageUpdate,
+    async (_args: { actor: Actor }) => {
+      context.retryTriage();
+      await condition(() => context.triageStatus() !== 'running');
+      const snapshot = context.snapshot();
+      await context.persisted(snapshot.version);
+      // The failure is on the timeline; the caller hears it too rather than a case that looks triaged.
+      if (context.triageStatus() === 'failed')
+        reject('Triage failed again; the reason is on the case timeline.', 'triage_failed');
+      return snapshot;
     },
-  });
+    {
+      validator: (_args: { actor: Actor }) => {
+        refuseWhileEnding();
+        if (context.triageStatus() !== 'failed')
+          reject('Triage has not failed on this case: there is nothing to run again.', 'triage_not_failed');
+      },
+    },
+  );
 
-  setHandler(recordReplyUpdate, async ({ messageId, authoredBy, actor }) => {
-    const at = Date.now();
-    const reply = decideReply({ state: context.state(), at, authoredBy, policy });
-    context.seenEventIds.add(messageId);
-    const snapshot = await act({ event: { type: 'agent_reply', at, authoredBy }, actor });
-    const messagingTag = reply.allowed ? reply.messagingTag : null;
-    // Cases recorded before replies were sent from the workflow replay without the delivery.
-    if (patched('deliver-replies')) context.deliverReply({ messageId, messagingTag });
-    return { ...snapshot, messagingTag };
-  }, {
-    validator: ({ messageId, authoredBy }) => {
-      refuseWhileEnding();
-      if (context.seenEventIds.has(messageId)) reject('This reply was already recorded.', 'duplicate');
-      decide({ type: 'agent_reply', at: Date.now(), authoredBy });
+  setHandler(
+    recordReplyUpdate,
+    async ({ messageId, authoredBy, actor }) => {
+      const at = Date.now();
+      const reply = decideReply({ state: context.state(), at, authoredBy, policy });
+      context.seenEventIds.add(messageId);
+      const snapshot = await act({ event: { type: 'agent_reply', at, authoredBy }, actor });
+      const messagingTag = reply.allowed ? reply.messagingTag : null;
+      // Cases recorded before replies were sent from the workflow replay without the delivery.
+      if (patched('deliver-replies')) context.deliverReply({ messageId, messagingTag });
+      return { ...snapshot, messagingTag };
     },
-  });
+    {
+      validator: ({ messageId, authoredBy }) => {
+        refuseWhileEnding();
+        if (context.seenEventIds.has(messageId)) reject('This reply was already recorded.', 'duplicate');
+        decide({ type: 'agent_reply', at: Date.now(), authoredBy });
+      },
+    },
+  );
 }

@@ -18,7 +18,11 @@ export function registerChannelEvents(context: CaseContext): void {
       return 'applied';
     }
     if (transition.code === 'new_case_required') return 'new_case_required';
-    log.warn('customer message not applied', { caseId: context.input.caseId, eventId: input.eventId, reason: transition.reason });
+    log.warn('customer message not applied', {
+      caseId: context.input.caseId,
+      eventId: input.eventId,
+      reason: transition.reason,
+    });
     return 'ignored';
   }
 

@@ -13,7 +13,10 @@ export class CaseJournal {
   private pending: TimelineEntry[];
   private persistedVersion: number;
 
-  constructor(private currentVersion: number, unpersisted: TimelineEntry[]) {
+  constructor(
+    private currentVersion: number,
+    unpersisted: TimelineEntry[],
+  ) {
     this.pending = [...unpersisted];
     this.persistedVersion = currentVersion - unpersisted.length;
   }

@@ -1,9 +1,21 @@
 import type { SearchAttributePair } from '@temporalio/common';
 import type { CaseState } from '../domain/case.model';
-import { AssigneeIdKey, CaseChannelKey, CaseStatusKey, CategoryNameKey, ImportantKey, NeedsAttentionKey, OrgIdKey } from './search-attributes';
+import {
+  AssigneeIdKey,
+  CaseChannelKey,
+  CaseStatusKey,
+  CategoryNameKey,
+  ImportantKey,
+  NeedsAttentionKey,
+  OrgIdKey,
+} from './search-attributes';
 
 /** The operator's view of a case in the Temporal UI; archived cases show as status "archived". */
-export function caseSearchAttributes(input: { orgId: string; state: CaseState; categoryName: string | null }): SearchAttributePair[] {
+export function caseSearchAttributes(input: {
+  orgId: string;
+  state: CaseState;
+  categoryName: string | null;
+}): SearchAttributePair[] {
   const { state } = input;
   return [
     { key: CaseStatusKey, value: state.archived ? 'archived' : state.status },

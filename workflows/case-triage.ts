@@ -15,14 +15,23 @@ export type TriageStatus = 'pending' | 'running' | 'done' | 'failed';
 
 /** A failed triage step, named for the case's timeline ("categorization failed: …"). */
 export class TriageStepFailed extends Error {
-  constructor(readonly step: 'categorization' | 'routing', cause: unknown) {
+  constructor(
+    readonly step: 'categorization' | 'routing',
+    cause: unknown,
+  ) {
     super(`${step} failed`, { cause });
   }
 }
 
 function apply(context: CaseContext, input: { event: CaseEvent; actor: Actor; categoryName?: string | null }): void {
   const transition = applyCaseEvent({ state: context.state(), event: input.event, policy: context.input.policy });
-  if (transition.accepted && transition.changed) context.commit({ event: input.event, actor: input.actor, next: transition.state, categoryName: input.categoryName });
+  if (transition.accepted && transition.changed)
+    context.commit({
+      event: input.event,
+      actor: input.actor,
+      next: transition.state,
+      categoryName: input.categoryName,
+    });
 }
 
 /**
@@ -32,11 +41,20 @@ function apply(context: CaseContext, input: { event: CaseEvent; actor: Actor; ca
 export async function triageCase(context: CaseContext): Promise<void> {
   const { orgId, caseId } = context.input;
   if (context.state().categoryId === null) {
-    const category = await step('categorization', () => context.work.call(() => triage.categorizeCase({ orgId, caseId })));
+    const category = await step('categorization', () =>
+      context.work.call(() => triage.categorizeCase({ orgId, caseId })),
+    );
     if (category.categoryId !== null) {
       apply(context, {
-        event: { type: 'categorize', categoryId: category.categoryId, autoResolve: category.autoResolve, by: 'ai', at: Date.now() },
-        actor: { type: 'ai' }, categoryName: category.categoryName,
+        event: {
+          type: 'categorize',
+          categoryId: category.categoryId,
+          autoResolve: category.autoResolve,
+          by: 'ai',
+          at: Date.now(),
+        },
+        actor: { type: 'ai' },
+        categoryName: category.categoryName,
       });
     }
   }
@@ -46,12 +64,19 @@ export async function triageCase(context: CaseContext): Promise<void> {
 
 /** Routing, now or later (an agent became available). Never over an assignment made meanwhile. */
 export async function routeIfUnassigned(context: CaseContext): Promise<void> {
-  const unassigned = () => context.state().assigneeId === null && context.state().status !== 'resolved' && !context.state().archived;
+  const unassigned = () =>
+    context.state().assigneeId === null && context.state().status !== 'resolved' && !context.state().archived;
   if (!unassigned()) return;
   // Routing reads the case's category from the read model.
   await context.persisted(context.snapshot().version);
-  const routing = await step('routing', () => context.work.call(() => triage.routeCase({ orgId: context.input.orgId, caseId: context.input.caseId })));
-  if (routing.assigneeId !== null && unassigned()) apply(context, { event: { type: 'assign', assigneeId: routing.assigneeId, at: Date.now() }, actor: { type: 'routing' } });
+  const routing = await step('routing', () =>
+    context.work.call(() => triage.routeCase({ orgId: context.input.orgId, caseId: context.input.caseId })),
+  );
+  if (routing.assigneeId !== null && unassigned())
+    apply(context, {
+      event: { type: 'assign', assigneeId: routing.assigneeId, at: Date.now() },
+      actor: { type: 'routing' },
+    });
 }
 
 async function step<Result>(name: TriageStepFailed['step'], run: () => Promise<Result>): Promise<Result> {

@@ -86,7 +86,9 @@ export const callEventSignal = defineSignal<[CallEventSignal]>('callEvent');
 export const routingOpportunitySignal = defineSignal<[{ userId: string }]>('routingOpportunity');
 
 export const setStatusUpdate = defineUpdate<CaseSnapshot, [{ to: CaseStatus; actor: Actor }]>('setStatus');
-export const assignUpdate = defineUpdate<CaseSnapshot, [{ assigneeId: string | null; actor: Actor; manual?: boolean }]>('assign');
+export const assignUpdate = defineUpdate<CaseSnapshot, [{ assigneeId: string | null; actor: Actor; manual?: boolean }]>(
+  'assign',
+);
 export const setCategoryUpdate = defineUpdate<
   CaseSnapshot,
   [{ categoryId: string | null; categoryName: string | null; autoResolve: boolean; actor: Actor }]
@@ -102,7 +104,9 @@ export const recordReplyUpdate = defineUpdate<
 /** Runs a triage that failed (categorization or routing) again. */
 export const retryTriageUpdate = defineUpdate<CaseSnapshot, [{ actor: Actor }]>('retryTriage');
 
-export const caseStateQuery = defineQuery<CaseSnapshot & { policy: CasePolicy; timeSensitive: boolean; triage: 'pending' | 'running' | 'done' | 'failed' }>('caseState');
+export const caseStateQuery = defineQuery<
+  CaseSnapshot & { policy: CasePolicy; timeSensitive: boolean; triage: 'pending' | 'running' | 'done' | 'failed' }
+>('caseState');
 
 /** The error type an update's validator raises; API clients map it to 409/422 with the reason. */
 export const CASE_REJECTION_ERROR = 'CaseTransitionRejected';

@@ -1,5 +1,14 @@
 import {
-  allHandlersFinished, condition, continueAsNew, log, patched, proxyActivities, setHandler, upsertMemo, upsertSearchAttributes, workflowInfo,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  log,
+  patched,
+  proxyActivities,
+  setHandler,
+  upsertMemo,
+  upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { CaseEvent } from '../domain/case-events';
 import { applyCaseEvent } from '../domain/case-machine';
@@ -25,7 +34,10 @@ const retry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInter
 // A write takes milliseconds; one lost with a crashed worker is retried after this, and the version guard makes a repeat harmless.
 const persistence = proxyActivities<CasePersistenceActivities>({ startToCloseTimeout: '10 seconds', retry });
 // Bounded, so a long outage ends in a recorded failure instead of a call that holds the run open.
-const intake = proxyActivities<CaseIntakeActivities>({ startToCloseTimeout: '1 minute', retry: { ...retry, maximumAttempts: 10 } });
+const intake = proxyActivities<CaseIntakeActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { ...retry, maximumAttempts: 10 },
+});
 
 /** What handlers may do to the case: read it, and commit a transition the machine accepted. */
 export interface CaseContext {
@@ -56,9 +68,15 @@ export interface CaseContext {
  */
 export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
   const { policy, carried } = input;
-  let state: CaseState = carried?.state ?? createCaseState({
-    channel: input.channel, at: input.openedAt, assigneeId: input.assigneeId, important: input.important, policy,
-  });
+  let state: CaseState =
+    carried?.state ??
+    createCaseState({
+      channel: input.channel,
+      at: input.openedAt,
+      assigneeId: input.assigneeId,
+      important: input.important,
+      policy,
+    });
   let categoryName = carried?.categoryName ?? null;
   const journal = new CaseJournal(carried?.version ?? 0, carried?.unpersisted ?? []);
   const seenEventIds = new RecentIds(carried?.recentEventIds ?? []);
@@ -87,11 +105,17 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
 
   const persisted = (version: number) => condition(() => journal.isPersisted(version));
   const notifier = new TeamNotifier({
-    orgId: input.orgId, caseId: input.caseId, carried: carried?.notifications ?? [], work, persisted,
+    orgId: input.orgId,
+    caseId: input.caseId,
+    carried: carried?.notifications ?? [],
+    work,
+    persisted,
     gaveUp: (what, reason) => recordFailure('notification_failed', `${what} failed: ${reason}`),
   });
   const replies = new ReplySender({
-    orgId: input.orgId, carried: carried?.replies ?? [], work,
+    orgId: input.orgId,
+    carried: carried?.replies ?? [],
+    work,
     failed: (reason) => recordFailure('reply_failed', `reply not delivered: ${reason}`),
   });
 
@@ -136,7 +160,11 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
         await persisted(freed.version);
         await work.call(() => intake.offerWaitingCases({ orgId: input.orgId, userId: freed.agentId }));
       },
-      onFailure: (error) => log.warn('freed capacity not offered to waiting cases', { caseId: input.caseId, error: describeFailure(error) }),
+      onFailure: (error) =>
+        log.warn('freed capacity not offered to waiting cases', {
+          caseId: input.caseId,
+          error: describeFailure(error),
+        }),
     });
   }
 
@@ -152,13 +180,22 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
       state = next;
       if (nextCategoryName !== undefined) categoryName = nextCategoryName;
       showInTemporalUi();
-      const version = journal.record({ type: event.type, actor, changes: diffCaseStates({ before, after: next }), at: event.at });
+      const version = journal.record({
+        type: event.type,
+        actor,
+        changes: diffCaseStates({ before, after: next }),
+        at: event.at,
+      });
       // Until the case is announced, its announcement carries these changes.
       if (triageAndNotify && announced) {
-        for (const notification of notificationsFor({ before, after: next, eventType: event.type })) notifier.enqueue(notification, version);
+        for (const notification of notificationsFor({ before, after: next, eventType: event.type }))
+          notifier.enqueue(notification, version);
         // A resolved or handed-back case frees its agent for a waiting one.
-        const freed = before.assigneeId !== null && (next.assigneeId !== before.assigneeId || (next.status === 'resolved' && before.status !== 'resolved'));
-        if (freed && patched('offer-freed-capacity')) offerFreedCapacity({ agentId: before.assigneeId as string, version });
+        const freed =
+          before.assigneeId !== null &&
+          (next.assigneeId !== before.assigneeId || (next.status === 'resolved' && before.status !== 'resolved'));
+        if (freed && patched('offer-freed-capacity'))
+          offerFreedCapacity({ agentId: before.assigneeId as string, version });
       }
       return version;
     },
@@ -198,7 +235,13 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
 
   async function writeReadModelBatch(): Promise<void> {
     const batch = journal.nextBatch(state);
-    await persistence.persistCaseChanges({ orgId: input.orgId, caseId: input.caseId, version: batch.version, state: batch.state, entries: batch.entries });
+    await persistence.persistCaseChanges({
+      orgId: input.orgId,
+      caseId: input.caseId,
+      version: batch.version,
+      state: batch.state,
+      entries: batch.entries,
+    });
     journal.markPersisted(batch.upTo);
   }
   // Warned once per window, and only while the window is still open.
@@ -206,7 +249,9 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
   let warnedWindow = carried?.warnedWindow ?? null;
   const windowWarning = (): number | null => {
     const at = warnWindows && announced ? windowWarningAt(state) : null;
-    return at === null || state.windowExpiresAt === warnedWindow || Date.now() >= (state.windowExpiresAt ?? 0) ? null : at;
+    return at === null || state.windowExpiresAt === warnedWindow || Date.now() >= (state.windowExpiresAt ?? 0)
+      ? null
+      : at;
   };
 
   // Runs recorded before runs had their own length replay with the server's suggestion alone.
@@ -246,9 +291,17 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
       await continueAsNew<typeof caseWorkflow>({
         ...input,
         carried: {
-          state, version: journal.version, categoryName, recentEventIds: seenEventIds.toArray(), unpersisted: journal.unpersisted(),
-          triage: triageToCarry(), announced, triageAndNotify, warnedWindow,
-          notifications: notifier.carry(), replies: replies.carry(),
+          state,
+          version: journal.version,
+          categoryName,
+          recentEventIds: seenEventIds.toArray(),
+          unpersisted: journal.unpersisted(),
+          triage: triageToCarry(),
+          announced,
+          triageAndNotify,
+          warnedWindow,
+          notifications: notifier.carry(),
+          replies: replies.carry(),
         },
       });
     }
@@ -262,17 +315,22 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
     const announcedBefore = announced;
     const wakeUp = () => journal.hasPending() || canContinueAsNew() || announced !== announcedBefore;
     const wakeAt = Math.min(timer?.at ?? Infinity, warning ?? Infinity);
-    const woken = wakeAt === Infinity ? (await condition(wakeUp), true) : await condition(wakeUp, Math.max(wakeAt - Date.now(), 1));
+    const woken =
+      wakeAt === Infinity ? (await condition(wakeUp), true) : await condition(wakeUp, Math.max(wakeAt - Date.now(), 1));
     if (woken) continue;
     if (warning !== null && Date.now() >= warning) {
       warnedWindow = state.windowExpiresAt;
-      notifier.enqueue({ kind: 'window_closing', details: { closesAt: new Date(state.windowExpiresAt ?? 0).toISOString() } }, journal.version);
+      notifier.enqueue(
+        { kind: 'window_closing', details: { closesAt: new Date(state.windowExpiresAt ?? 0).toISOString() } },
+        journal.version,
+      );
       continue;
     }
     if (timer === null || timer.event === 'lifecycle_ends') continue;
     const event: CaseEvent = { type: timer.event, at: Date.now() };
     const transition = applyCaseEvent({ state, event, policy });
-    if (transition.accepted && transition.changed) context.commit({ event, actor: { type: 'system' }, next: transition.state });
+    if (transition.accepted && transition.changed)
+      context.commit({ event, actor: { type: 'system' }, next: transition.state });
     else if (!transition.accepted) log.warn('timer event refused', { caseId: input.caseId, reason: transition.reason });
   }
 }

@@ -19,14 +19,16 @@ export class OutboundQueue<Payload> {
   private readonly items: Array<QueuedOutbound<Payload>>;
   private draining = false;
 
-  constructor(private readonly options: {
-    kind: OutboundKind;
-    carried: Array<QueuedOutbound<Payload>>;
-    work: CaseWork;
-    send: (item: QueuedOutbound<Payload>) => Promise<void>;
-    /** The last round failed, or the failure is permanent: the item leaves the queue. */
-    giveUp: (item: QueuedOutbound<Payload>, reason: string) => Promise<void> | void;
-  }) {
+  constructor(
+    private readonly options: {
+      kind: OutboundKind;
+      carried: Array<QueuedOutbound<Payload>>;
+      work: CaseWork;
+      send: (item: QueuedOutbound<Payload>) => Promise<void>;
+      /** The last round failed, or the failure is permanent: the item leaves the queue. */
+      giveUp: (item: QueuedOutbound<Payload>, reason: string) => Promise<void> | void;
+    },
+  ) {
     this.items = options.carried.map((item) => ({ ...item }));
   }
 
@@ -50,7 +52,9 @@ export class OutboundQueue<Payload> {
     this.options.work.start({
       name: `${this.options.kind} queue`,
       work: () => this.drain(),
-      onFailure: () => { this.draining = false; },
+      onFailure: () => {
+        this.draining = false;
+      },
     });
   }
 
@@ -66,7 +70,9 @@ export class OutboundQueue<Payload> {
           this.items.shift();
         } catch (error) {
           head.failedRounds += 1;
-          const delay = isPermanent(error) ? null : nextRoundDelayMs({ kind: this.options.kind, failedRounds: head.failedRounds });
+          const delay = isPermanent(error)
+            ? null
+            : nextRoundDelayMs({ kind: this.options.kind, failedRounds: head.failedRounds });
           if (delay === null) {
             this.items.shift();
             await this.options.giveUp(head, describeFailure(error));
@@ -82,5 +88,7 @@ export class OutboundQueue<Payload> {
 }
 
 function isPermanent(error: unknown): boolean {
-  return error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && error.cause.nonRetryable === true;
+  return (
+    error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && error.cause.nonRetryable === true
+  );
 }

@@ -5,7 +5,10 @@
 export class RecentIds {
   private readonly ids: Set<string>;
 
-  constructor(initial: string[], private readonly capacity = 2_000) {
+  constructor(
+    initial: string[],
+    private readonly capacity = 2_000,
+  ) {
     this.ids = new Set(initial.slice(-capacity));
   }
 

@@ -7,7 +7,13 @@ import { OutboundQueue } from './outbound-queue';
 // A round: a few quick tries (Retry-After honoured). Outages wait between rounds in the queue.
 const delivery = proxyActivities<ReplyDeliveryActivities>({
   startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '20 seconds', maximumAttempts: 3, nonRetryableErrorTypes: ['MessageNotFound'] },
+  retry: {
+    initialInterval: '2 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '20 seconds',
+    maximumAttempts: 3,
+    nonRetryableErrorTypes: ['MessageNotFound'],
+  },
 });
 // Marking the failure is a write to PostgreSQL: it waits out an outage, as the case's own writes do.
 const marking = proxyActivities<ReplyDeliveryActivities>({
@@ -29,7 +35,11 @@ export class ReplySender {
       carried: input.carried,
       work: input.work,
       send: async ({ key, payload }) => {
-        const outcome = await delivery.deliverReply({ orgId: input.orgId, messageId: key, messagingTag: payload.messagingTag });
+        const outcome = await delivery.deliverReply({
+          orgId: input.orgId,
+          messageId: key,
+          messagingTag: payload.messagingTag,
+        });
         if (outcome.status === 'failed') input.failed(outcome.reason);
       },
       giveUp: async ({ key }, reason) => {

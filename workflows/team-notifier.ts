@@ -7,11 +7,18 @@ import { OutboundQueue, type QueuedOutbound } from './outbound-queue';
 // A round: a few quick tries (Retry-After honoured). Longer outages wait between rounds in the queue.
 const slack = proxyActivities<SlackActivities>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 3, nonRetryableErrorTypes: ['SlackPermanentError'] },
+  retry: {
+    initialInterval: '2 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '10 seconds',
+    maximumAttempts: 3,
+    nonRetryableErrorTypes: ['SlackPermanentError'],
+  },
 });
 
 /** The announcement of the new case, or one event in its thread, sent once the read model has `version`. */
-export type TeamNotification = { announcement: true; version: number } | { announcement?: false; notification: CaseNotification; version: number };
+export type TeamNotification =
+  { announcement: true; version: number } | { announcement?: false; notification: CaseNotification; version: number };
 
 export type QueuedTeamNotification = QueuedOutbound<TeamNotification>;
 
@@ -40,10 +47,20 @@ export class TeamNotifier {
         if (payload.announcement) {
           await slack.announceCase({ orgId: input.orgId, caseId: input.caseId, notificationKey: 'case_created' });
         } else {
-          await slack.notifyCaseEvent({ orgId: input.orgId, caseId: input.caseId, kind: payload.notification.kind, details: payload.notification.details, notificationKey: key });
+          await slack.notifyCaseEvent({
+            orgId: input.orgId,
+            caseId: input.caseId,
+            kind: payload.notification.kind,
+            details: payload.notification.details,
+            notificationKey: key,
+          });
         }
       },
-      giveUp: ({ payload }, reason) => input.gaveUp(payload.announcement ? 'Slack announcement' : `Slack notification (${payload.notification.kind})`, reason),
+      giveUp: ({ payload }, reason) =>
+        input.gaveUp(
+          payload.announcement ? 'Slack announcement' : `Slack notification (${payload.notification.kind})`,
+          reason,
+        ),
     });
   }
 
@@ -55,7 +72,9 @@ export class TeamNotifier {
     const collapses = notification.kind === 'customer_reply';
     this.queue.enqueue(
       { key: `${notification.kind}:${version}`, payload: { notification, version } },
-      collapses ? (queued) => !queued.payload.announcement && queued.payload.notification.kind === 'customer_reply' : undefined,
+      collapses
+        ? (queued) => !queued.payload.announcement && queued.payload.notification.kind === 'customer_reply'
+        : undefined,
     );
   }
 

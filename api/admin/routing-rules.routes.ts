@@ -13,7 +13,16 @@ const conditionsSchema = z.strictObject({
   channels: z.array(z.enum(CHANNELS)).max(CHANNELS.length).optional(),
   categoryIds: z.array(z.uuid()).max(100).optional(),
   keywords: words.optional(),
-  emailDomains: z.array(z.string().trim().toLowerCase().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, 'a domain such as example.com')).max(100).optional(),
+  emailDomains: z
+    .array(
+      z
+        .string()
+        .trim()
+        .toLowerCase()
+        .regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, 'a domain such as example.com'),
+    )
+    .max(100)
+    .optional(),
   deviceModels: words.optional(),
   important: z.boolean().optional(),
 });
@@ -21,39 +30,76 @@ const conditionsSchema = z.strictObject({
 const actionSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('user'), userId: z.uuid() }),
   z.strictObject({ type: z.literal('round_robin'), userIds }),
-  z.strictObject({ type: z.literal('least_loaded'), userIds, capacity: z.number().int().min(1).max(10_000).optional() }),
+  z.strictObject({
+    type: z.literal('least_loaded'),
+    userIds,
+    capacity: z.number().int().min(1).max(10_000).optional(),
+  }),
 ]);
 type RuleAction = z.infer<typeof actionSchema>;
 
-const createRuleBody = z.strictObject({ name: trimmed(200), enabled: z.boolean().optional(), conditions: conditionsSchema, action: actionSchema });
-const updateRuleBody = nonEmpty(z.strictObject({
-  name: trimmed(200).optional(), enabled: z.boolean().optional(), conditions: conditionsSchema.optional(), action: actionSchema.optional(),
-}));
+const createRuleBody = z.strictObject({
+  name: trimmed(200),
+  enabled: z.boolean().optional(),
+  conditions: conditionsSchema,
+  action: actionSchema,
+});
+const updateRuleBody = nonEmpty(
+  z.strictObject({
+    name: trimmed(200).optional(),
+    enabled: z.boolean().optional(),
+    conditions: conditionsSchema.optional(),
+    action: actionSchema.optional(),
+  }),
+);
 const orderBody = z.strictObject({ ids: z.array(z.string().max(100)).max(1000) });
 
 const ruleView = z.object({
-  id: z.uuid(), name: z.string(), position: z.number().int(), enabled: z.boolean(),
-  conditions: conditionsSchema, action: actionSchema, createdAt: z.string(), updatedAt: z.string(),
+  id: z.uuid(),
+  name: z.string(),
+  position: z.number().int(),
+  enabled: z.boolean(),
+  conditions: conditionsSchema,
+  action: actionSchema,
+  createdAt: z.string(),
+  updatedAt: z.string(),
 });
 
 interface RuleRow {
-  id: string; name: string; position: number; enabled: boolean; conditions: z.infer<typeof conditionsSchema>; action: RuleAction;
-  created_at: Date; updated_at: Date;
+  id: string;
+  name: string;
+  position: number;
+  enabled: boolean;
+  conditions: z.infer<typeof conditionsSchema>;
+  action: RuleAction;
+  created_at: Date;
+  updated_at: Date;
 }
 const COLUMNS = 'id, name, position, enabled, conditions, action, created_at, updated_at';
 
 const toView = (row: RuleRow): z.infer<typeof ruleView> => ({
-  id: row.id, name: row.name, position: row.position, enabled: row.enabled, conditions: row.conditions, action: row.action,
-  createdAt: iso(row.created_at)!, updatedAt: iso(row.updated_at)!,
+  id: row.id,
+  name: row.name,
+  position: row.position,
+  enabled: row.enabled,
+  conditions: row.conditions,
+  action: row.action,
+  createdAt: iso(row.created_at)!,
+  updatedAt: iso(row.updated_at)!,
 });
 
 /** Every user a rule routes to must be an active admin or agent of the organization, and every category one of its own. */
-async function checkReferences(em: EntityManager, input: { orgId: string; action?: RuleAction; categoryIds?: string[] }): Promise<void> {
+async function checkReferences(
+  em: EntityManager,
+  input: { orgId: string; action?: RuleAction; categoryIds?: string[] },
+): Promise<void> {
   const errors: FieldError[] = [];
   if (input.action) {
     const wanted = input.action.type === 'user' ? [input.action.userId] : input.action.userIds;
     const rows: Array<{ id: string }> = await em.execute(
-      `select id from users where org_id = ? and id = any(array[?]::uuid[]) and role in ('admin', 'agent') and deactivated_at is null`, [input.orgId, wanted]);
+      `select id from users where org_id = ? and id = any(array[?]::uuid[]) and role in ('admin', 'agent') and deactivated_at is null`,
+      [input.orgId, wanted],
+    );
     const found = new Set(rows.map((row) => row.id));
     wanted.forEach((id, index) => {
       if (found.has(id)) return;
@@ -63,10 +109,16 @@ async function checkReferences(em: EntityManager, input: { orgId: string; action
   }
   if (input.categoryIds && input.categoryIds.length > 0) {
     const rows: Array<{ id: string }> = await em.execute(
-      `select id from categories where org_id = ? and id = any(array[?]::uuid[]) and deleted_at is null`, [input.orgId, input.categoryIds]);
+      `select id from categories where org_id = ? and id = any(array[?]::uuid[]) and deleted_at is null`,
+      [input.orgId, input.categoryIds],
+    );
     const found = new Set(rows.map((row) => row.id));
     input.categoryIds.forEach((id, index) => {
-      if (!found.has(id)) errors.push({ field: `body.conditions.categoryIds.${index}`, message: 'No such category in your organization.' });
+      if (!found.has(id))
+        errors.push({
+          field: `body.conditions.categoryIds.${index}`,
+          message: 'No such category in your organization.',
+        });
     });
   }
   if (errors.length > 0) throw problems.validation(errors);
@@ -77,40 +129,79 @@ export function addRoutingRuleRoutes(table: RouteTable, deps: { orm: MikroORM })
   const em = () => deps.orm.em.fork();
   const notFound = () => problems.notFound('No such routing rule in your organization.');
   const listRules = async (caller: Caller) => {
-    const rows: RuleRow[] = await em().execute(`select ${COLUMNS} from routing_rules where org_id = ? order by position, created_at`, [caller.orgId]);
+    const rows: RuleRow[] = await em().execute(
+      `select ${COLUMNS} from routing_rules where org_id = ? order by position, created_at`,
+      [caller.orgId],
+    );
     return { items: rows.map(toView) };
   };
   const listResponse = z.object({ items: z.array(ruleView) });
 
   table.add({
-    method: 'get', path: '/api/v1/routing-rules', summary: 'The routing rules, in the order they are tried', roles: ['admin'],
-    response: listResponse, handler: ({ caller }) => listRules(caller),
+    method: 'get',
+    path: '/api/v1/routing-rules',
+    summary: 'The routing rules, in the order they are tried',
+    roles: ['admin'],
+    response: listResponse,
+    handler: ({ caller }) => listRules(caller),
   });
 
   table.add({
-    method: 'post', path: '/api/v1/routing-rules', summary: 'Add a routing rule after the last one', roles: ['admin'],
-    body: createRuleBody, response: ruleView, status: 201,
+    method: 'post',
+    path: '/api/v1/routing-rules',
+    summary: 'Add a routing rule after the last one',
+    roles: ['admin'],
+    body: createRuleBody,
+    response: ruleView,
+    status: 201,
     handler: async ({ caller, body }) => {
-      await checkReferences(em(), { orgId: caller.orgId, action: body.action, categoryIds: body.conditions.categoryIds });
+      await checkReferences(em(), {
+        orgId: caller.orgId,
+        action: body.action,
+        categoryIds: body.conditions.categoryIds,
+      });
       const rows: RuleRow[] = await em().execute(
         `insert into routing_rules (org_id, name, enabled, conditions, action, position)
          values (?, ?, ?, ?::jsonb, ?::jsonb, (select coalesce(max(position), 0) + 1 from routing_rules where org_id = ?)) returning ${COLUMNS}`,
-        [caller.orgId, body.name, body.enabled ?? true, JSON.stringify(body.conditions), JSON.stringify(body.action), caller.orgId]);
+        [
+          caller.orgId,
+          body.name,
+          body.enabled ?? true,
+          JSON.stringify(body.conditions),
+          JSON.stringify(body.action),
+          caller.orgId,
+        ],
+      );
       return toView(rows[0]);
     },
   });
 
   table.add({
-    method: 'patch', path: '/api/v1/routing-rules/:id', summary: 'Change a routing rule; it applies to cases routed from now on', roles: ['admin'],
-    params: idParams, body: updateRuleBody, response: ruleView,
+    method: 'patch',
+    path: '/api/v1/routing-rules/:id',
+    summary: 'Change a routing rule; it applies to cases routed from now on',
+    roles: ['admin'],
+    params: idParams,
+    body: updateRuleBody,
+    response: ruleView,
     handler: async ({ caller, params, body }) => {
       if (!isUuid(params.id)) throw notFound();
       // Another organization's rule answers 404 whatever the body, exactly like a missing one.
-      const owned: Array<{ id: string }> = await em().execute(`select id from routing_rules where id = ? and org_id = ?`, [params.id, caller.orgId]);
+      const owned: Array<{ id: string }> = await em().execute(
+        `select id from routing_rules where id = ? and org_id = ?`,
+        [params.id, caller.orgId],
+      );
       if (!owned[0]) throw notFound();
-      await checkReferences(em(), { orgId: caller.orgId, action: body.action, categoryIds: body.conditions?.categoryIds });
+      await checkReferences(em(), {
+        orgId: caller.orgId,
+        action: body.action,
+        categoryIds: body.conditions?.categoryIds,
+      });
       const row = await updateOwnedRow<RuleRow>(em(), {
-        table: 'routing_rules', id: params.id, orgId: caller.orgId, returning: COLUMNS,
+        table: 'routing_rules',
+        id: params.id,
+        orgId: caller.orgId,
+        returning: COLUMNS,
         set: { name: body.name, enabled: body.enabled, conditions: body.conditions, action: body.action },
       });
       if (!row) throw notFound();
@@ -119,28 +210,52 @@ export function addRoutingRuleRoutes(table: RouteTable, deps: { orm: MikroORM })
   });
 
   table.add({
-    method: 'delete', path: '/api/v1/routing-rules/:id', summary: 'Delete a routing rule', roles: ['admin'],
-    params: idParams, response: z.object({ id: z.uuid(), deleted: z.literal(true) }),
+    method: 'delete',
+    path: '/api/v1/routing-rules/:id',
+    summary: 'Delete a routing rule',
+    roles: ['admin'],
+    params: idParams,
+    response: z.object({ id: z.uuid(), deleted: z.literal(true) }),
     handler: async ({ caller, params }) => {
       if (!isUuid(params.id)) throw notFound();
-      const rows: Array<{ id: string }> = await em().execute(`delete from routing_rules where id = ? and org_id = ? returning id`, [params.id, caller.orgId]);
+      const rows: Array<{ id: string }> = await em().execute(
+        `delete from routing_rules where id = ? and org_id = ? returning id`,
+        [params.id, caller.orgId],
+      );
       if (!rows[0]) throw notFound();
       return { id: rows[0].id, deleted: true as const };
     },
   });
 
   table.add({
-    method: 'post', path: '/api/v1/routing-rules/order', summary: 'Reorder: give every rule id once, first to last', roles: ['admin'],
-    body: orderBody, response: listResponse,
+    method: 'post',
+    path: '/api/v1/routing-rules/order',
+    summary: 'Reorder: give every rule id once, first to last',
+    roles: ['admin'],
+    body: orderBody,
+    response: listResponse,
     handler: async ({ caller, body }) => {
       await em().transactional(async (tx) => {
         // Locks the organization's rules so two reorders cannot interleave their position writes.
-        const rows: Array<{ id: string }> = await tx.execute(`select id from routing_rules where org_id = ? for update`, [caller.orgId]);
+        const rows: Array<{ id: string }> = await tx.execute(
+          `select id from routing_rules where org_id = ? for update`,
+          [caller.orgId],
+        );
         const current = new Set(rows.map((row) => row.id));
-        const exact = body.ids.length === current.size && new Set(body.ids).size === body.ids.length && body.ids.every((id) => current.has(id));
-        if (!exact) throw problems.validation([{ field: 'body.ids', message: "Give each of your organization's routing rule ids exactly once." }]);
+        const exact =
+          body.ids.length === current.size &&
+          new Set(body.ids).size === body.ids.length &&
+          body.ids.every((id) => current.has(id));
+        if (!exact)
+          throw problems.validation([
+            { field: 'body.ids', message: "Give each of your organization's routing rule ids exactly once." },
+          ]);
         for (const [index, id] of body.ids.entries()) {
-          await tx.execute(`update routing_rules set position = ?, updated_at = now() where id = ? and org_id = ?`, [index + 1, id, caller.orgId]);
+          await tx.execute(`update routing_rules set position = ?, updated_at = now() where id = ? and org_id = ?`, [
+            index + 1,
+            id,
+            caller.orgId,
+          ]);
         }
       });
       return listRules(caller);

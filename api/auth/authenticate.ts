@@ -28,7 +28,13 @@ export function authenticate(deps: { orm: MikroORM }): RequestHandler {
   return async (req, _res, next) => {
     const match = BEARER.exec(req.get('authorization') ?? '');
     if (!match) return next(problems.unauthorized());
-    const rows: Array<{ user_id: string; org_id: string; role: Caller['role']; plan: Caller['orgPlan']; token_id: string }> = await deps.orm.em.fork().execute(
+    const rows: Array<{
+      user_id: string;
+      org_id: string;
+      role: Caller['role'];
+      plan: Caller['orgPlan'];
+      token_id: string;
+    }> = await deps.orm.em.fork().execute(
       `update api_tokens t set last_used_at = now()
        from users u join organizations o on o.id = u.org_id
        where t.token_hash = ? and t.revoked_at is null and u.id = t.user_id and u.deactivated_at is null
@@ -52,7 +58,8 @@ export function requireRole(...roles: Caller['role'][]): RequestHandler {
   return (req, _res, next) => {
     const caller = callerOf(req);
     if (!roles.includes(caller.role)) return next(problems.forbidden());
-    if (caller.role === 'partner' && caller.orgPlan !== 'enterprise') return next(problems.forbidden('Partner access needs an enterprise organization.'));
+    if (caller.role === 'partner' && caller.orgPlan !== 'enterprise')
+      return next(problems.forbidden('Partner access needs an enterprise organization.'));
     next();
   };
 }

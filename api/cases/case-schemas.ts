@@ -3,7 +3,10 @@ import { CASE_STATUSES, CHANNELS } from '../../domain/case.model';
 import { INBOX_SORTS, QUICK_FILTERS } from '../../domain/inbox-filters';
 
 const list = <T extends z.ZodType>(item: T) =>
-  z.preprocess((value) => (typeof value === 'string' ? value.split(',').filter(Boolean) : value), z.array(item).max(50));
+  z.preprocess(
+    (value) => (typeof value === 'string' ? value.split(',').filter(Boolean) : value),
+    z.array(item).max(50),
+  );
 
 export const caseIdParams = z.object({ id: z.string().max(100) });
 
@@ -12,7 +15,10 @@ export const inboxQuerySchema = z.strictObject({
   channel: list(z.enum(CHANNELS)).optional(),
   category: list(z.uuid()).optional(),
   assignee: list(z.uuid()).optional(),
-  archived: z.enum(['true', 'false']).transform((value) => value === 'true').optional(),
+  archived: z
+    .enum(['true', 'false'])
+    .transform((value) => value === 'true')
+    .optional(),
   q: z.string().max(200).optional(),
   filter: z.enum(QUICK_FILTERS).optional(),
   sort: z.enum(INBOX_SORTS).optional(),
@@ -26,11 +32,16 @@ export const createCaseBody = z.strictObject({
   channel: z.enum(['manual', 'partner']).default('manual'),
   subject: z.string().trim().min(1).max(300),
   body: z.string().max(50_000).optional(),
-  customer: z.strictObject({
-    name: z.string().trim().min(1).max(200).optional(),
-    email: z.email().max(320).optional(),
-    phone: z.string().regex(/^\+?[0-9 ()-]{5,30}$/, 'a phone number').optional(),
-  }).optional(),
+  customer: z
+    .strictObject({
+      name: z.string().trim().min(1).max(200).optional(),
+      email: z.email().max(320).optional(),
+      phone: z
+        .string()
+        .regex(/^\+?[0-9 ()-]{5,30}$/, 'a phone number')
+        .optional(),
+    })
+    .optional(),
   important: z.boolean().optional(),
 });
 
@@ -41,9 +52,21 @@ export const importantBody = z.strictObject({ important: z.boolean() });
 export const emptyBody = z.strictObject({});
 export const deviceBody = z.strictObject({ deviceId: z.uuid().nullable() });
 export const bulkBody = z.discriminatedUnion('action', [
-  z.strictObject({ action: z.literal('status'), caseIds: z.array(z.uuid()).min(1).max(500), status: z.enum(CASE_STATUSES) }),
-  z.strictObject({ action: z.literal('assign'), caseIds: z.array(z.uuid()).min(1).max(500), assigneeId: z.uuid().nullable() }),
-  z.strictObject({ action: z.literal('category'), caseIds: z.array(z.uuid()).min(1).max(500), categoryId: z.uuid().nullable() }),
+  z.strictObject({
+    action: z.literal('status'),
+    caseIds: z.array(z.uuid()).min(1).max(500),
+    status: z.enum(CASE_STATUSES),
+  }),
+  z.strictObject({
+    action: z.literal('assign'),
+    caseIds: z.array(z.uuid()).min(1).max(500),
+    assigneeId: z.uuid().nullable(),
+  }),
+  z.strictObject({
+    action: z.literal('category'),
+    caseIds: z.array(z.uuid()).min(1).max(500),
+    categoryId: z.uuid().nullable(),
+  }),
   z.strictObject({ action: z.literal('archive'), caseIds: z.array(z.uuid()).min(1).max(500) }),
 ]);
 export const noteBody = z.strictObject({ body: z.string().trim().min(1).max(50_000) });
@@ -54,11 +77,22 @@ export const replyBody = z.strictObject({
 });
 
 export const caseViewSchema = z.object({
-  id: z.uuid(), number: z.number().int(), workflowId: z.string(), channel: z.string(), status: z.enum(CASE_STATUSES),
-  resolution: z.string().nullable(), archived: z.boolean(), subject: z.string(), important: z.boolean(), needsAttention: z.boolean(),
-  windowExpiresAt: z.string().nullable(), assignee: z.object({ id: z.uuid(), name: z.string() }).nullable(),
+  id: z.uuid(),
+  number: z.number().int(),
+  workflowId: z.string(),
+  channel: z.string(),
+  status: z.enum(CASE_STATUSES),
+  resolution: z.string().nullable(),
+  archived: z.boolean(),
+  subject: z.string(),
+  important: z.boolean(),
+  needsAttention: z.boolean(),
+  windowExpiresAt: z.string().nullable(),
+  assignee: z.object({ id: z.uuid(), name: z.string() }).nullable(),
   category: z.object({ id: z.uuid(), name: z.string() }).nullable(),
-  customer: z.object({ id: z.uuid(), name: z.string().nullable(), email: z.string().nullable(), phone: z.string().nullable() }).nullable(),
+  customer: z
+    .object({ id: z.uuid(), name: z.string().nullable(), email: z.string().nullable(), phone: z.string().nullable() })
+    .nullable(),
   device: z.object({ id: z.uuid(), serialNumber: z.string(), model: z.string() }).nullable(),
   version: z.number().int(),
 });

@@ -11,6 +11,7 @@ export async function ensureCaseWorkflow(input: {
   temporal: TemporalTarget;
   kase: { id: string; workflowId: string; workflowStartPending: boolean };
 }): Promise<string> {
-  if (input.kase.workflowStartPending) await startStoredCase({ orm: input.orm, temporal: input.temporal, caseId: input.kase.id });
+  if (input.kase.workflowStartPending)
+    await startStoredCase({ orm: input.orm, temporal: input.temporal, caseId: input.kase.id });
   return input.kase.workflowId;
 }

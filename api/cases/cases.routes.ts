@@ -25,8 +25,15 @@ export const partnerScope = (caller: Caller) => (caller.role === 'partner' ? cal
 
 function toInboxQuery(caller: Caller, query: z.infer<typeof countsQuerySchema>): InboxQuery {
   return {
-    orgId: caller.orgId, userId: caller.userId, now: new Date(), statuses: query.status, channels: query.channel,
-    categoryIds: query.category, assigneeIds: query.assignee, archived: query.archived, q: query.q,
+    orgId: caller.orgId,
+    userId: caller.userId,
+    now: new Date(),
+    statuses: query.status,
+    channels: query.channel,
+    categoryIds: query.category,
+    assigneeIds: query.assignee,
+    archived: query.archived,
+    q: query.q,
     createdByUserId: partnerScope(caller) ?? undefined,
   };
 }
@@ -35,7 +42,8 @@ async function inboxCall<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    if (error instanceof InboxQueryError) throw problems.validation([{ field: `query.${error.field}`, message: error.message }]);
+    if (error instanceof InboxQueryError)
+      throw problems.validation([{ field: `query.${error.field}`, message: error.message }]);
     throw error;
   }
 }
@@ -45,24 +53,47 @@ export function addCaseRoutes(table: RouteTable, deps: CaseRouteDeps): void {
   const em = () => deps.orm.em.fork();
 
   table.add({
-    method: 'get', path: '/api/v1/cases', summary: 'The inbox: filtered, searched, paginated', roles: ['admin', 'agent', 'partner'],
-    query: inboxQuerySchema, response: z.object({ items: z.array(z.unknown()), nextCursor: z.string().nullable() }),
-    handler: ({ caller, query }) => inboxCall(() => listInboxCases(em(), {
-      query: toInboxQuery(caller, query), filter: query.filter, sort: query.sort, cursor: query.cursor, limit: query.limit,
-    })),
+    method: 'get',
+    path: '/api/v1/cases',
+    summary: 'The inbox: filtered, searched, paginated',
+    roles: ['admin', 'agent', 'partner'],
+    query: inboxQuerySchema,
+    response: z.object({ items: z.array(z.unknown()), nextCursor: z.string().nullable() }),
+    handler: ({ caller, query }) =>
+      inboxCall(() =>
+        listInboxCases(em(), {
+          query: toInboxQuery(caller, query),
+          filter: query.filter,
+          sort: query.sort,
+          cursor: query.cursor,
+          limit: query.limit,
+        }),
+      ),
   });
 
   table.add({
-    method: 'get', path: '/api/v1/cases/counts', summary: 'The count of every quick filter', roles: ['admin', 'agent', 'partner'],
-    query: countsQuerySchema, response: z.record(z.string(), z.number()),
+    method: 'get',
+    path: '/api/v1/cases/counts',
+    summary: 'The count of every quick filter',
+    roles: ['admin', 'agent', 'partner'],
+    query: countsQuerySchema,
+    response: z.record(z.string(), z.number()),
     handler: ({ caller, query }) => inboxCall(() => countInboxCases(em(), { query: toInboxQuery(caller, query) })),
   });
 
   table.add({
-    method: 'get', path: '/api/v1/cases/:id', summary: 'A case with its customer, device, thread and timeline', roles: ['admin', 'agent', 'partner'],
-    params: caseIdParams, response: caseViewSchema.extend({ messages: z.array(z.unknown()), timeline: z.array(z.unknown()) }),
+    method: 'get',
+    path: '/api/v1/cases/:id',
+    summary: 'A case with its customer, device, thread and timeline',
+    roles: ['admin', 'agent', 'partner'],
+    params: caseIdParams,
+    response: caseViewSchema.extend({ messages: z.array(z.unknown()), timeline: z.array(z.unknown()) }),
     handler: async ({ caller, params }) => {
-      const ref = await findCaseRef(em(), { orgId: caller.orgId, caseId: params.id, createdByUserId: partnerScope(caller) });
+      const ref = await findCaseRef(em(), {
+        orgId: caller.orgId,
+        caseId: params.id,
+        createdByUserId: partnerScope(caller),
+      });
       const view = ref && (await loadCaseView(em(), { orgId: caller.orgId, caseId: ref.id }));
       if (!view) throw problems.notFound('No such case in your organization.');
       return { ...view, ...(await loadCaseThread(em(), { orgId: caller.orgId, caseId: ref.id })) };
@@ -70,15 +101,34 @@ export function addCaseRoutes(table: RouteTable, deps: CaseRouteDeps): void {
   });
 
   table.add({
-    method: 'post', path: '/api/v1/cases', summary: 'Create a case (manual by agents, partner by partner users)', roles: ['admin', 'agent', 'partner'], idempotent: true,
-    body: createCaseBody, response: caseViewSchema, status: 201,
+    method: 'post',
+    path: '/api/v1/cases',
+    summary: 'Create a case (manual by agents, partner by partner users)',
+    roles: ['admin', 'agent', 'partner'],
+    idempotent: true,
+    body: createCaseBody,
+    response: caseViewSchema,
+    status: 201,
     handler: async ({ caller, body }) => {
       if ((body.channel === 'partner') !== (caller.role === 'partner')) {
-        throw problems.forbidden(caller.role === 'partner' ? 'Partner users create cases with channel "partner".' : 'Only partner users create partner cases.');
+        throw problems.forbidden(
+          caller.role === 'partner'
+            ? 'Partner users create cases with channel "partner".'
+            : 'Only partner users create partner cases.',
+        );
       }
       const openedAt = new Date();
-      const created = await createManualCase(em(), { orgId: caller.orgId, ...body, createdByUserId: caller.userId, openedAt });
-      await startCreatedCase({ orm: deps.orm, temporal: { client: deps.temporal, taskQueue: deps.taskQueue }, caseId: created.id });
+      const created = await createManualCase(em(), {
+        orgId: caller.orgId,
+        ...body,
+        createdByUserId: caller.userId,
+        openedAt,
+      });
+      await startCreatedCase({
+        orm: deps.orm,
+        temporal: { client: deps.temporal, taskQueue: deps.taskQueue },
+        caseId: created.id,
+      });
       return loadCaseView(em(), { orgId: caller.orgId, caseId: created.id });
     },
   });

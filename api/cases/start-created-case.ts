@@ -9,7 +9,11 @@ import { isDependencyUnavailable } from '../../channels/ingest/dependency-unavai
  * when Temporal is back. Answering 503 instead would invite a retry that creates the case twice
  * (and, for a call, rings the customer twice).
  */
-export async function startCreatedCase(input: { orm: MikroORM; temporal: TemporalTarget; caseId: string }): Promise<void> {
+export async function startCreatedCase(input: {
+  orm: MikroORM;
+  temporal: TemporalTarget;
+  caseId: string;
+}): Promise<void> {
   try {
     await startStoredCase(input);
   } catch (error) {

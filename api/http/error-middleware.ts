@@ -8,12 +8,17 @@ import { ProblemError, problems } from './problem';
 /** Maps body-parser's errors (they carry `type` and `status`) to problems. */
 function fromBodyParser(error: { type?: string; status?: number; message?: string }): ProblemError | null {
   switch (error.type) {
-    case 'entity.too.large': return problems.payloadTooLarge();
-    case 'entity.parse.failed': return problems.malformedBody('The body is not valid JSON.');
+    case 'entity.too.large':
+      return problems.payloadTooLarge();
+    case 'entity.parse.failed':
+      return problems.malformedBody('The body is not valid JSON.');
     case 'encoding.unsupported':
-    case 'charset.unsupported': return problems.unsupportedMediaType(error.message ?? 'Unsupported encoding.');
-    case 'request.aborted': return problems.malformedBody('The request was aborted.');
-    default: return null;
+    case 'charset.unsupported':
+      return problems.unsupportedMediaType(error.message ?? 'Unsupported encoding.');
+    case 'request.aborted':
+      return problems.malformedBody('The request was aborted.');
+    default:
+      return null;
   }
 }
 
@@ -29,13 +34,16 @@ export function toProblem(error: unknown): ProblemError {
     return problems.malformedBody('Text must not contain NUL (U+0000) characters.');
   }
   if (error instanceof ZodError) {
-    return problems.validation(error.issues.map((issue) => ({ field: issue.path.join('.') || '(body)', message: issue.message })));
+    return problems.validation(
+      error.issues.map((issue) => ({ field: issue.path.join('.') || '(body)', message: issue.message })),
+    );
   }
   if (typeof error === 'object' && error !== null) {
     const parsed = fromBodyParser(error as { type?: string });
     if (parsed) return parsed;
   }
-  if (isDependencyUnavailable(error)) return problems.unavailable('A service this request needs is unreachable; try again shortly.');
+  if (isDependencyUnavailable(error))
+    return problems.unavailable('A service this request needs is unreachable; try again shortly.');
   return problems.internal();
 }
 

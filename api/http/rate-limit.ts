@@ -42,16 +42,40 @@ export function rateLimitSettings(config: AppConfig): RateLimitSettings | null {
 export function createRateLimiters(settings: RateLimitSettings): RateLimiters {
   return {
     api: [
-      limitBy({ buckets: new TokenBuckets({ perMinute: settings.apiPerIpPerMinute }), keyOf: (req) => req.ip ?? null, detail: 'Too many requests from your address.' }),
-      limitBy({ buckets: new TokenBuckets({ perMinute: settings.apiPerTokenPerMinute }), keyOf: bearerKey, detail: 'Too many requests with this token.' }),
+      limitBy({
+        buckets: new TokenBuckets({ perMinute: settings.apiPerIpPerMinute }),
+        keyOf: (req) => req.ip ?? null,
+        detail: 'Too many requests from your address.',
+      }),
+      limitBy({
+        buckets: new TokenBuckets({ perMinute: settings.apiPerTokenPerMinute }),
+        keyOf: bearerKey,
+        detail: 'Too many requests with this token.',
+      }),
     ],
-    webhooks: limitBy({ buckets: new TokenBuckets({ perMinute: settings.webhooksPerIpPerMinute }), keyOf: (req) => req.ip ?? null, detail: 'Too many webhook deliveries from your address.' }),
-    replies: limitBy({ buckets: new TokenBuckets({ perMinute: settings.repliesPerOrgPerMinute }), keyOf: organizationKey, detail: "Your organization's limit of outbound messages per minute is reached." }),
-    calls: limitBy({ buckets: new TokenBuckets({ perMinute: settings.callsPerOrgPerMinute }), keyOf: organizationKey, detail: "Your organization's limit of outbound calls per minute is reached." }),
+    webhooks: limitBy({
+      buckets: new TokenBuckets({ perMinute: settings.webhooksPerIpPerMinute }),
+      keyOf: (req) => req.ip ?? null,
+      detail: 'Too many webhook deliveries from your address.',
+    }),
+    replies: limitBy({
+      buckets: new TokenBuckets({ perMinute: settings.repliesPerOrgPerMinute }),
+      keyOf: organizationKey,
+      detail: "Your organization's limit of outbound messages per minute is reached.",
+    }),
+    calls: limitBy({
+      buckets: new TokenBuckets({ perMinute: settings.callsPerOrgPerMinute }),
+      keyOf: organizationKey,
+      detail: "Your organization's limit of outbound calls per minute is reached.",
+    }),
   };
 }
 
-function limitBy(input: { buckets: TokenBuckets; keyOf: (req: Request) => string | null; detail: string }): RequestHandler {
+function limitBy(input: {
+  buckets: TokenBuckets;
+  keyOf: (req: Request) => string | null;
+  detail: string;
+}): RequestHandler {
   return (req, res, next) => {
     const key = input.keyOf(req);
     if (key === null) return next();

@@ -30,7 +30,11 @@ export class TokenBuckets {
     // Deleting first moves the key to the end, so the map's order is least recently used first.
     this.buckets.delete(key);
     this.buckets.set(key, bucket);
-    if (bucket.tokens < 1) return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.tokens) / this.refillPerMs / 1000)) };
+    if (bucket.tokens < 1)
+      return {
+        allowed: false,
+        retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.tokens) / this.refillPerMs / 1000)),
+      };
     bucket.tokens -= 1;
     if (this.buckets.size > MAX_KEYS) this.forgetRefilled(now);
     return { allowed: true };
@@ -42,7 +46,10 @@ export class TokenBuckets {
 
   private refilled(bucket: Bucket | undefined, now: number): Bucket {
     if (!bucket) return { tokens: this.perMinute, updatedAt: now };
-    return { tokens: Math.min(this.perMinute, bucket.tokens + (now - bucket.updatedAt) * this.refillPerMs), updatedAt: now };
+    return {
+      tokens: Math.min(this.perMinute, bucket.tokens + (now - bucket.updatedAt) * this.refillPerMs),
+      updatedAt: now,
+    };
   }
 
   /** Keeps memory bounded when many keys pass by (rotating IPs or tokens): full buckets first, then the least recently used. */

@@ -3,16 +3,25 @@ import { isStorableText } from '../../channels/ingest/storable-text';
 import { problems } from './problem';
 
 /** Parses a request part with its schema; a failure is a 400 problem listing each field. */
-export function parseRequest<Schema extends z.ZodType>(schema: Schema, value: unknown, location: 'body' | 'query' | 'params'): z.infer<Schema> {
+export function parseRequest<Schema extends z.ZodType>(
+  schema: Schema,
+  value: unknown,
+  location: 'body' | 'query' | 'params',
+): z.infer<Schema> {
   const unstorable = findUnstorableText(value, location);
   // Refused here, by name, rather than failing in the database.
-  if (unstorable) throw problems.validation([{ field: unstorable.join('.'), message: 'must be well-formed Unicode without NUL (U+0000) characters' }]);
+  if (unstorable)
+    throw problems.validation([
+      { field: unstorable.join('.'), message: 'must be well-formed Unicode without NUL (U+0000) characters' },
+    ]);
   const result = schema.safeParse(value ?? {});
   if (result.success) return result.data;
-  throw problems.validation(result.error.issues.map((issue) => ({
-    field: [location, ...issue.path.map(String)].join('.'),
-    message: issue.message,
-  })));
+  throw problems.validation(
+    result.error.issues.map((issue) => ({
+      field: [location, ...issue.path.map(String)].join('.'),
+      message: issue.message,
+    })),
+  );
 }
 
 interface Visit {

@@ -5,7 +5,12 @@ import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-ope
 import { z } from './zod';
 import { callerOf, requireRole, type Caller } from '../auth/authenticate';
 import {
-  answerOnce, fingerprintRequest, IDEMPOTENCY_KEY_HEADER, parseIdempotencyKey, requestKeyOf, type RouteAnswer,
+  answerOnce,
+  fingerprintRequest,
+  IDEMPOTENCY_KEY_HEADER,
+  parseIdempotencyKey,
+  requestKeyOf,
+  type RouteAnswer,
 } from '../http/idempotency';
 import { parseRequest } from '../http/validate';
 
@@ -32,7 +37,12 @@ export interface RouteSpec<Params extends z.ZodType, Query extends z.ZodType, Bo
    */
   idempotent?: true;
   handler: (input: {
-    caller: Caller; params: z.infer<Params>; query: z.infer<Query>; body: z.infer<Body>; req: Request; res: Response;
+    caller: Caller;
+    params: z.infer<Params>;
+    query: z.infer<Query>;
+    body: z.infer<Body>;
+    req: Request;
+    res: Response;
     /** The same for every retry with the request's Idempotency-Key, fresh without one: updates and rows the request writes derive their ids from it. */
     requestKey: string;
   }) => Promise<unknown>;
@@ -40,14 +50,23 @@ export interface RouteSpec<Params extends z.ZodType, Query extends z.ZodType, Bo
 
 /** A handler's answer with another status than its route's usual one (listed in `otherResponses`). */
 export class StatusAnswer {
-  constructor(readonly status: number, readonly body: unknown) {}
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {}
 }
 
 const idempotencyKeyHeader = z.object({
-  [IDEMPOTENCY_KEY_HEADER]: z.string().min(1).max(255).optional().openapi({
-    description: 'Optional. A retry with the same key and the same request gets the first answer again (kept 24 hours; a 5xx is not kept); '
-      + 'the same key with another request answers 409, and while the first request still runs, 409 to retry later.',
-  }),
+  [IDEMPOTENCY_KEY_HEADER]: z
+    .string()
+    .min(1)
+    .max(255)
+    .optional()
+    .openapi({
+      description:
+        'Optional. A retry with the same key and the same request gets the first answer again (kept 24 hours; a 5xx is not kept); ' +
+        'the same key with another request answers 409, and while the first request still runs, 409 to retry later.',
+    }),
 });
 
 /**
@@ -57,13 +76,18 @@ const idempotencyKeyHeader = z.object({
 export class RouteTable {
   readonly registry = new OpenAPIRegistry();
 
-  constructor(private readonly router: Router, private readonly deps: { orm: MikroORM }) {
+  constructor(
+    private readonly router: Router,
+    private readonly deps: { orm: MikroORM },
+  ) {
     this.registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   }
 
-  add<Params extends z.ZodType = z.ZodObject, Query extends z.ZodType = z.ZodObject, Body extends z.ZodType = z.ZodObject>(
-    spec: RouteSpec<Params, Query, Body>,
-  ): void {
+  add<
+    Params extends z.ZodType = z.ZodObject,
+    Query extends z.ZodType = z.ZodObject,
+    Body extends z.ZodType = z.ZodObject,
+  >(spec: RouteSpec<Params, Query, Body>): void {
     this.registry.registerPath({
       method: spec.method,
       path: spec.path.replace(/:([A-Za-z]+)/g, '{$1}'),
@@ -78,14 +102,27 @@ export class RouteTable {
       },
       responses: {
         [spec.status ?? 200]: { description: 'OK', content: { 'application/json': { schema: spec.response } } },
-        ...Object.fromEntries(Object.entries(spec.otherResponses ?? {}).map(([status, other]) => [status, {
-          description: other.description, content: { 'application/json': { schema: other.schema } },
-        }])),
+        ...Object.fromEntries(
+          Object.entries(spec.otherResponses ?? {}).map(([status, other]) => [
+            status,
+            {
+              description: other.description,
+              content: { 'application/json': { schema: other.schema } },
+            },
+          ]),
+        ),
         400: { description: 'Invalid request (problem+json)' },
         401: { description: 'Missing or invalid token' },
         403: { description: 'Role not allowed' },
         404: { description: 'Not found in your organization' },
-        ...(spec.idempotent ? { 409: { description: 'Conflict (problem+json): the workflow refused, or the Idempotency-Key was used for another request or is still in progress' } } : {}),
+        ...(spec.idempotent
+          ? {
+              409: {
+                description:
+                  'Conflict (problem+json): the workflow refused, or the Idempotency-Key was used for another request or is still in progress',
+              },
+            }
+          : {}),
       },
     });
     const handler: RequestHandler = async (req, res) => {
@@ -110,7 +147,11 @@ export class RouteTable {
       };
       if (!idempotencyKey) return send(res, await run());
       const answer = await answerOnce({
-        orm: this.deps.orm, caller, key: idempotencyKey, instance: req.originalUrl, run,
+        orm: this.deps.orm,
+        caller,
+        key: idempotencyKey,
+        instance: req.originalUrl,
+        run,
         fingerprint: fingerprintRequest({ method: req.method, path: `${req.baseUrl}${req.path}`, body: req.body }),
       });
       if (answer.replayed) res.setHeader('Idempotent-Replayed', 'true');
@@ -122,7 +163,11 @@ export class RouteTable {
   document(input: { serverUrl: string }) {
     return new OpenApiGeneratorV31(this.registry.definitions).generateDocument({
       openapi: '3.1.0',
-      info: { title: 'Case backend API', version: '1.0.0', description: 'Cases, the inbox and agent actions, per organization.' },
+      info: {
+        title: 'Case backend API',
+        version: '1.0.0',
+        description: 'Cases, the inbox and agent actions, per organization.',
+      },
       servers: [{ url: input.serverUrl }],
     });
   }
@@ -130,5 +175,8 @@ export class RouteTable {
 
 /** A replayed 4xx is a problem, as it was the first time. */
 function send(res: Response, answer: RouteAnswer): void {
-  res.status(answer.status).type(answer.status >= 400 ? 'application/problem+json' : 'application/json').send(answer.body);
+  res
+    .status(answer.status)
+    .type(answer.status >= 400 ? 'application/problem+json' : 'application/json')
+    .send(answer.body);
 }

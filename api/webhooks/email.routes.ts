@@ -2,7 +2,12 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { ingestCustomerMessage } from '../../channels/ingest/ingest-customer-message';
 import { toStorableText } from '../../channels/ingest/storable-text';
-import { EmailPayloadError, parsePostmarkInbound, parseRawEmail, type ParsedEmail } from '../../channels/email/email-parse';
+import {
+  EmailPayloadError,
+  parsePostmarkInbound,
+  parseRawEmail,
+  type ParsedEmail,
+} from '../../channels/email/email-parse';
 import { findEmailThread } from '../../channels/email/email-threading';
 import type { InboundMessage } from '../../db/cases/record-inbound-message';
 import { decryptSecret } from '../../db/secrets';
@@ -34,24 +39,39 @@ export function addEmailWebhookRoutes(router: Router, deps: WebhookDeps): void {
       const ownAddresses = organization.supportEmail ? [organization.supportEmail] : [];
       const loop = isAutomatedEmail(email.headers, email.from.address, ownAddresses);
       if (loop.automated) {
-        await deps.orm.em.fork().execute(
-          `insert into webhook_deliveries (org_id, provider, delivery_key) values (?, 'email', ?) on conflict do nothing`,
-          [organization.id, providerMessageId]);
+        await deps.orm.em
+          .fork()
+          .execute(
+            `insert into webhook_deliveries (org_id, provider, delivery_key) values (?, 'email', ?) on conflict do nothing`,
+            [organization.id, providerMessageId],
+          );
         res.status(200).json({ ignored: true, reason: loop.reason });
         return;
       }
 
       const threadId = await findEmailThread(deps.orm.em.fork(), {
-        orgId: organization.id, customerEmail: email.from.address, ids: [...email.references, ...(email.inReplyTo ? [email.inReplyTo] : [])],
-        recipients: [...email.to, ...email.cc].map((recipient) => recipient.address), subject: email.subject,
+        orgId: organization.id,
+        customerEmail: email.from.address,
+        ids: [...email.references, ...(email.inReplyTo ? [email.inReplyTo] : [])],
+        recipients: [...email.to, ...email.cc].map((recipient) => recipient.address),
+        subject: email.subject,
       });
-      const recorded = await ingestCustomerMessage({ orm: deps.orm, temporal: deps.temporal, message: toInboundMessage({ orgId: organization.id, email, threadId, providerMessageId }) });
+      const recorded = await ingestCustomerMessage({
+        orm: deps.orm,
+        temporal: deps.temporal,
+        message: toInboundMessage({ orgId: organization.id, email, threadId, providerMessageId }),
+      });
       res.status(200).json({ caseId: recorded.caseId, caseNumber: recorded.caseNumber, duplicate: recorded.duplicate });
     },
   );
 }
 
-function toInboundMessage(input: { orgId: string; email: ParsedEmail; threadId: string | null; providerMessageId: string }): InboundMessage {
+function toInboundMessage(input: {
+  orgId: string;
+  email: ParsedEmail;
+  threadId: string | null;
+  providerMessageId: string;
+}): InboundMessage {
   const { email } = input;
   const body = email.strippedText || email.text;
   return {
@@ -66,12 +86,19 @@ function toInboundMessage(input: { orgId: string; email: ParsedEmail; threadId: 
     providerMessageId: input.providerMessageId,
     rfcMessageId: email.messageId,
     metadata: {
-      inReplyTo: email.inReplyTo, references: email.references,
-      to: email.to.map((entry) => entry.address), cc: email.cc.map((entry) => entry.address),
+      inReplyTo: email.inReplyTo,
+      references: email.references,
+      to: email.to.map((entry) => entry.address),
+      cc: email.cc.map((entry) => entry.address),
     },
     // A sender's clock can be far off; a date in the future would sort the message above later replies.
     occurredAt: email.date && email.date.getTime() <= Date.now() ? email.date : new Date(),
-    attachments: email.attachments.map((attachment) => ({ kind: attachmentKind(attachment.contentType), url: null, name: attachment.filename, contentType: attachment.contentType })),
+    attachments: email.attachments.map((attachment) => ({
+      kind: attachmentKind(attachment.contentType),
+      url: null,
+      name: attachment.filename,
+      contentType: attachment.contentType,
+    })),
   };
 }
 
@@ -97,18 +124,29 @@ function attachmentKind(contentType: string): 'image' | 'audio' | 'video' | 'fil
 }
 
 function requireEmailMediaType(req: Request, _res: Response, next: NextFunction): void {
-  if (req.is('message/rfc822') || req.is('application/json')) { next(); return; }
-  next(problems.unsupportedMediaType('Send the message as message/rfc822 or Postmark inbound JSON (application/json).'));
+  if (req.is('message/rfc822') || req.is('application/json')) {
+    next();
+    return;
+  }
+  next(
+    problems.unsupportedMediaType('Send the message as message/rfc822 or Postmark inbound JSON (application/json).'),
+  );
 }
 
 /** Unknown organization, missing credentials and a wrong secret all get the same 401. */
 function authenticate(deps: WebhookDeps) {
   const key = Buffer.from(deps.config.SECRETS_KEY, 'base64');
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
-    const rows: Array<{ id: string; support_email: string | null; webhook_secret_encrypted: string | null }> = await deps.orm.em.fork().execute(
-      `select id, support_email, webhook_secret_encrypted from organizations where slug = ?`, [String(req.params.orgSlug)]);
+    const rows: Array<{ id: string; support_email: string | null; webhook_secret_encrypted: string | null }> =
+      await deps.orm.em
+        .fork()
+        .execute(`select id, support_email, webhook_secret_encrypted from organizations where slug = ?`, [
+          String(req.params.orgSlug),
+        ]);
     const row = rows[0];
-    const expected = row?.webhook_secret_encrypted ? decryptSecret({ ciphertext: row.webhook_secret_encrypted, key }) : null;
+    const expected = row?.webhook_secret_encrypted
+      ? decryptSecret({ ciphertext: row.webhook_secret_encrypted, key })
+      : null;
     const given = basicAuthPassword(req.headers.authorization);
     if (!row || expected === null || given === null || !sameSecret(given, expected)) {
       next(problems.unauthorized('Valid basic auth credentials for this organization are required.'));

@@ -20,28 +20,49 @@ export function addMetaWebhookRoutes(router: Router, deps: WebhookDeps): void {
     const token = req.query['hub.verify_token'];
     const challenge = req.query['hub.challenge'];
     const configured = deps.config.META_VERIFY_TOKEN;
-    if (!configured || mode !== 'subscribe' || typeof token !== 'string' || typeof challenge !== 'string' || !equalSecrets(token, configured)) {
+    if (
+      !configured ||
+      mode !== 'subscribe' ||
+      typeof token !== 'string' ||
+      typeof challenge !== 'string' ||
+      !equalSecrets(token, configured)
+    ) {
       throw problems.forbidden('The verification token does not match.');
     }
     res.status(200).type('text/plain').send(challenge);
   });
 
   const json = requireMediaType({ types: ['application/json'], detail: 'Meta delivers webhooks as application/json.' });
-  router.post('/webhooks/meta', json, express.raw({ type: '*/*', limit: deps.config.API_BODY_LIMIT ?? '1mb' }), async (req, res) => {
-    const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    if (!verifyMetaSignature({ appSecret: deps.config.META_APP_SECRET, rawBody, header: req.get('x-hub-signature-256') })) {
-      throw problems.unauthorized('The X-Hub-Signature-256 header is missing or does not match the body.');
-    }
-    const events = parseEvents(rawBody);
-    const organizations = new Map<string, string | null>();
-    for (const event of events) {
-      const orgId = await findConnectedOrganization({ orm: deps.orm, event, cache: organizations });
-      // An account nobody connected (or a disabled connection) is not an error: Meta must not retry it forever.
-      if (!orgId) continue;
-      await ingestCustomerMessage({ orm: deps.orm, temporal: deps.temporal, message: toInboundMessage(orgId, event) });
-    }
-    res.status(200).type('text/plain').send('EVENT_RECEIVED');
-  });
+  router.post(
+    '/webhooks/meta',
+    json,
+    express.raw({ type: '*/*', limit: deps.config.API_BODY_LIMIT ?? '1mb' }),
+    async (req, res) => {
+      const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      if (
+        !verifyMetaSignature({
+          appSecret: deps.config.META_APP_SECRET,
+          rawBody,
+          header: req.get('x-hub-signature-256'),
+        })
+      ) {
+        throw problems.unauthorized('The X-Hub-Signature-256 header is missing or does not match the body.');
+      }
+      const events = parseEvents(rawBody);
+      const organizations = new Map<string, string | null>();
+      for (const event of events) {
+        const orgId = await findConnectedOrganization({ orm: deps.orm, event, cache: organizations });
+        // An account nobody connected (or a disabled connection) is not an error: Meta must not retry it forever.
+        if (!orgId) continue;
+        await ingestCustomerMessage({
+          orm: deps.orm,
+          temporal: deps.temporal,
+          message: toInboundMessage(orgId, event),
+        });
+      }
+      res.status(200).type('text/plain').send('EVENT_RECEIVED');
+    },
+  );
 }
 
 function parseEvents(rawBody: Buffer): MetaInboundEvent[] {
@@ -59,12 +80,20 @@ function parseEvents(rawBody: Buffer): MetaInboundEvent[] {
   }
 }
 
-async function findConnectedOrganization(input: { orm: MikroORM; event: MetaInboundEvent; cache: Map<string, string | null> }): Promise<string | null> {
+async function findConnectedOrganization(input: {
+  orm: MikroORM;
+  event: MetaInboundEvent;
+  cache: Map<string, string | null>;
+}): Promise<string | null> {
   const key = `${input.event.channel}:${input.event.accountId}`;
   const cached = input.cache.get(key);
   if (cached !== undefined) return cached;
-  const rows: Array<{ org_id: string }> = await input.orm.em.fork().execute(
-    `select org_id from channel_connections where channel = ? and external_id = ? and enabled`, [input.event.channel, input.event.accountId]);
+  const rows: Array<{ org_id: string }> = await input.orm.em
+    .fork()
+    .execute(`select org_id from channel_connections where channel = ? and external_id = ? and enabled`, [
+      input.event.channel,
+      input.event.accountId,
+    ]);
   const orgId = rows[0]?.org_id ?? null;
   input.cache.set(key, orgId);
   return orgId;
@@ -72,9 +101,17 @@ async function findConnectedOrganization(input: { orm: MikroORM; event: MetaInbo
 
 function toInboundMessage(orgId: string, event: MetaInboundEvent): InboundMessage {
   return {
-    orgId, channel: event.channel, sender: { externalId: event.sender.id, name: event.sender.name }, threadRef: event.threadRef,
-    subject: event.subject, body: event.text, providerMessageId: event.providerMessageId, kind: event.kind,
-    metadata: event.metadata, occurredAt: event.occurredAt, attachments: event.attachments,
+    orgId,
+    channel: event.channel,
+    sender: { externalId: event.sender.id, name: event.sender.name },
+    threadRef: event.threadRef,
+    subject: event.subject,
+    body: event.text,
+    providerMessageId: event.providerMessageId,
+    kind: event.kind,
+    metadata: event.metadata,
+    occurredAt: event.occurredAt,
+    attachments: event.attachments,
   };
 }
 

@@ -19,9 +19,14 @@ export interface SlackClick {
 }
 
 /** Acts on a click and says, for the clicking user, what came of it. */
-export async function performSlackClick(deps: { orm: MikroORM; temporal: TemporalTarget; updateDeadlineMs?: number }, click: SlackClick): Promise<string> {
+export async function performSlackClick(
+  deps: { orm: MikroORM; temporal: TemporalTarget; updateDeadlineMs?: number },
+  click: SlackClick,
+): Promise<string> {
   const em = deps.orm.em.fork();
-  const userId = click.slackUserId ? await findSlackTeamMember(em, { orgId: click.orgId, slackUserId: click.slackUserId }) : null;
+  const userId = click.slackUserId
+    ? await findSlackTeamMember(em, { orgId: click.orgId, slackUserId: click.slackUserId })
+    : null;
   if (!userId) return 'Link your Slack account first: ask an admin to add your Slack user id to your profile.';
   const kase = click.caseId ? await findSlackClickedCase(em, { orgId: click.orgId, caseId: click.caseId }) : null;
   if (!kase) return 'Case not found.';
@@ -31,7 +36,12 @@ export async function performSlackClick(deps: { orm: MikroORM; temporal: Tempora
   try {
     const workflowId = await ensureCaseWorkflow({ orm: deps.orm, temporal: deps.temporal, kase });
     if (click.actionId === ASSIGN_TO_ME_ACTION) {
-      await runCaseUpdate({ ...common, workflowId, update: assignUpdate, arg: { assigneeId: userId, actor, manual: true } });
+      await runCaseUpdate({
+        ...common,
+        workflowId,
+        update: assignUpdate,
+        arg: { assigneeId: userId, actor, manual: true },
+      });
       return 'The case is assigned to you.';
     }
     await runCaseUpdate({ ...common, workflowId, update: setStatusUpdate, arg: { to: 'resolved', actor } });

@@ -28,21 +28,37 @@ interface InteractionPayload {
  * the clicking user as an ephemeral message through the payload's response_url. Only a bad signature
  * or a stale timestamp is refused (401).
  */
-export function addSlackWebhookRoutes(router: Router, deps: Pick<WebhookDeps, 'orm' | 'temporal' | 'config' | 'logger' | 'updateDeadlineMs'>): void {
+export function addSlackWebhookRoutes(
+  router: Router,
+  deps: Pick<WebhookDeps, 'orm' | 'temporal' | 'config' | 'logger' | 'updateDeadlineMs'>,
+): void {
   router.post('/webhooks/slack/interactions', express.raw({ type: () => true, limit: '1mb' }), async (req, res) => {
     const rawBody = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
     const timestamp = req.get('x-slack-request-timestamp') ?? '';
-    if (!isFresh(timestamp)) throw problems.unauthorized('The X-Slack-Request-Timestamp header is missing or too far from now.');
+    if (!isFresh(timestamp))
+      throw problems.unauthorized('The X-Slack-Request-Timestamp header is missing or too far from now.');
     const { payload, text } = parsePayload(rawBody);
     const secret = await findSigningSecret(deps, payload.team?.id);
-    if (!secret || !verifySlackSignature({ signingSecret: secret.signingSecret, timestamp, rawBody, header: req.get('x-slack-signature') })) {
+    if (
+      !secret ||
+      !verifySlackSignature({
+        signingSecret: secret.signingSecret,
+        timestamp,
+        rawBody,
+        header: req.get('x-slack-signature'),
+      })
+    ) {
       throw problems.unauthorized('The X-Slack-Signature header is missing or does not match the body.');
     }
     res.status(200).json({});
     const action = payload.type === 'block_actions' ? payload.actions?.[0] : undefined;
     if (!action || (action.action_id !== ASSIGN_TO_ME_ACTION && action.action_id !== RESOLVE_ACTION)) return;
     const click: SlackClick = {
-      orgId: secret.orgId, actionId: action.action_id, caseId: stringOr(action.value), slackUserId: stringOr(payload.user?.id), updateId: updateIdOf(payload, text),
+      orgId: secret.orgId,
+      actionId: action.action_id,
+      caseId: stringOr(action.value),
+      slackUserId: stringOr(payload.user?.id),
+      updateId: updateIdOf(payload, text),
     };
     const responseUrl = checkResponseUrl({ url: payload.response_url, slackApiUrl: deps.config.SLACK_API_URL });
     void answerClick({ deps, click, responseUrl });
@@ -50,7 +66,11 @@ export function addSlackWebhookRoutes(router: Router, deps: Pick<WebhookDeps, 'o
 }
 
 /** After the 200: acts, then tells the user. Never throws: nothing is left to answer. */
-async function answerClick(input: { deps: Pick<WebhookDeps, 'orm' | 'temporal' | 'logger' | 'updateDeadlineMs'>; click: SlackClick; responseUrl: URL | null }): Promise<void> {
+async function answerClick(input: {
+  deps: Pick<WebhookDeps, 'orm' | 'temporal' | 'logger' | 'updateDeadlineMs'>;
+  click: SlackClick;
+  responseUrl: URL | null;
+}): Promise<void> {
   const { deps, click } = input;
   let text: string;
   try {
@@ -63,7 +83,7 @@ async function answerClick(input: { deps: Pick<WebhookDeps, 'orm' | 'temporal' |
   try {
     await postEphemeralResponse({ url: input.responseUrl, text });
   } catch (error) {
-    deps.logger?.warn({ err: error, orgId: click.orgId }, 'could not post a Slack click\'s outcome to its response_url');
+    deps.logger?.warn({ err: error, orgId: click.orgId }, "could not post a Slack click's outcome to its response_url");
   }
 }
 
@@ -78,11 +98,20 @@ function updateIdOf(payload: InteractionPayload, text: string): string {
   return `slack:${createHash('sha256').update(text).digest('base64url')}`;
 }
 
-const stringOr = (value: unknown): string | undefined => (typeof value === 'string' && value.length > 0 && value.length <= 200 ? value : undefined);
+const stringOr = (value: unknown): string | undefined =>
+  typeof value === 'string' && value.length > 0 && value.length <= 200 ? value : undefined;
 
-export function verifySlackSignature(input: { signingSecret: string; timestamp: string; rawBody: string; header: string | undefined }): boolean {
+export function verifySlackSignature(input: {
+  signingSecret: string;
+  timestamp: string;
+  rawBody: string;
+  header: string | undefined;
+}): boolean {
   if (!input.header?.startsWith('v0=')) return false;
-  const expected = Buffer.from(`v0=${createHmac('sha256', input.signingSecret).update(`v0:${input.timestamp}:${input.rawBody}`).digest('hex')}`, 'utf8');
+  const expected = Buffer.from(
+    `v0=${createHmac('sha256', input.signingSecret).update(`v0:${input.timestamp}:${input.rawBody}`).digest('hex')}`,
+    'utf8',
+  );
   const offered = Buffer.from(input.header, 'utf8');
   return offered.length === expected.length && timingSafeEqual(offered, expected);
 }
@@ -105,9 +134,18 @@ function parsePayload(rawBody: string): { payload: InteractionPayload; text: str
 }
 
 /** The payload is read before it is verified only to learn whose secret verifies it; nothing else in it is trusted until then. */
-async function findSigningSecret(deps: Pick<WebhookDeps, 'orm' | 'config'>, teamId: string | undefined): Promise<{ orgId: string; signingSecret: string } | null> {
+async function findSigningSecret(
+  deps: Pick<WebhookDeps, 'orm' | 'config'>,
+  teamId: string | undefined,
+): Promise<{ orgId: string; signingSecret: string } | null> {
   if (typeof teamId !== 'string' || !teamId) return null;
   const found = await findSlackSigningSecret(deps.orm.em.fork(), teamId);
   if (!found) return null;
-  return { orgId: found.orgId, signingSecret: decryptSecret({ ciphertext: found.signingSecretEncrypted, key: Buffer.from(deps.config.SECRETS_KEY, 'base64') }) };
+  return {
+    orgId: found.orgId,
+    signingSecret: decryptSecret({
+      ciphertext: found.signingSecretEncrypted,
+      key: Buffer.from(deps.config.SECRETS_KEY, 'base64'),
+    }),
+  };
 }

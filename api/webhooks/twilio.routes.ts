@@ -32,16 +32,27 @@ export function addTwilioWebhookRoutes(router: Router, deps: WebhookDeps): void 
   const em = () => deps.orm.em.fork();
 
   async function loadConnections(sql: string, params: unknown[]): Promise<PhoneConnection[]> {
-    const rows: Array<{ org_id: string; external_id: string; credentials_encrypted: string | null }> = await em().execute(
-      `select org_id, external_id, credentials_encrypted from channel_connections where channel = 'phone' and enabled and (${sql})`, params);
+    const rows: Array<{ org_id: string; external_id: string; credentials_encrypted: string | null }> =
+      await em().execute(
+        `select org_id, external_id, credentials_encrypted from channel_connections where channel = 'phone' and enabled and (${sql})`,
+        params,
+      );
     const key = Buffer.from(deps.config.SECRETS_KEY, 'base64');
     const connections: PhoneConnection[] = [];
     for (const row of rows) {
       if (!row.credentials_encrypted) continue;
       try {
-        const credentials = JSON.parse(decryptSecret({ ciphertext: row.credentials_encrypted, key })) as { accountSid?: unknown; authToken?: unknown };
+        const credentials = JSON.parse(decryptSecret({ ciphertext: row.credentials_encrypted, key })) as {
+          accountSid?: unknown;
+          authToken?: unknown;
+        };
         if (typeof credentials.authToken !== 'string' || typeof credentials.accountSid !== 'string') continue;
-        connections.push({ orgId: row.org_id, number: row.external_id, accountSid: credentials.accountSid, authToken: credentials.authToken });
+        connections.push({
+          orgId: row.org_id,
+          number: row.external_id,
+          accountSid: credentials.accountSid,
+          authToken: credentials.authToken,
+        });
       } catch {
         // A connection whose credentials cannot be read verifies nothing.
       }
@@ -50,36 +61,63 @@ export function addTwilioWebhookRoutes(router: Router, deps: WebhookDeps): void 
   }
 
   /** The connection whose auth token signed this request; a missing or wrong signature is 401, like every webhook's. */
-  async function verifiedConnection(req: Request, candidates: PhoneConnection[]): Promise<{ connection: PhoneConnection; params: Form }> {
+  async function verifiedConnection(
+    req: Request,
+    candidates: PhoneConnection[],
+  ): Promise<{ connection: PhoneConnection; params: Form }> {
     const signature = req.get('x-twilio-signature');
     if (!signature) throw problems.unauthorized('The X-Twilio-Signature header is missing.');
     const params = formOf(req);
     const url = twilioWebhookUrl({ publicBaseUrl: deps.config.PUBLIC_BASE_URL, originalUrl: req.originalUrl });
-    const connection = candidates.find((candidate) => verifyTwilioSignature({ authToken: candidate.authToken, signature, url, params }));
-    if (!connection) throw problems.unauthorized('The X-Twilio-Signature header does not match a connected phone number.');
+    const connection = candidates.find((candidate) =>
+      verifyTwilioSignature({ authToken: candidate.authToken, signature, url, params }),
+    );
+    if (!connection)
+      throw problems.unauthorized('The X-Twilio-Signature header does not match a connected phone number.');
     return { connection, params };
   }
 
   router.post('/webhooks/twilio/voice', form, async (req, res) => {
     const to = formOf(req).To;
-    const { connection, params } = await verifiedConnection(req, to ? await loadConnections(`external_id = ?`, [to]) : []);
+    const { connection, params } = await verifiedConnection(
+      req,
+      to ? await loadConnections(`external_id = ?`, [to]) : [],
+    );
     const callSid = required(params, 'CallSid');
     const from = required(params, 'From');
     const callerName = params.CallerName?.trim() || null;
     await ingestCustomerMessage({
-      orm: deps.orm, temporal: deps.temporal,
+      orm: deps.orm,
+      temporal: deps.temporal,
       message: {
-        orgId: connection.orgId, channel: 'phone', sender: { externalId: from, phone: from, name: callerName },
-        threadRef: `phone:${connection.number}:${from}`, subject: 'Phone call', body: `Inbound call from ${from}`,
-        providerMessageId: callSid, kind: 'call', occurredAt: new Date(),
-        metadata: { callSid, direction: params.Direction ?? 'inbound', from, to: connection.number, status: params.CallStatus ?? 'ringing', ...(callerName ? { callerName } : {}) },
+        orgId: connection.orgId,
+        channel: 'phone',
+        sender: { externalId: from, phone: from, name: callerName },
+        threadRef: `phone:${connection.number}:${from}`,
+        subject: 'Phone call',
+        body: `Inbound call from ${from}`,
+        providerMessageId: callSid,
+        kind: 'call',
+        occurredAt: new Date(),
+        metadata: {
+          callSid,
+          direction: params.Direction ?? 'inbound',
+          from,
+          to: connection.number,
+          status: params.CallStatus ?? 'ringing',
+          ...(callerName ? { callerName } : {}),
+        },
       },
     });
     const response = new twilio.twiml.VoiceResponse();
     response.say('Thank you for calling support. Please leave a message after the tone, and we will get back to you.');
     response.record({
-      maxLength: RECORDING_MAX_SECONDS, playBeep: true, action: publicUrl('/webhooks/twilio/voice/recorded'), method: 'POST',
-      recordingStatusCallback: publicUrl('/webhooks/twilio/recording'), recordingStatusCallbackMethod: 'POST',
+      maxLength: RECORDING_MAX_SECONDS,
+      playBeep: true,
+      action: publicUrl('/webhooks/twilio/voice/recorded'),
+      method: 'POST',
+      recordingStatusCallback: publicUrl('/webhooks/twilio/recording'),
+      recordingStatusCallbackMethod: 'POST',
     });
     res.status(200).type('text/xml').send(response.toString());
   });
@@ -98,7 +136,10 @@ export function addTwilioWebhookRoutes(router: Router, deps: WebhookDeps): void 
     const unverified = formOf(req);
     // Inbound calls ring our number (To); calls we placed come from it (From).
     const numbers = [unverified.To, unverified.From].filter((value): value is string => Boolean(value));
-    const { connection, params } = await verifiedConnection(req, numbers.length > 0 ? await loadConnections(`external_id in (${numbers.map(() => '?').join(', ')})`, numbers) : []);
+    const { connection, params } = await verifiedConnection(
+      req,
+      numbers.length > 0 ? await loadConnections(`external_id in (${numbers.map(() => '?').join(', ')})`, numbers) : [],
+    );
     const callSid = required(params, 'CallSid');
     const status = required(params, 'CallStatus');
     const terminal = TERMINAL_STATUSES.includes(status);
@@ -108,17 +149,21 @@ export function addTwilioWebhookRoutes(router: Router, deps: WebhookDeps): void 
     if (terminal) patch.endedAt = timestampOf(params.Timestamp).toISOString();
     await em().transactional(async (tx) => {
       const messages: Array<{ id: string }> = await tx.execute(
-        `select id from messages where org_id = ? and channel = 'phone' and provider_message_id = ? for update`, [connection.orgId, callSid]);
+        `select id from messages where org_id = ? and channel = 'phone' and provider_message_id = ? for update`,
+        [connection.orgId, callSid],
+      );
       // A call we have no message for (placed elsewhere, or its message was deleted): acknowledge it so Twilio stops retrying.
       if (!messages[0]) return;
       const fresh: unknown[] = await tx.execute(
         `insert into webhook_deliveries (org_id, provider, delivery_key) values (?, 'twilio', ?) on conflict do nothing returning id`,
-        [connection.orgId, `status:${callSid}:${status}`]);
+        [connection.orgId, `status:${callSid}:${status}`],
+      );
       if (fresh.length === 0) return;
       // Progress events can arrive after the final one: a call that ended stays ended.
       await tx.execute(
         `update messages set metadata = case when metadata->>'status' in (${TERMINAL_STATUSES.map(() => '?').join(', ')}) and not ? then metadata else metadata || ?::jsonb end where id = ?`,
-        [...TERMINAL_STATUSES, terminal, JSON.stringify(patch), messages[0].id]);
+        [...TERMINAL_STATUSES, terminal, JSON.stringify(patch), messages[0].id],
+      );
     });
     res.status(204).end();
   });
@@ -127,7 +172,10 @@ export function addTwilioWebhookRoutes(router: Router, deps: WebhookDeps): void 
     const unverified = formOf(req);
     // Recording callbacks name the call but not the numbers: the call's organization holds the token.
     const candidates = unverified.CallSid
-      ? await loadConnections(`org_id in (select org_id from messages where channel = 'phone' and provider_message_id = ?)`, [unverified.CallSid])
+      ? await loadConnections(
+          `org_id in (select org_id from messages where channel = 'phone' and provider_message_id = ?)`,
+          [unverified.CallSid],
+        )
       : [];
     const { connection, params } = await verifiedConnection(req, candidates);
     const callSid = required(params, 'CallSid');
@@ -146,7 +194,8 @@ export function addTwilioWebhookRoutes(router: Router, deps: WebhookDeps): void 
        select m.org_id, m.id, 'recording', ?, ?, 'audio/mpeg', ?, ? from messages m
        where m.org_id = ? and m.channel = 'phone' and m.provider_message_id = ?
        on conflict (org_id, provider_id) where provider_id is not null do nothing`,
-      [recording.url, recording.name, durationSeconds, recordingSid, connection.orgId, callSid]);
+      [recording.url, recording.name, durationSeconds, recordingSid, connection.orgId, callSid],
+    );
     res.status(204).end();
   });
 }
@@ -165,7 +214,8 @@ function formOf(req: Request): Form {
 
 /** A recording is linked only on Twilio's API host; any other address is kept as plain text in the name. */
 function recordingLink(recordingUrl: string): { url: string | null; name: string } {
-  if (isProviderUrl({ provider: 'twilio', url: recordingUrl })) return { url: `${recordingUrl}.mp3`, name: 'Call recording' };
+  if (isProviderUrl({ provider: 'twilio', url: recordingUrl }))
+    return { url: `${recordingUrl}.mp3`, name: 'Call recording' };
   return { url: null, name: `Call recording (not on Twilio: ${recordingUrl.slice(0, 2000)})` };
 }
 

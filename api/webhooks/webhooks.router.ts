@@ -12,9 +12,12 @@ import { addWidgetWebhookRoutes } from './widget.routes';
 export interface WebhookDeps {
   orm: MikroORM;
   temporal: TemporalTarget;
-  config: Pick<AppConfig, 'META_APP_SECRET' | 'META_VERIFY_TOKEN' | 'META_APP_ID' | 'SECRETS_KEY' | 'PUBLIC_BASE_URL' | 'API_BODY_LIMIT'>
+  config: Pick<
+    AppConfig,
+    'META_APP_SECRET' | 'META_VERIFY_TOKEN' | 'META_APP_ID' | 'SECRETS_KEY' | 'PUBLIC_BASE_URL' | 'API_BODY_LIMIT'
+  > &
     /** Slack clicks' outcomes may be posted to its origin besides hooks.slack.com (a local fake in tests). */
-    & Partial<Pick<AppConfig, 'SLACK_API_URL'>>;
+    Partial<Pick<AppConfig, 'SLACK_API_URL'>>;
   /** For what happens after a webhook has been answered (Slack clicks). */
   logger?: Logger;
   updateDeadlineMs?: number;

@@ -52,7 +52,10 @@ export async function sendEmailReply(input: EmailReply): Promise<{ messageId: st
 /** `Re: <subject> [#<number>]`, without piling up `Re:` prefixes or tags on a long exchange. */
 export function replySubject(input: { subject: string; caseNumber: number }): string {
   const tag = `[#${input.caseNumber}]`;
-  const base = input.subject.replace(/^\s*((re|aw|sv|fw|fwd)\s*:\s*)+/i, '').replace(tag, '').trim();
+  const base = input.subject
+    .replace(/^\s*((re|aw|sv|fw|fwd)\s*:\s*)+/i, '')
+    .replace(tag, '')
+    .trim();
   return `Re: ${base} ${tag}`.replace(/\s+/g, ' ');
 }
 
@@ -65,7 +68,15 @@ function classifySmtpError(error: unknown): Error {
   const smtp = error as { responseCode?: number; code?: string; response?: string; message?: string };
   const detail = smtp.response ?? smtp.message ?? String(error);
   if (typeof smtp.responseCode === 'number' && smtp.responseCode >= 500 && smtp.responseCode < 600) {
-    return new PermanentSendError(`smtp-${smtp.responseCode}`, `The mail server refused the message: ${detail}`, smtp.responseCode);
+    return new PermanentSendError(
+      `smtp-${smtp.responseCode}`,
+      `The mail server refused the message: ${detail}`,
+      smtp.responseCode,
+    );
   }
-  return new RetryableSendError(`The message could not be delivered yet: ${detail}`, undefined, smtp.responseCode ?? smtp.code);
+  return new RetryableSendError(
+    `The message could not be delivered yet: ${detail}`,
+    undefined,
+    smtp.responseCode ?? smtp.code,
+  );
 }

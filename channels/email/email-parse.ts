@@ -57,11 +57,18 @@ export async function parseRawEmail(raw: Buffer): Promise<ParsedEmail> {
     strippedText: stripQuotedHistory(text),
     date: validDate(mail.date),
     headers: headersOf(mail.headerLines),
-    attachments: mail.attachments.map((attachment) => ({ filename: attachment.filename ?? null, contentType: attachment.contentType, size: attachment.size })),
+    attachments: mail.attachments.map((attachment) => ({
+      filename: attachment.filename ?? null,
+      contentType: attachment.contentType,
+      size: attachment.size,
+    })),
   };
 }
 
-interface PostmarkAddress { Email?: string; Name?: string }
+interface PostmarkAddress {
+  Email?: string;
+  Name?: string;
+}
 interface PostmarkInbound {
   FromFull?: PostmarkAddress;
   ToFull?: PostmarkAddress[];
@@ -77,16 +84,21 @@ interface PostmarkInbound {
 
 /** Postmark's inbound JSON. Its `MessageID` is Postmark's own; the RFC ids are in `Headers`. */
 export function parsePostmarkInbound(payload: unknown): ParsedEmail {
-  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) throw new EmailPayloadError('The Postmark payload is not an object.');
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload))
+    throw new EmailPayloadError('The Postmark payload is not an object.');
   const inbound = payload as PostmarkInbound;
   const from = senderOf(postmarkAddresses(inbound.FromFull ? [inbound.FromFull] : []));
   if (!from) throw new EmailPayloadError('The Postmark payload has no valid FromFull.Email.');
   const headers: Record<string, string> = {};
   for (const header of Array.isArray(inbound.Headers) ? inbound.Headers : []) {
-    if (typeof header?.Name === 'string' && typeof header.Value === 'string') headers[header.Name.toLowerCase()] = header.Value;
+    if (typeof header?.Name === 'string' && typeof header.Value === 'string')
+      headers[header.Name.toLowerCase()] = header.Value;
   }
   const text = typeof inbound.TextBody === 'string' ? inbound.TextBody : '';
-  const stripped = typeof inbound.StrippedTextReply === 'string' && inbound.StrippedTextReply.trim() ? inbound.StrippedTextReply : stripQuotedHistory(text);
+  const stripped =
+    typeof inbound.StrippedTextReply === 'string' && inbound.StrippedTextReply.trim()
+      ? inbound.StrippedTextReply
+      : stripQuotedHistory(text);
   return {
     messageId: normalizeMessageId(headers['message-id']),
     inReplyTo: normalizeMessageId(headers['in-reply-to']),
@@ -101,11 +113,13 @@ export function parsePostmarkInbound(payload: unknown): ParsedEmail {
     date: validDate(inbound.Date ? new Date(inbound.Date) : undefined),
     headers,
     // The JSON is the sender's: every field is checked for its type before it is used.
-    attachments: (Array.isArray(inbound.Attachments) ? inbound.Attachments : []).filter((attachment) => typeof attachment === 'object' && attachment !== null).map((attachment) => ({
-      filename: typeof attachment.Name === 'string' ? attachment.Name : null,
-      contentType: typeof attachment.ContentType === 'string' ? attachment.ContentType : 'application/octet-stream',
-      size: Number.isFinite(Number(attachment.ContentLength)) ? Number(attachment.ContentLength) : 0,
-    })),
+    attachments: (Array.isArray(inbound.Attachments) ? inbound.Attachments : [])
+      .filter((attachment) => typeof attachment === 'object' && attachment !== null)
+      .map((attachment) => ({
+        filename: typeof attachment.Name === 'string' ? attachment.Name : null,
+        contentType: typeof attachment.ContentType === 'string' ? attachment.ContentType : 'application/octet-stream',
+        size: Number.isFinite(Number(attachment.ContentLength)) ? Number(attachment.ContentLength) : 0,
+      })),
   };
 }
 
@@ -120,7 +134,13 @@ export function stripQuotedHistory(text: string): string {
     const line = lines[index];
     if (ORIGINAL_MESSAGE.test(line) || QUOTE_HEADER.test(line)) break;
     // Gmail wraps a long attribution: "On Tue, … Ada <ada@" / "example.com> wrote:".
-    if (/^\s*On\s/.test(line) && index + 1 < lines.length && /wrote:\s*$/.test(lines[index + 1]) && !/^\s*>/.test(lines[index + 1])) break;
+    if (
+      /^\s*On\s/.test(line) &&
+      index + 1 < lines.length &&
+      /wrote:\s*$/.test(lines[index + 1]) &&
+      !/^\s*>/.test(lines[index + 1])
+    )
+      break;
     if (/^\s*>/.test(line)) continue;
     kept.push(line);
   }
@@ -138,7 +158,10 @@ function addressesOf(field: AddressObject | AddressObject[] | undefined): EmailA
 function postmarkAddresses(entries: PostmarkAddress[] | undefined): EmailAddress[] {
   return (Array.isArray(entries) ? entries : [])
     .filter((entry) => typeof entry?.Email === 'string' && isAddress(entry.Email))
-    .map((entry) => ({ address: entry.Email as string, name: typeof entry.Name === 'string' && entry.Name ? entry.Name : null }));
+    .map((entry) => ({
+      address: entry.Email as string,
+      name: typeof entry.Name === 'string' && entry.Name ? entry.Name : null,
+    }));
 }
 
 /** The sender is the customer's identity, so lower-cased; recipients keep their case, as reply tokens are case-sensitive. */
@@ -157,7 +180,7 @@ function normalizeMessageId(value: string | undefined | null): string | null {
 }
 
 function splitMessageIds(value: string | string[] | undefined): string[] {
-  const joined = Array.isArray(value) ? value.join(' ') : value ?? '';
+  const joined = Array.isArray(value) ? value.join(' ') : (value ?? '');
   return joined.match(/<[^<>\s]+>/g) ?? [];
 }
 
@@ -168,7 +191,10 @@ function validDate(date: Date | undefined): Date | null {
 function headersOf(lines: ParsedMail['headerLines']): EmailHeaders {
   const headers: Record<string, string> = {};
   for (const { key, line } of lines) {
-    const value = line.slice(line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
+    const value = line
+      .slice(line.indexOf(':') + 1)
+      .replace(/\r?\n[ \t]+/g, ' ')
+      .trim();
     // The first occurrence wins: it is the one the last hop added (Return-Path) or the author set.
     if (!(key in headers)) headers[key] = value;
   }

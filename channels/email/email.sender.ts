@@ -16,7 +16,8 @@ export function createEmailSender(): ChannelSender {
     async send(context: ReplyContext) {
       const smtpUrl = context.connection?.credentials.smtpUrl;
       const from = context.supportEmail ?? context.connection?.externalId;
-      if (typeof smtpUrl !== 'string' || !from) throw new PermanentSendError('not-connected', 'No support mailbox (SMTP) is connected for this organization.');
+      if (typeof smtpUrl !== 'string' || !from)
+        throw new PermanentSendError('not-connected', 'No support mailbox (SMTP) is connected for this organization.');
       if (!context.customer.email) throw new PermanentSendError('no-recipient', 'The customer has no email address.');
       const [local, domain] = from.split('@');
       const parent = context.lastInbound?.rfcMessageId ?? null;
@@ -24,9 +25,14 @@ export function createEmailSender(): ChannelSender {
       // The Message-ID derives from our message id, so a retried send keeps the id the customer's client threads on.
       const messageId = newMessageId(from).replace(/^<[^@]+@/, `<${context.message.id}@`);
       const sent = await sendEmailReply({
-        transport: smtpUrl, from, to: context.customer.email, text: context.message.body,
+        transport: smtpUrl,
+        from,
+        to: context.customer.email,
+        text: context.message.body,
         subject: replySubject({ subject: context.thread.subject ?? '', caseNumber: context.caseNumber }),
-        inReplyTo: parent, references: [...new Set(references)], messageId,
+        inReplyTo: parent,
+        references: [...new Set(references)],
+        messageId,
         replyTo: context.thread.replyToken ? `${local}+${context.thread.replyToken}@${domain}` : from,
       });
       return { providerMessageId: sent.messageId, rfcMessageId: sent.messageId };

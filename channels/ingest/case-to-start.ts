@@ -23,13 +23,23 @@ export async function loadCaseToStart(em: EntityManager, caseId: string): Promis
   const rows: StoredCaseRow[] = await em.execute(
     `select c.org_id, c.number, c.workflow_id, c.channel, c.subject, c.opened_at, c.important,
             coalesce(cu.name, cu.email::text, cu.phone) as customer_label
-     from cases c left join customers cu on cu.id = c.customer_id where c.id = ?`, [caseId]);
+     from cases c left join customers cu on cu.id = c.customer_id where c.id = ?`,
+    [caseId],
+  );
   const stored = rows[0];
   if (!stored) throw new Error(`case ${caseId} not found`);
   const organization = await loadOrganizationForCases(em, stored.org_id);
   return {
-    caseId, orgId: organization.id, orgSlug: organization.slug, caseNumber: stored.number, workflowId: stored.workflow_id,
-    channel: stored.channel, policy: organization.policy, openedAt: new Date(stored.opened_at).getTime(), subject: stored.subject,
-    customerLabel: stored.customer_label, important: stored.important,
+    caseId,
+    orgId: organization.id,
+    orgSlug: organization.slug,
+    caseNumber: stored.number,
+    workflowId: stored.workflow_id,
+    channel: stored.channel,
+    policy: organization.policy,
+    openedAt: new Date(stored.opened_at).getTime(),
+    subject: stored.subject,
+    customerLabel: stored.customer_label,
+    important: stored.important,
   };
 }

@@ -18,20 +18,41 @@ export interface DeliveredMessage {
  * the message's pending mark. Ingest calls it right after storing; the redelivery sweep calls it
  * again for whatever stayed marked. Every step is idempotent, so calling it twice is harmless.
  */
-export async function deliverStoredMessage(input: { orm: MikroORM; temporal: TemporalTarget; messageId: string }): Promise<DeliveredMessage> {
+export async function deliverStoredMessage(input: {
+  orm: MikroORM;
+  temporal: TemporalTarget;
+  messageId: string;
+}): Promise<DeliveredMessage> {
   const em = input.orm.em.fork();
   const rows: Array<{ case_id: string; occurred_at: string | Date }> = await em.execute(
-    `select case_id, occurred_at from messages where id = ?`, [input.messageId]);
+    `select case_id, occurred_at from messages where id = ?`,
+    [input.messageId],
+  );
   const stored = rows[0];
   if (!stored) throw new Error(`message ${input.messageId} not found`);
   const kase = await loadCaseToStart(em, stored.case_id);
-  const outcome = await signalCustomerMessage({ temporal: input.temporal, kase, message: { messageId: input.messageId, at: new Date(stored.occurred_at).getTime() } });
+  const outcome = await signalCustomerMessage({
+    temporal: input.temporal,
+    kase,
+    message: { messageId: input.messageId, at: new Date(stored.occurred_at).getTime() },
+  });
   if (outcome === 'delivered') {
     await clearSignalPending(em, input.messageId);
     return { caseId: kase.caseId, caseNumber: kase.caseNumber, workflowId: kase.workflowId, openedFollowUp: false };
   }
   // The case's workflow has completed (reopen window over, or archived): the message opens a linked case.
-  const followUp = await openFollowUpCase({ orm: input.orm, temporal: input.temporal, orgId: kase.orgId, previousCaseId: kase.caseId, messageId: input.messageId });
+  const followUp = await openFollowUpCase({
+    orm: input.orm,
+    temporal: input.temporal,
+    orgId: kase.orgId,
+    previousCaseId: kase.caseId,
+    messageId: input.messageId,
+  });
   await clearSignalPending(em, input.messageId);
-  return { caseId: followUp.caseId, caseNumber: followUp.caseNumber, workflowId: followUp.workflowId, openedFollowUp: true };
+  return {
+    caseId: followUp.caseId,
+    caseNumber: followUp.caseNumber,
+    workflowId: followUp.workflowId,
+    openedFollowUp: true,
+  };
 }

@@ -5,9 +5,24 @@ import { ServiceError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@tempora
 const GRPC_UNREACHABLE = new Set([14, 4]);
 // Codes a call also ends with when the server goes away mid-call (its stream reset or dropped).
 const GRPC_CUT_OFF = new Set([1, 2, 13]);
-const GRPC_CUT_OFF_MESSAGES = /RST_STREAM|Stream removed|Connection dropped|ECONNRESET|socket hang up|Call cancelled|GOAWAY/i;
+const GRPC_CUT_OFF_MESSAGES =
+  /RST_STREAM|Stream removed|Connection dropped|ECONNRESET|socket hang up|Call cancelled|GOAWAY/i;
 // Socket errors, and PostgreSQL's connection (08xxx) and shutdown/startup (57P0x) SQLSTATEs.
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006']);
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+]);
 const UNREACHABLE_MESSAGES = /Connection terminated|Connection ended unexpectedly|Timeout acquiring a connection/i;
 
 /**
@@ -15,7 +30,11 @@ const UNREACHABLE_MESSAGES = /Connection terminated|Connection ended unexpectedl
  * succeed in a moment, so it answers 503: providers redeliver webhooks they were refused this way.
  */
 export function isDependencyUnavailable(error: unknown): boolean {
-  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth += 1) {
+  for (
+    let current: unknown = error, depth = 0;
+    current instanceof Error && depth < 5;
+    current = current.cause, depth += 1
+  ) {
     if (current instanceof ConnectionException) return true;
     // An update's deadline passed before the case answered: Temporal, or the case's worker, is away.
     if (current instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
@@ -32,5 +51,8 @@ export function isDependencyUnavailable(error: unknown): boolean {
 function isGrpcUnreachable(error: unknown): boolean {
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
   if (typeof code !== 'number') return false;
-  return GRPC_UNREACHABLE.has(code) || (GRPC_CUT_OFF.has(code) && typeof message === 'string' && GRPC_CUT_OFF_MESSAGES.test(message));
+  return (
+    GRPC_UNREACHABLE.has(code) ||
+    (GRPC_CUT_OFF.has(code) && typeof message === 'string' && GRPC_CUT_OFF_MESSAGES.test(message))
+  );
 }

@@ -10,9 +10,25 @@ import type { TemporalTarget } from './start-case-workflow';
  * Only when this returns may the webhook answer 2xx. The message is stored marked pending until
  * its workflow has it: a provider that never retries (Twilio) leaves it to the redelivery sweep.
  */
-export async function ingestCustomerMessage(input: { orm: MikroORM; temporal: TemporalTarget; message: InboundMessage }): Promise<RecordedInbound> {
-  const recorded = await recordInboundMessage(input.orm.em.fork(), toStorableText(input.message), { markSignalPending: true });
-  const delivered = await deliverStoredMessage({ orm: input.orm, temporal: input.temporal, messageId: recorded.messageId });
+export async function ingestCustomerMessage(input: {
+  orm: MikroORM;
+  temporal: TemporalTarget;
+  message: InboundMessage;
+}): Promise<RecordedInbound> {
+  const recorded = await recordInboundMessage(input.orm.em.fork(), toStorableText(input.message), {
+    markSignalPending: true,
+  });
+  const delivered = await deliverStoredMessage({
+    orm: input.orm,
+    temporal: input.temporal,
+    messageId: recorded.messageId,
+  });
   if (!delivered.openedFollowUp) return recorded;
-  return { ...recorded, caseId: delivered.caseId, caseNumber: delivered.caseNumber, workflowId: delivered.workflowId, caseCreated: true };
+  return {
+    ...recorded,
+    caseId: delivered.caseId,
+    caseNumber: delivered.caseNumber,
+    workflowId: delivered.workflowId,
+    caseCreated: true,
+  };
 }

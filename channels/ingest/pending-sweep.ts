@@ -1,6 +1,10 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { listReplyUpdatePending } from '../../db/cases/agent-replies';
-import { listSignalPendingMessages, listWorkflowStartPendingCases, type PendingCursor } from '../../db/cases/pending-marks';
+import {
+  listSignalPendingMessages,
+  listWorkflowStartPendingCases,
+  type PendingCursor,
+} from '../../db/cases/pending-marks';
 import { settlePendingReply } from '../outbound/settle-pending-reply';
 import { deliverStoredMessage } from './deliver-stored-message';
 import { isDependencyUnavailable } from './dependency-unavailable';
@@ -41,7 +45,8 @@ export interface ReplySettleSweep {
  */
 export async function redeliverPendingMessages(input: SweepInput): Promise<RedeliverySweep> {
   const walked = await walkMarked(input, {
-    list: (after) => listSignalPendingMessages(input.orm.em.fork(), { olderThanMs: input.graceMs, limit: BATCH_SIZE, after }),
+    list: (after) =>
+      listSignalPendingMessages(input.orm.em.fork(), { olderThanMs: input.graceMs, limit: BATCH_SIZE, after }),
     finish: (messageId) => deliverStoredMessage({ orm: input.orm, temporal: input.temporal, messageId }),
   });
   return { redelivered: walked.finished, failed: walked.failed.map(({ id, error }) => ({ messageId: id, error })) };
@@ -50,7 +55,8 @@ export async function redeliverPendingMessages(input: SweepInput): Promise<Redel
 /** Starts the workflows of cases the API stored while Temporal was unreachable (manual, partner, outbound calls). */
 export async function startPendingCases(input: SweepInput): Promise<CaseStartSweep> {
   const walked = await walkMarked(input, {
-    list: (after) => listWorkflowStartPendingCases(input.orm.em.fork(), { olderThanMs: input.graceMs, limit: BATCH_SIZE, after }),
+    list: (after) =>
+      listWorkflowStartPendingCases(input.orm.em.fork(), { olderThanMs: input.graceMs, limit: BATCH_SIZE, after }),
     finish: (caseId) => startStoredCase({ orm: input.orm, temporal: input.temporal, caseId }),
   });
   return { started: walked.finished, failed: walked.failed.map(({ id, error }) => ({ caseId: id, error })) };
@@ -63,7 +69,8 @@ export async function startPendingCases(input: SweepInput): Promise<CaseStartSwe
  */
 export async function settlePendingReplies(input: SweepInput): Promise<ReplySettleSweep> {
   const walked = await walkMarked(input, {
-    list: (after) => listReplyUpdatePending(input.orm.em.fork(), { olderThanMs: input.graceMs, limit: BATCH_SIZE, after }),
+    list: (after) =>
+      listReplyUpdatePending(input.orm.em.fork(), { olderThanMs: input.graceMs, limit: BATCH_SIZE, after }),
     finish: (messageId) => settlePendingReply({ orm: input.orm, temporal: input.temporal, messageId }),
   });
   return { settled: walked.finished, failed: walked.failed.map(({ id, error }) => ({ messageId: id, error })) };
@@ -74,10 +81,13 @@ export async function settlePendingReplies(input: SweepInput): Promise<ReplySett
  * the next sweep and does not hold up the ones after it. If PostgreSQL or Temporal cannot be reached,
  * the walk stops there: every other row would wait out the same deadline, and the next sweep retries.
  */
-async function walkMarked(input: SweepInput, marked: {
-  list: (after: PendingCursor | null) => Promise<PendingCursor[]>;
-  finish: (id: string) => Promise<unknown>;
-}): Promise<{ finished: number; failed: Array<{ id: string; error: unknown }> }> {
+async function walkMarked(
+  input: SweepInput,
+  marked: {
+    list: (after: PendingCursor | null) => Promise<PendingCursor[]>;
+    finish: (id: string) => Promise<unknown>;
+  },
+): Promise<{ finished: number; failed: Array<{ id: string; error: unknown }> }> {
   const walked = { finished: 0, failed: [] as Array<{ id: string; error: unknown }> };
   let after: PendingCursor | null = null;
   while (!input.signal?.aborted) {

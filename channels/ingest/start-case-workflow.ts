@@ -28,13 +28,24 @@ export interface TemporalTarget {
 
 function workflowInput(kase: CaseToStart): CaseWorkflowInput {
   return {
-    caseId: kase.caseId, orgId: kase.orgId, orgSlug: kase.orgSlug, caseNumber: kase.caseNumber,
-    channel: kase.channel, policy: kase.policy, openedAt: kase.openedAt, important: kase.important,
+    caseId: kase.caseId,
+    orgId: kase.orgId,
+    orgSlug: kase.orgSlug,
+    caseNumber: kase.caseNumber,
+    channel: kase.channel,
+    policy: kase.policy,
+    openedAt: kase.openedAt,
+    important: kase.important,
   };
 }
 
 function startOptions(kase: CaseToStart, temporal: TemporalTarget) {
-  const initial = createCaseState({ channel: kase.channel, at: kase.openedAt, important: kase.important, policy: kase.policy });
+  const initial = createCaseState({
+    channel: kase.channel,
+    at: kase.openedAt,
+    important: kase.important,
+    policy: kase.policy,
+  });
   return {
     workflowId: kase.workflowId,
     taskQueue: temporal.taskQueue,
@@ -53,7 +64,9 @@ function startOptions(kase: CaseToStart, temporal: TemporalTarget) {
  * mark leaves the start to the worker's sweep.
  */
 export async function startCaseWorkflow(input: { kase: CaseToStart; temporal: TemporalTarget }): Promise<void> {
-  await input.temporal.client.withDeadline(Date.now() + SIGNAL_DEADLINE_MS, () => input.temporal.client.workflow.start('caseWorkflow', startOptions(input.kase, input.temporal)));
+  await input.temporal.client.withDeadline(Date.now() + SIGNAL_DEADLINE_MS, () =>
+    input.temporal.client.workflow.start('caseWorkflow', startOptions(input.kase, input.temporal)),
+  );
 }
 
 /**
@@ -68,11 +81,13 @@ export async function signalCustomerMessage(input: {
   try {
     // Bounded: with Temporal unreachable the client would retry for ~20 s, past the providers' own
     // timeouts (Twilio waits 15 s). Failing sooner answers 503 and the provider's retry delivers it.
-    await input.temporal.client.withDeadline(Date.now() + SIGNAL_DEADLINE_MS, () => input.temporal.client.workflow.signalWithStart('caseWorkflow', {
-      ...startOptions(input.kase, input.temporal),
-      signal: customerMessageSignal,
-      signalArgs: [input.message],
-    }));
+    await input.temporal.client.withDeadline(Date.now() + SIGNAL_DEADLINE_MS, () =>
+      input.temporal.client.workflow.signalWithStart('caseWorkflow', {
+        ...startOptions(input.kase, input.temporal),
+        signal: customerMessageSignal,
+        signalArgs: [input.message],
+      }),
+    );
     return 'delivered';
   } catch (error) {
     if (error instanceof WorkflowExecutionAlreadyStartedError) return 'closed';

@@ -10,7 +10,11 @@ import { startCaseWorkflow, type TemporalTarget } from './start-case-workflow';
  * sweep calls it again for whatever stayed marked. Starting twice finds the running workflow, so
  * calling it twice is harmless.
  */
-export async function startStoredCase(input: { orm: MikroORM; temporal: TemporalTarget; caseId: string }): Promise<void> {
+export async function startStoredCase(input: {
+  orm: MikroORM;
+  temporal: TemporalTarget;
+  caseId: string;
+}): Promise<void> {
   const em = input.orm.em.fork();
   try {
     await startCaseWorkflow({ temporal: input.temporal, kase: await loadCaseToStart(em, input.caseId) });

@@ -22,7 +22,8 @@ export function toStorableText<T>(value: T): T {
 }
 
 function clean(value: unknown): unknown {
-  if (typeof value === 'string') return isStorableText(value) ? value : value.replace(NUL, '').replace(LONE_SURROGATE, '\ufffd');
+  if (typeof value === 'string')
+    return isStorableText(value) ? value : value.replace(NUL, '').replace(LONE_SURROGATE, '\ufffd');
   if (Array.isArray(value)) return value.map(clean);
   if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
     return Object.fromEntries(Object.entries(value).map(([key, entry]) => [clean(key), clean(entry)]));

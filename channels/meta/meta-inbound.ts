@@ -48,14 +48,16 @@ const messagingSchema = z.looseObject({
   sender: z.looseObject({ id: z.string() }),
   recipient: z.looseObject({ id: z.string() }),
   timestamp: z.number(),
-  message: z.looseObject({
-    mid: z.string(),
-    text: z.string().optional(),
-    is_echo: z.boolean().optional(),
-    is_deleted: z.boolean().optional(),
-    attachments: z.array(attachmentSchema).optional(),
-    reply_to: z.looseObject({ mid: z.string().optional() }).optional(),
-  }).optional(),
+  message: z
+    .looseObject({
+      mid: z.string(),
+      text: z.string().optional(),
+      is_echo: z.boolean().optional(),
+      is_deleted: z.boolean().optional(),
+      attachments: z.array(attachmentSchema).optional(),
+      reply_to: z.looseObject({ mid: z.string().optional() }).optional(),
+    })
+    .optional(),
 });
 const changeSchema = z.looseObject({ field: z.string(), value: z.unknown() });
 const instagramCommentSchema = z.looseObject({
@@ -81,7 +83,8 @@ const CHANNELS: Record<string, MetaChannel> = { page: 'facebook', instagram: 'in
 export function parseMetaWebhook(payload: unknown): { events: MetaInboundEvent[] } {
   const envelope = envelopeSchema.safeParse(payload);
   const channel = envelope.success ? CHANNELS[envelope.data.object] : undefined;
-  if (!envelope.success || !channel) throw new MetaPayloadError('Not a Meta webhook: expected { object: "page" | "instagram", entry: [...] }.');
+  if (!envelope.success || !channel)
+    throw new MetaPayloadError('Not a Meta webhook: expected { object: "page" | "instagram", entry: [...] }.');
   const events: MetaInboundEvent[] = [];
   for (const rawEntry of envelope.data.entry) {
     const entry = entrySchema.safeParse(rawEntry);
@@ -113,18 +116,32 @@ function toDirectMessage(channel: MetaChannel, item: unknown): MetaInboundEvent 
   }));
   const text = message.text ?? attachments.map((attachment) => `[${attachment.kind}]`).join(' ');
   return {
-    accountId: recipient.id, channel, sender: { id: sender.id, name: null }, providerMessageId: message.mid, kind: 'message',
-    text, attachments, occurredAt, threadRef: `${channel}:${recipient.id}:${sender.id}`,
+    accountId: recipient.id,
+    channel,
+    sender: { id: sender.id, name: null },
+    providerMessageId: message.mid,
+    kind: 'message',
+    text,
+    attachments,
+    occurredAt,
+    threadRef: `${channel}:${recipient.id}:${sender.id}`,
     subject: channel === 'instagram' ? 'Instagram message' : 'Messenger message',
     metadata: { accountId: recipient.id, ...(message.reply_to?.mid ? { replyToMid: message.reply_to.mid } : {}) },
   };
 }
 
-function toComment(input: { channel: MetaChannel; accountId: string; entryTime: Date | null; change: unknown }): MetaInboundEvent | null {
+function toComment(input: {
+  channel: MetaChannel;
+  accountId: string;
+  entryTime: Date | null;
+  change: unknown;
+}): MetaInboundEvent | null {
   const change = changeSchema.safeParse(input.change);
   if (!change.success) return null;
-  if (input.channel === 'instagram' && change.data.field === 'comments') return toInstagramComment(input.accountId, input.entryTime, change.data.value);
-  if (input.channel === 'facebook' && change.data.field === 'feed') return toPageComment(input.accountId, input.entryTime, change.data.value);
+  if (input.channel === 'instagram' && change.data.field === 'comments')
+    return toInstagramComment(input.accountId, input.entryTime, change.data.value);
+  if (input.channel === 'facebook' && change.data.field === 'feed')
+    return toPageComment(input.accountId, input.entryTime, change.data.value);
   return null;
 }
 
@@ -135,11 +152,23 @@ function toInstagramComment(accountId: string, entryTime: Date | null, value: un
   const comment = parsed.data;
   const rootId = comment.parent_id ?? comment.id;
   return {
-    accountId, channel: 'instagram', sender: { id: comment.from.id, name: comment.from.username ?? null },
-    providerMessageId: `comment:${comment.id}`, kind: 'comment', text: comment.text ?? '', attachments: [],
-    occurredAt: entryTime ?? new Date(), threadRef: `instagram-comment:${comment.media.id}:${rootId}`,
+    accountId,
+    channel: 'instagram',
+    sender: { id: comment.from.id, name: comment.from.username ?? null },
+    providerMessageId: `comment:${comment.id}`,
+    kind: 'comment',
+    text: comment.text ?? '',
+    attachments: [],
+    occurredAt: entryTime ?? new Date(),
+    threadRef: `instagram-comment:${comment.media.id}:${rootId}`,
     subject: `Comment on ${comment.media.media_product_type === 'REELS' ? 'reel' : 'post'} ${comment.media.id}`,
-    metadata: { accountId, mediaId: comment.media.id, mediaProductType: comment.media.media_product_type ?? null, commentId: comment.id, parentId: comment.parent_id ?? null },
+    metadata: {
+      accountId,
+      mediaId: comment.media.id,
+      mediaProductType: comment.media.media_product_type ?? null,
+      commentId: comment.id,
+      parentId: comment.parent_id ?? null,
+    },
   };
 }
 
@@ -152,9 +181,15 @@ function toPageComment(accountId: string, entryTime: Date | null, value: unknown
   const parentId = comment.parent_id && comment.parent_id !== comment.post_id ? comment.parent_id : null;
   const rootId = parentId ?? comment.comment_id;
   return {
-    accountId, channel: 'facebook', sender: { id: comment.from.id, name: comment.from.name ?? null },
-    providerMessageId: `comment:${comment.comment_id}`, kind: 'comment', text: comment.message ?? '', attachments: [],
-    occurredAt: toDate(comment.created_time) ?? entryTime ?? new Date(), threadRef: `facebook-comment:${comment.post_id}:${rootId}`,
+    accountId,
+    channel: 'facebook',
+    sender: { id: comment.from.id, name: comment.from.name ?? null },
+    providerMessageId: `comment:${comment.comment_id}`,
+    kind: 'comment',
+    text: comment.message ?? '',
+    attachments: [],
+    occurredAt: toDate(comment.created_time) ?? entryTime ?? new Date(),
+    threadRef: `facebook-comment:${comment.post_id}:${rootId}`,
     subject: `Comment on post ${comment.post_id}`,
     metadata: { accountId, postId: comment.post_id, commentId: comment.comment_id, parentId },
   };

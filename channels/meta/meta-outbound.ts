@@ -26,12 +26,15 @@ export async function sendMetaMessage(input: SendMetaMessageInput): Promise<{ pr
     message: { text: input.text },
   };
   const result = await postGraph({ target: input, path: `${input.accountId}/messages`, body });
-  if (typeof result.message_id !== 'string') throw new RetryableSendError('The Send API answered without a message_id.');
+  if (typeof result.message_id !== 'string')
+    throw new RetryableSendError('The Send API answered without a message_id.');
   return { providerMessageId: result.message_id };
 }
 
 /** A public reply under a comment: Instagram nests it with /replies, Facebook with /comments. */
-export async function replyToComment(input: GraphTarget & { channel: 'facebook' | 'instagram'; commentId: string; text: string }): Promise<{ providerCommentId: string }> {
+export async function replyToComment(
+  input: GraphTarget & { channel: 'facebook' | 'instagram'; commentId: string; text: string },
+): Promise<{ providerCommentId: string }> {
   const edge = input.channel === 'instagram' ? 'replies' : 'comments';
   const result = await postGraph({ target: input, path: `${input.commentId}/${edge}`, body: { message: input.text } });
   if (typeof result.id !== 'string') throw new RetryableSendError('The Graph API answered without a comment id.');
@@ -50,7 +53,11 @@ const RATE_LIMIT_CODES = new Set([4, 17, 32, 613]);
 const TRANSIENT_CODES = new Set([1, 2]);
 const WINDOW_CLOSED_SUBCODE = 2018278;
 
-async function postGraph(input: { target: GraphTarget; path: string; body: unknown }): Promise<Record<string, unknown>> {
+async function postGraph(input: {
+  target: GraphTarget;
+  path: string;
+  body: unknown;
+}): Promise<Record<string, unknown>> {
   const { target } = input;
   const url = `${target.graphUrl.replace(/\/+$/, '')}/${target.graphVersion}/${input.path}`;
   let response: Response;
@@ -65,12 +72,21 @@ async function postGraph(input: { target: GraphTarget; path: string; body: unkno
   } catch (error) {
     throw new RetryableSendError(`The Graph API could not be reached: ${(error as Error).message}`);
   }
-  const payload = (await response.json().catch(() => null)) as { error?: GraphError } & Record<string, unknown> | null;
+  const payload = (await response.json().catch(() => null)) as
+    ({ error?: GraphError } & Record<string, unknown>) | null;
   if (response.ok && payload && !payload.error) return payload;
-  throw classifyGraphError({ status: response.status, error: payload?.error, retryAfter: response.headers.get('retry-after') });
+  throw classifyGraphError({
+    status: response.status,
+    error: payload?.error,
+    retryAfter: response.headers.get('retry-after'),
+  });
 }
 
-function classifyGraphError(input: { status: number; error: GraphError | undefined; retryAfter: string | null }): Error {
+function classifyGraphError(input: {
+  status: number;
+  error: GraphError | undefined;
+  retryAfter: string | null;
+}): Error {
   const code = input.error?.code;
   const subcode = input.error?.error_subcode;
   const detail = `Graph API ${input.status}${code !== undefined ? ` (code ${code}${subcode ? `/${subcode}` : ''})` : ''}: ${input.error?.message ?? 'no error body'}`;
@@ -78,12 +94,22 @@ function classifyGraphError(input: { status: number; error: GraphError | undefin
     const seconds = Number(input.retryAfter);
     return new RetryableSendError(detail, Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined, code);
   }
-  if (input.status >= 500 || (code !== undefined && TRANSIENT_CODES.has(code))) return new RetryableSendError(detail, undefined, code);
+  if (input.status >= 500 || (code !== undefined && TRANSIENT_CODES.has(code)))
+    return new RetryableSendError(detail, undefined, code);
   switch (code) {
-    case 10: return new PermanentSendError(subcode === WINDOW_CLOSED_SUBCODE ? 'window-closed' : 'permission-denied', detail, code);
-    case 551: return new PermanentSendError('recipient-unavailable', detail, code);
-    case 190: return new PermanentSendError('invalid-token', detail, code);
-    case 100: return new PermanentSendError('invalid-parameter', detail, code);
-    default: return new PermanentSendError('rejected', detail, code);
+    case 10:
+      return new PermanentSendError(
+        subcode === WINDOW_CLOSED_SUBCODE ? 'window-closed' : 'permission-denied',
+        detail,
+        code,
+      );
+    case 551:
+      return new PermanentSendError('recipient-unavailable', detail, code);
+    case 190:
+      return new PermanentSendError('invalid-token', detail, code);
+    case 100:
+      return new PermanentSendError('invalid-parameter', detail, code);
+    default:
+      return new PermanentSendError('rejected', detail, code);
   }
 }

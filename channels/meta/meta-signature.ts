@@ -6,7 +6,11 @@ const HEADER = /^sha256=([0-9a-f]{64})$/i;
  * Meta signs the exact bytes it sends (X-Hub-Signature-256), so the hash is taken over the raw body,
  * never over re-serialized JSON, and compared in constant time.
  */
-export function verifyMetaSignature(input: { appSecret: string | undefined; rawBody: Buffer; header: string | undefined }): boolean {
+export function verifyMetaSignature(input: {
+  appSecret: string | undefined;
+  rawBody: Buffer;
+  header: string | undefined;
+}): boolean {
   if (!input.appSecret || !input.header) return false;
   const match = HEADER.exec(input.header.trim());
   if (!match) return false;

@@ -12,21 +12,33 @@ export function createMetaSender(input: { graphUrl: string; graphVersion: string
     async send(context: ReplyContext) {
       const pageAccessToken = context.connection?.credentials.pageAccessToken;
       if (!context.connection || typeof pageAccessToken !== 'string') {
-        throw new PermanentSendError('not-connected', `No ${context.channel} connection with a page token is set up for this organization.`);
+        throw new PermanentSendError(
+          'not-connected',
+          `No ${context.channel} connection with a page token is set up for this organization.`,
+        );
       }
       const commentId = context.lastInbound?.metadata.commentId;
       const target = { graphUrl: input.graphUrl, graphVersion: input.graphVersion, pageAccessToken };
       if (context.message.visibility === 'public') {
-        if (typeof commentId !== 'string') throw new PermanentSendError('not-a-comment', 'Public replies are only possible on comment cases.');
+        if (typeof commentId !== 'string')
+          throw new PermanentSendError('not-a-comment', 'Public replies are only possible on comment cases.');
         const channel = context.channel === 'instagram' ? 'instagram' : 'facebook';
         const reply = await replyToComment({ ...target, channel, commentId, text: context.message.body });
         return { providerMessageId: reply.providerCommentId };
       }
-      const recipient = typeof commentId === 'string' ? { comment_id: commentId } : context.customer.channelIdentity ? { id: context.customer.channelIdentity } : null;
+      const recipient =
+        typeof commentId === 'string'
+          ? { comment_id: commentId }
+          : context.customer.channelIdentity
+            ? { id: context.customer.channelIdentity }
+            : null;
       if (!recipient) throw new PermanentSendError('no-recipient', 'The customer has no Meta id on this case.');
       return sendMetaMessage({
-        ...target, accountId: context.connection.externalId,
-        recipient, text: context.message.body, messagingTag: context.messagingTag,
+        ...target,
+        accountId: context.connection.externalId,
+        recipient,
+        text: context.message.body,
+        messagingTag: context.messagingTag,
       });
     },
   };

@@ -17,10 +17,20 @@ export type ReplyUpdateOutcome =
 export const replyUpdateId = (messageId: string) => `reply:${messageId}`;
 
 /** Asks the case workflow to record (and send) a stored agent reply. */
-export async function sendReplyUpdate(input: { temporal: Client; workflowId: string; messageId: string; authorUserId: string | null; deadlineMs?: number }): Promise<ReplyUpdateOutcome> {
+export async function sendReplyUpdate(input: {
+  temporal: Client;
+  workflowId: string;
+  messageId: string;
+  authorUserId: string | null;
+  deadlineMs?: number;
+}): Promise<ReplyUpdateOutcome> {
   try {
     const result = await sendCaseUpdate({
-      temporal: input.temporal, workflowId: input.workflowId, update: recordReplyUpdate, updateId: replyUpdateId(input.messageId), deadlineMs: input.deadlineMs,
+      temporal: input.temporal,
+      workflowId: input.workflowId,
+      update: recordReplyUpdate,
+      updateId: replyUpdateId(input.messageId),
+      deadlineMs: input.deadlineMs,
       arg: { messageId: input.messageId, authoredBy: 'human', actor: { type: 'agent', userId: input.authorUserId } },
     });
     return { outcome: 'recorded', messagingTag: result.messagingTag ?? null };

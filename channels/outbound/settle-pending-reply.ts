@@ -11,13 +11,23 @@ export type SettledReply = 'recorded' | 'already_recorded' | 'failed' | 'gone';
  * (now or before) clears the mark; refused now (window closed, case ended) shows it as failed with
  * the reason, since it was shown as pending; no answer again throws, and the mark stays for the next sweep.
  */
-export async function settlePendingReply(input: { orm: MikroORM; temporal: TemporalTarget; messageId: string; deadlineMs?: number }): Promise<SettledReply> {
+export async function settlePendingReply(input: {
+  orm: MikroORM;
+  temporal: TemporalTarget;
+  messageId: string;
+  deadlineMs?: number;
+}): Promise<SettledReply> {
   const em = input.orm.em.fork();
   const reply = await loadPendingAgentReply(em, input.messageId);
   if (!reply) return 'gone';
-  if (reply.workflowStartPending) await startStoredCase({ orm: input.orm, temporal: input.temporal, caseId: reply.caseId });
+  if (reply.workflowStartPending)
+    await startStoredCase({ orm: input.orm, temporal: input.temporal, caseId: reply.caseId });
   const answered = await sendReplyUpdate({
-    temporal: input.temporal.client, workflowId: reply.workflowId, messageId: reply.messageId, authorUserId: reply.authorUserId, deadlineMs: input.deadlineMs,
+    temporal: input.temporal.client,
+    workflowId: reply.workflowId,
+    messageId: reply.messageId,
+    authorUserId: reply.authorUserId,
+    deadlineMs: input.deadlineMs,
   });
   if (answered.outcome === 'unknown') throw answered.error;
   if (answered.outcome === 'refused') {

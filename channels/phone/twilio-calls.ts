@@ -32,7 +32,11 @@ class RebasedRequestClient extends RequestClient {
 
 export function createTwilioClient(input: { accountSid: string; authToken: string; apiBaseUrl?: string }) {
   const rebased = input.apiBaseUrl && new URL(input.apiBaseUrl).origin !== TWILIO_API_ORIGIN;
-  return twilio(input.accountSid, input.authToken, rebased ? { httpClient: new RebasedRequestClient(input.apiBaseUrl as string) } : undefined);
+  return twilio(
+    input.accountSid,
+    input.authToken,
+    rebased ? { httpClient: new RebasedRequestClient(input.apiBaseUrl as string) } : undefined,
+  );
 }
 
 /**
@@ -43,11 +47,17 @@ export async function placeCall(input: PlaceCallInput): Promise<{ callSid: strin
   const client = createTwilioClient(input);
   try {
     const call = await client.calls.create({
-      to: input.to, from: input.from,
-      twiml: input.twiml ?? '<Response><Say>Hello, this is customer support calling about your case.</Say><Pause length="1"/></Response>',
-      statusCallback: input.statusCallback, statusCallbackMethod: 'POST',
+      to: input.to,
+      from: input.from,
+      twiml:
+        input.twiml ??
+        '<Response><Say>Hello, this is customer support calling about your case.</Say><Pause length="1"/></Response>',
+      statusCallback: input.statusCallback,
+      statusCallbackMethod: 'POST',
       statusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'],
-      record: true, recordingStatusCallback: input.recordingStatusCallback, recordingStatusCallbackMethod: 'POST',
+      record: true,
+      recordingStatusCallback: input.recordingStatusCallback,
+      recordingStatusCallbackMethod: 'POST',
     });
     return { callSid: call.sid };
   } catch (error) {
@@ -62,7 +72,11 @@ export function classifyTwilioError(error: unknown): PermanentSendError | Retrya
   const code = typeof failure?.code === 'number' || typeof failure?.code === 'string' ? failure.code : undefined;
   const message = typeof failure?.message === 'string' ? failure.message : 'Twilio request failed';
   if (status !== undefined && status >= 400 && status < 500 && status !== 429 && status !== 408) {
-    return new PermanentSendError(code === 21211 || code === 21217 || code === 13224 ? 'invalid-number' : 'rejected', message, code);
+    return new PermanentSendError(
+      code === 21211 || code === 21217 || code === 13224 ? 'invalid-number' : 'rejected',
+      message,
+      code,
+    );
   }
   return new RetryableSendError(message, undefined, code);
 }

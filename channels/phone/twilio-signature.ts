@@ -9,7 +9,12 @@ export function twilioWebhookUrl(input: { publicBaseUrl: string; originalUrl: st
   return `${input.publicBaseUrl.replace(/\/+$/, '')}${input.originalUrl}`;
 }
 
-export function verifyTwilioSignature(input: { authToken: string; signature: string | undefined; url: string; params: Record<string, unknown> }): boolean {
+export function verifyTwilioSignature(input: {
+  authToken: string;
+  signature: string | undefined;
+  url: string;
+  params: Record<string, unknown>;
+}): boolean {
   if (!input.signature || !input.authToken) return false;
   try {
     return twilio.validateRequest(input.authToken, input.signature, input.url, input.params);

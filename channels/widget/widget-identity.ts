@@ -29,14 +29,24 @@ export interface VisitorTokenClaims {
   expiresAt: Date;
 }
 
-interface TokenPayload { o: string; c: string; v: string; e: number }
+interface TokenPayload {
+  o: string;
+  c: string;
+  v: string;
+  e: number;
+}
 
 function sign(secret: Buffer, payload: string): Buffer {
   return createHmac('sha256', secret).update(`widget-visitor-token.v1.${payload}`, 'utf8').digest();
 }
 
 export function issueVisitorToken(input: { secret: Buffer } & VisitorTokenClaims): string {
-  const body: TokenPayload = { o: input.orgId, c: input.conversationId, v: input.visitorId, e: Math.floor(input.expiresAt.getTime() / 1000) };
+  const body: TokenPayload = {
+    o: input.orgId,
+    c: input.conversationId,
+    v: input.visitorId,
+    e: Math.floor(input.expiresAt.getTime() / 1000),
+  };
   const payload = Buffer.from(JSON.stringify(body), 'utf8').toString('base64url');
   return `${payload}.${sign(input.secret, payload).toString('base64url')}`;
 }
@@ -55,7 +65,13 @@ export function readVisitorToken(input: { secret: Buffer; token: string; now?: D
   } catch {
     return null;
   }
-  if (typeof body.o !== 'string' || typeof body.c !== 'string' || typeof body.v !== 'string' || typeof body.e !== 'number') return null;
+  if (
+    typeof body.o !== 'string' ||
+    typeof body.c !== 'string' ||
+    typeof body.v !== 'string' ||
+    typeof body.e !== 'number'
+  )
+    return null;
   const expiresAt = new Date(body.e * 1000);
   if (expiresAt.getTime() <= (input.now ?? new Date()).getTime()) return null;
   return { orgId: body.o, conversationId: body.c, visitorId: body.v, expiresAt };

@@ -8,7 +8,10 @@ export async function findOrganizationOrThrow(em: EntityManager, slug: string): 
   return organization;
 }
 
-export async function findUserOrThrow(em: EntityManager, input: { orgId: string; orgSlug: string; email: string }): Promise<IUser> {
+export async function findUserOrThrow(
+  em: EntityManager,
+  input: { orgId: string; orgSlug: string; email: string },
+): Promise<IUser> {
   const user = await em.findOne(User, { orgId: input.orgId, email: input.email.toLowerCase() });
   if (!user) throw new AdminError('not_found', `No user ${input.email} in organization "${input.orgSlug}".`);
   return user;

@@ -33,7 +33,8 @@ export async function createCategory(em: EntityManager, input: CreateCategoryInp
     em.transactional(async (tx) => {
       const existing = await tx.find(Category, { orgId: organization.id, deletedAt: null });
       // Names are unique per organization regardless of case, as the database index on lower(name) is.
-      if (existing.some((category) => category.name.toLowerCase() === name.toLowerCase())) throw new AdminError('conflict', conflict);
+      if (existing.some((category) => category.name.toLowerCase() === name.toLowerCase()))
+        throw new AdminError('conflict', conflict);
       const position = Math.max(0, ...existing.map((category) => category.position)) + 1;
       const category = tx.create(Category, {
         orgId: organization.id,

@@ -10,10 +10,12 @@ const createRoutingRuleSchema = z.object({
   orgSlug: z.string().min(1),
   name: nameSchema,
   // An unknown condition would otherwise be ignored, and the rule would match every case.
-  conditions: z.record(z.string(), z.unknown()).refine(
-    (conditions) => Object.keys(conditions).every((key) => (RULE_CONDITION_KEYS as readonly string[]).includes(key)),
-    { message: `conditions may only use ${RULE_CONDITION_KEYS.join(', ')}` },
-  ),
+  conditions: z
+    .record(z.string(), z.unknown())
+    .refine(
+      (conditions) => Object.keys(conditions).every((key) => (RULE_CONDITION_KEYS as readonly string[]).includes(key)),
+      { message: `conditions may only use ${RULE_CONDITION_KEYS.join(', ')}` },
+    ),
   action: z.record(z.string(), z.unknown()).refine((action) => Object.keys(action).length > 0, 'must not be empty'),
 });
 
@@ -34,8 +36,21 @@ export async function createRoutingRule(em: EntityManager, input: CreateRoutingR
   const organization = await findOrganizationOrThrow(em, orgSlug);
   return em.transactional(async (tx) => {
     const last = await tx.findOne(RoutingRule, { orgId: organization.id }, { orderBy: { position: 'desc' } });
-    const rule = tx.create(RoutingRule, { orgId: organization.id, name, conditions, action, position: (last?.position ?? 0) + 1 });
+    const rule = tx.create(RoutingRule, {
+      orgId: organization.id,
+      name,
+      conditions,
+      action,
+      position: (last?.position ?? 0) + 1,
+    });
     await tx.flush();
-    return { id: rule.id, name: rule.name, position: rule.position, enabled: rule.enabled, conditions: rule.conditions, action: rule.action };
+    return {
+      id: rule.id,
+      name: rule.name,
+      position: rule.position,
+      enabled: rule.enabled,
+      conditions: rule.conditions,
+      action: rule.action,
+    };
   });
 }

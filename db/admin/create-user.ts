@@ -21,7 +21,10 @@ export async function createUser(em: EntityManager, input: CreateUserInput): Pro
   const { orgSlug, email, name, role, capacity } = parseAdminInput(createUserSchema, input);
   const organization = await findOrganizationOrThrow(em, orgSlug);
   if (role === 'partner' && organization.plan !== 'enterprise') {
-    throw new AdminError('invalid', `Partner users need an enterprise plan; organization "${orgSlug}" is on ${organization.plan}.`);
+    throw new AdminError(
+      'invalid',
+      `Partner users need an enterprise plan; organization "${orgSlug}" is on ${organization.plan}.`,
+    );
   }
   const conflict = `A user with email ${email} already exists in organization "${orgSlug}".`;
   if (await em.count(User, { orgId: organization.id, email })) throw new AdminError('conflict', conflict);

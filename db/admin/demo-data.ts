@@ -15,7 +15,12 @@ export const DEMO_USERS = [
 export const DEMO_ADMIN_EMAIL = 'admin@demo.example';
 export const DEMO_BILLING_EMAIL = 'billing@demo.example';
 
-export const DEMO_CATEGORIES: ReadonlyArray<{ name: string; description: string; autoResolve?: boolean; examples: string[] }> = [
+export const DEMO_CATEGORIES: ReadonlyArray<{
+  name: string;
+  description: string;
+  autoResolve?: boolean;
+  examples: string[];
+}> = [
   {
     name: 'Shipping',
     description: 'Where an order or parcel is, tracking, delivery dates, carriers and delivery addresses.',

@@ -22,11 +22,18 @@ export async function issueApiToken(
   const { orgSlug, userEmail, name } = parseAdminInput(issueApiTokenSchema, input);
   const organization = await findOrganizationOrThrow(em, orgSlug);
   const user = await findUserOrThrow(em, { orgId: organization.id, orgSlug, email: userEmail });
-  if (user.deactivatedAt) throw new AdminError('invalid', `User ${user.email} is deactivated; a token cannot be issued.`);
+  if (user.deactivatedAt)
+    throw new AdminError('invalid', `User ${user.email} is deactivated; a token cannot be issued.`);
 
   const { token, prefix } = generateApiToken();
   return em.transactional(async (tx) => {
-    const row = tx.create(ApiToken, { orgId: organization.id, userId: user.id, name, tokenHash: hashToken(token), tokenPrefix: prefix });
+    const row = tx.create(ApiToken, {
+      orgId: organization.id,
+      userId: user.id,
+      name,
+      tokenHash: hashToken(token),
+      tokenPrefix: prefix,
+    });
     await tx.flush();
     return { token, tokenId: row.id, prefix };
   });

@@ -10,9 +10,7 @@ import { DEMO_ADMIN_EMAIL, DEMO_BILLING_EMAIL, DEMO_CATEGORIES, DEMO_ORGANIZATIO
 import { issueApiToken } from './issue-api-token';
 import { updateOrganizationSettings } from './update-organization-settings';
 
-export type SeedDemoResult =
-  | { created: false }
-  | { created: true; orgSlug: string; adminEmail: string; token: string };
+export type SeedDemoResult = { created: false } | { created: true; orgSlug: string; adminEmail: string; token: string };
 
 /** Creates the demo organization once; later runs change nothing and return `{ created: false }`. */
 export async function seedDemoOrganization(em: EntityManager): Promise<SeedDemoResult> {
@@ -41,7 +39,8 @@ export async function seedDemoOrganization(em: EntityManager): Promise<SeedDemoR
     });
   } catch (error) {
     // A concurrent seed created the organization between the check and the insert.
-    const raced = error instanceof AdminError && error.code === 'conflict' && (await em.count(Organization, { slug: orgSlug })) > 0;
+    const raced =
+      error instanceof AdminError && error.code === 'conflict' && (await em.count(Organization, { slug: orgSlug })) > 0;
     if (raced) return { created: false };
     throw error;
   }

@@ -27,14 +27,18 @@ export async function updateOrganizationSettings(
 ): Promise<OrganizationView> {
   const { orgSlug, ...changes } = parseAdminInput(settingsSchema, input);
   const defined = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
-  if (Object.keys(defined).length === 0) throw new AdminError('invalid', 'Nothing to update: give at least one setting.');
+  if (Object.keys(defined).length === 0)
+    throw new AdminError('invalid', 'Nothing to update: give at least one setting.');
 
   const organization = await findOrganizationOrThrow(em, orgSlug);
   if (changes.plan === 'standard' && organization.plan === 'enterprise') {
     // Partners exist only on enterprise plans; a downgrade must not leave any behind.
     const partners = await em.count(User, { orgId: organization.id, role: 'partner', deactivatedAt: null });
     if (partners > 0) {
-      throw new AdminError('conflict', `Organization "${orgSlug}" still has ${partners} active partner user(s); deactivate them before moving to the standard plan.`);
+      throw new AdminError(
+        'conflict',
+        `Organization "${orgSlug}" still has ${partners} active partner user(s); deactivate them before moving to the standard plan.`,
+      );
     }
   }
   em.assign(organization, defined);

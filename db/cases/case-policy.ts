@@ -9,8 +9,17 @@ export interface OrganizationForCases {
 
 /** The organization's case settings as the domain's policy. A case keeps the policy it started with. */
 export async function loadOrganizationForCases(em: EntityManager, orgId: string): Promise<OrganizationForCases> {
-  const rows: Array<{ id: string; slug: string; reopen_window_seconds: number; messaging_window_seconds: number; attention_after_seconds: number; human_agent_tag_enabled: boolean }> =
-    await em.execute(`select id, slug, reopen_window_seconds, messaging_window_seconds, attention_after_seconds, human_agent_tag_enabled from organizations where id = ?`, [orgId]);
+  const rows: Array<{
+    id: string;
+    slug: string;
+    reopen_window_seconds: number;
+    messaging_window_seconds: number;
+    attention_after_seconds: number;
+    human_agent_tag_enabled: boolean;
+  }> = await em.execute(
+    `select id, slug, reopen_window_seconds, messaging_window_seconds, attention_after_seconds, human_agent_tag_enabled from organizations where id = ?`,
+    [orgId],
+  );
   const row = rows[0];
   if (!row) throw new Error(`organization ${orgId} not found`);
   return {

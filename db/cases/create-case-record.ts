@@ -41,9 +41,21 @@ export async function createCaseRecord(em: EntityManager, input: NewCaseRecord):
        created_by_user_id, important, workflow_start_pending, opened_at, created_at, updated_at, last_message_at)
      values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null) returning id`,
     [
-      input.orgId, counter.number, workflowId, input.channel, input.subject.slice(0, 500), input.customerId ?? null,
-      input.threadId ?? null, input.deviceId ?? null, input.previousCaseId ?? null, input.createdByUserId ?? null,
-      input.important ?? false, input.workflowStartPending ?? false, input.openedAt, input.openedAt, input.openedAt,
+      input.orgId,
+      counter.number,
+      workflowId,
+      input.channel,
+      input.subject.slice(0, 500),
+      input.customerId ?? null,
+      input.threadId ?? null,
+      input.deviceId ?? null,
+      input.previousCaseId ?? null,
+      input.createdByUserId ?? null,
+      input.important ?? false,
+      input.workflowStartPending ?? false,
+      input.openedAt,
+      input.openedAt,
+      input.openedAt,
     ],
   );
   return { id: inserted[0].id, number: counter.number, workflowId, orgSlug: counter.slug };

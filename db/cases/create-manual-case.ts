@@ -19,21 +19,42 @@ export async function createManualCase(em: EntityManager, input: ManualCaseInput
     let customerId: string | null = null;
     const customer = input.customer;
     if (customer && (customer.email || customer.phone || customer.name)) {
-      const found: Array<{ id: string }> = customer.email || customer.phone
-        ? await tx.execute(`select id from customers where org_id = ? and ((?::text is not null and email = ?::citext) or (?::text is not null and phone = ?)) order by created_at limit 1`,
-          [input.orgId, customer.email ?? null, customer.email ?? null, customer.phone ?? null, customer.phone ?? null])
-        : [];
-      customerId = found[0]?.id ?? (await tx.execute<Array<{ id: string }>>(
-        `insert into customers (org_id, name, email, phone) values (?, ?, ?, ?) returning id`,
-        [input.orgId, customer.name ?? null, customer.email ?? null, customer.phone ?? null]))[0].id;
+      const found: Array<{ id: string }> =
+        customer.email || customer.phone
+          ? await tx.execute(
+              `select id from customers where org_id = ? and ((?::text is not null and email = ?::citext) or (?::text is not null and phone = ?)) order by created_at limit 1`,
+              [
+                input.orgId,
+                customer.email ?? null,
+                customer.email ?? null,
+                customer.phone ?? null,
+                customer.phone ?? null,
+              ],
+            )
+          : [];
+      customerId =
+        found[0]?.id ??
+        (
+          await tx.execute<Array<{ id: string }>>(
+            `insert into customers (org_id, name, email, phone) values (?, ?, ?, ?) returning id`,
+            [input.orgId, customer.name ?? null, customer.email ?? null, customer.phone ?? null],
+          )
+        )[0].id;
     }
     const threads: Array<{ id: string }> = await tx.execute(
       `insert into threads (org_id, channel, customer_id, subject, reply_token) values (?, ?, ?, ?, ?) returning id`,
       [input.orgId, input.channel, customerId, input.subject, randomBytes(18).toString('base64url')],
     );
     const created = await createCaseRecord(tx, {
-      orgId: input.orgId, channel: input.channel, subject: input.subject, openedAt: input.openedAt, customerId, threadId: threads[0].id,
-      createdByUserId: input.createdByUserId, important: input.important, workflowStartPending: true,
+      orgId: input.orgId,
+      channel: input.channel,
+      subject: input.subject,
+      openedAt: input.openedAt,
+      customerId,
+      threadId: threads[0].id,
+      createdByUserId: input.createdByUserId,
+      important: input.important,
+      workflowStartPending: true,
     });
     if (input.body) {
       await tx.execute(
@@ -41,7 +62,11 @@ export async function createManualCase(em: EntityManager, input: ManualCaseInput
          values (?, ?, ?, ?, 'internal', 'note', 'agent', ?, ?, 'not_sent', ?)`,
         [input.orgId, created.id, threads[0].id, input.channel, input.createdByUserId, input.body, input.openedAt],
       );
-      await tx.execute(`update cases set last_message_at = ?, last_message_snippet = ? where id = ?`, [input.openedAt, input.body.slice(0, 200), created.id]);
+      await tx.execute(`update cases set last_message_at = ?, last_message_snippet = ? where id = ?`, [
+        input.openedAt,
+        input.body.slice(0, 200),
+        created.id,
+      ]);
     }
     return created;
   });

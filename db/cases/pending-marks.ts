@@ -36,7 +36,13 @@ async function listMarked(em: EntityManager, mark: keyof typeof MARKS, walk: Pen
      where ${column} and created_at < now() - ? * interval '1 millisecond'
        and (?::timestamptz is null or (created_at, id) > (?::timestamptz, ?::uuid))
      order by created_at, id limit ?`,
-    [walk.olderThanMs, walk.after?.createdAt ?? null, walk.after?.createdAt ?? null, walk.after?.id ?? null, walk.limit],
+    [
+      walk.olderThanMs,
+      walk.after?.createdAt ?? null,
+      walk.after?.createdAt ?? null,
+      walk.after?.id ?? null,
+      walk.limit,
+    ],
   );
   return rows.map((row) => ({ createdAt: row.created_at, id: row.id }));
 }

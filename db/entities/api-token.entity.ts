@@ -5,7 +5,10 @@ export const ApiToken = defineEntity({
   name: 'ApiToken',
   tableName: 'api_tokens',
   properties: {
-    id: p.uuid().primary().onCreate(() => crypto.randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => crypto.randomUUID()),
     orgId: p.uuid(),
     userId: p.uuid(),
     name: p.text(),

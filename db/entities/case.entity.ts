@@ -8,7 +8,10 @@ export const Case = defineEntity({
   name: 'Case',
   tableName: 'cases',
   properties: {
-    id: p.uuid().primary().onCreate(() => crypto.randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => crypto.randomUUID()),
     orgId: p.uuid(),
     number: p.integer(),
     workflowId: p.text(),
@@ -37,7 +40,10 @@ export const Case = defineEntity({
     lifecycleEndedAt: p.datetime().nullable(),
     version: p.bigint('number').default(0),
     createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   },
 });
 export type ICase = InferEntity<typeof Case>;

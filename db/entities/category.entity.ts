@@ -4,7 +4,10 @@ export const Category = defineEntity({
   name: 'Category',
   tableName: 'categories',
   properties: {
-    id: p.uuid().primary().onCreate(() => crypto.randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => crypto.randomUUID()),
     orgId: p.uuid(),
     name: p.text(),
     description: p.text().nullable(),
@@ -14,7 +17,10 @@ export const Category = defineEntity({
     position: p.integer().default(0),
     deletedAt: p.datetime().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   },
 });
 export type ICategory = InferEntity<typeof Category>;

@@ -5,7 +5,10 @@ export const ChannelConnection = defineEntity({
   name: 'ChannelConnection',
   tableName: 'channel_connections',
   properties: {
-    id: p.uuid().primary().onCreate(() => crypto.randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => crypto.randomUUID()),
     orgId: p.uuid(),
     channel: p.enum(['email', 'instagram', 'facebook', 'phone', 'widget']),
     externalId: p.text(),
@@ -14,7 +17,10 @@ export const ChannelConnection = defineEntity({
     settings: p.json<Record<string, unknown>>().default('{}'),
     enabled: p.boolean().default(true),
     createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   },
 });
 export type IChannelConnection = InferEntity<typeof ChannelConnection>;

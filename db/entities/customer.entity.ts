@@ -4,13 +4,19 @@ export const Customer = defineEntity({
   name: 'Customer',
   tableName: 'customers',
   properties: {
-    id: p.uuid().primary().onCreate(() => crypto.randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => crypto.randomUUID()),
     orgId: p.uuid(),
     name: p.text().nullable(),
     email: p.text().nullable(),
     phone: p.text().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   },
 });
 export type ICustomer = InferEntity<typeof Customer>;
@@ -20,7 +26,10 @@ export const CustomerIdentity = defineEntity({
   name: 'CustomerIdentity',
   tableName: 'customer_identities',
   properties: {
-    id: p.uuid().primary().onCreate(() => crypto.randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => crypto.randomUUID()),
     orgId: p.uuid(),
     customerId: p.uuid(),
     channel: p.text(),

@@ -9,7 +9,10 @@ export const Message = defineEntity({
   name: 'Message',
   tableName: 'messages',
   properties: {
-    id: p.uuid().primary().onCreate(() => crypto.randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => crypto.randomUUID()),
     orgId: p.uuid(),
     caseId: p.uuid(),
     threadId: p.uuid().nullable(),
@@ -37,7 +40,10 @@ export const Attachment = defineEntity({
   name: 'Attachment',
   tableName: 'attachments',
   properties: {
-    id: p.uuid().primary().onCreate(() => crypto.randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => crypto.randomUUID()),
     orgId: p.uuid(),
     messageId: p.uuid(),
     kind: p.enum(['image', 'audio', 'video', 'file', 'recording', 'link']),

@@ -4,7 +4,10 @@ export const Organization = defineEntity({
   name: 'Organization',
   tableName: 'organizations',
   properties: {
-    id: p.uuid().primary().onCreate(() => crypto.randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => crypto.randomUUID()),
     slug: p.text(),
     name: p.text(),
     plan: p.enum(['standard', 'enterprise']).default('standard'),
@@ -19,7 +22,10 @@ export const Organization = defineEntity({
     webhookSecretEncrypted: p.text().nullable().hidden(),
     nextCaseNumber: p.integer().default(1),
     createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   },
 });
 export type IOrganization = InferEntity<typeof Organization>;

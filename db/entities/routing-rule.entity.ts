@@ -4,7 +4,10 @@ export const RoutingRule = defineEntity({
   name: 'RoutingRule',
   tableName: 'routing_rules',
   properties: {
-    id: p.uuid().primary().onCreate(() => crypto.randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => crypto.randomUUID()),
     orgId: p.uuid(),
     position: p.integer(),
     name: p.text(),
@@ -13,7 +16,10 @@ export const RoutingRule = defineEntity({
     action: p.json<Record<string, unknown>>(),
     roundRobinCursor: p.integer().default(0),
     createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   },
 });
 export type IRoutingRule = InferEntity<typeof RoutingRule>;

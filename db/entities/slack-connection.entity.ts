@@ -12,7 +12,10 @@ export const SlackConnection = defineEntity({
     categoryChannels: p.json<Record<string, string>>().default('{}'),
     enabled: p.boolean().default(true),
     createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   },
 });
 export type ISlackConnection = InferEntity<typeof SlackConnection>;

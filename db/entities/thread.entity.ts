@@ -5,7 +5,10 @@ export const Thread = defineEntity({
   name: 'Thread',
   tableName: 'threads',
   properties: {
-    id: p.uuid().primary().onCreate(() => crypto.randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => crypto.randomUUID()),
     orgId: p.uuid(),
     channel: p.text(),
     customerId: p.uuid().nullable(),

@@ -1,6 +1,14 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { QUICK_FILTERS, type QuickFilter } from '../../domain/inbox-filters';
-import { inboxWhere, loadInboxOrganization, quickFilterCondition, readMarkJoin, readMarksHashJoin, validateInboxQuery, type InboxQuery } from './inbox-query';
+import {
+  inboxWhere,
+  loadInboxOrganization,
+  quickFilterCondition,
+  readMarkJoin,
+  readMarksHashJoin,
+  validateInboxQuery,
+  type InboxQuery,
+} from './inbox-query';
 import { chooseSearchStrategy } from './inbox-search';
 import { joinSql, sqlFragment } from './sql-fragment';
 
@@ -20,17 +28,24 @@ export async function countInboxCases(em: EntityManager, input: { query: InboxQu
     // Aliases come from the fixed list of filter names, never from input.
     return joinSql([sqlFragment('count(*) filter (where'), condition, sqlFragment(`)::int as "${filter}"`)], ' ');
   });
-  const search = await chooseSearchStrategy(em, { query, candidates: inboxWhere({ ...query, q: null }), needed: 'all' });
-  const statement = joinSql([
-    sqlFragment('select'),
-    joinSql(counts, ', '),
-    sqlFragment('from cases c'),
-    // Without `q` the planner already reads the marks in one pass; a search's thousands of matches
-    // would otherwise probe them one by one.
-    query.q === null ? readMarkJoin(query) : readMarksHashJoin(query),
-    sqlFragment('where'),
-    inboxWhere(query, search),
-  ], ' ');
+  const search = await chooseSearchStrategy(em, {
+    query,
+    candidates: inboxWhere({ ...query, q: null }),
+    needed: 'all',
+  });
+  const statement = joinSql(
+    [
+      sqlFragment('select'),
+      joinSql(counts, ', '),
+      sqlFragment('from cases c'),
+      // Without `q` the planner already reads the marks in one pass; a search's thousands of matches
+      // would otherwise probe them one by one.
+      query.q === null ? readMarkJoin(query) : readMarksHashJoin(query),
+      sqlFragment('where'),
+      inboxWhere(query, search),
+    ],
+    ' ',
+  );
   const rows: Array<Record<QuickFilter, number>> = await em.execute(statement.sql, [...statement.params]);
   return Object.fromEntries(filters.map((filter) => [filter, rows[0][filter]])) as InboxCounts;
 }

@@ -15,11 +15,14 @@ export interface PageInput {
 // The page's ids come from a query that reads only columns the inbox indexes carry (an index-only
 // scan in sort order that stops at the page's end); only those rows are then joined to their details.
 export function filteredPage(input: PageInput & { filter: SqlFragment }): SqlFragment {
-  return joinSql([
-    sqlFragment('select c.id from cases c where'),
-    joinSql([...input.conditions, input.filter], ' and '),
-    sqlFragment(`order by ${input.order} limit ?`, input.limit + 1),
-  ], ' ');
+  return joinSql(
+    [
+      sqlFragment('select c.id from cases c where'),
+      joinSql([...input.conditions, input.filter], ' and '),
+      sqlFragment(`order by ${input.order} limit ?`, input.limit + 1),
+    ],
+    ' ',
+  );
 }
 
 // `unread` needs the caller's read mark of each case. Probing the mark case by case in sort order is
@@ -29,22 +32,28 @@ export function filteredPage(input: PageInput & { filter: SqlFragment }): SqlFra
 export const UNREAD_PROBE_CASES = 2000;
 
 export function unreadAmongFirst(input: PageInput): SqlFragment {
-  return joinSql([
-    // Only columns the sort's covering index carries, so the probe stays an index-only scan.
-    sqlFragment(`select c.id from (select c.id, ${input.sortColumn}, c.last_customer_message_at from cases c where`),
-    joinSql(input.conditions, ' and '),
-    sqlFragment(`order by ${input.order} limit ?) c`, UNREAD_PROBE_CASES),
-    readMarkJoin(input.query),
-    sqlFragment(`where ${UNREAD_SQL} order by ${input.order} limit ?`, input.limit + 1),
-  ], ' ');
+  return joinSql(
+    [
+      // Only columns the sort's covering index carries, so the probe stays an index-only scan.
+      sqlFragment(`select c.id from (select c.id, ${input.sortColumn}, c.last_customer_message_at from cases c where`),
+      joinSql(input.conditions, ' and '),
+      sqlFragment(`order by ${input.order} limit ?) c`, UNREAD_PROBE_CASES),
+      readMarkJoin(input.query),
+      sqlFragment(`where ${UNREAD_SQL} order by ${input.order} limit ?`, input.limit + 1),
+    ],
+    ' ',
+  );
 }
 
 export function unreadAmongAll(input: PageInput): SqlFragment {
-  return joinSql([
-    sqlFragment('select c.id from cases c'),
-    readMarksHashJoin(input.query),
-    sqlFragment('where'),
-    joinSql([...input.conditions, sqlFragment(UNREAD_SQL)], ' and '),
-    sqlFragment(`order by ${input.order} limit ?`, input.limit + 1),
-  ], ' ');
+  return joinSql(
+    [
+      sqlFragment('select c.id from cases c'),
+      readMarksHashJoin(input.query),
+      sqlFragment('where'),
+      joinSql([...input.conditions, sqlFragment(UNREAD_SQL)], ' and '),
+      sqlFragment(`order by ${input.order} limit ?`, input.limit + 1),
+    ],
+    ' ',
+  );
 }

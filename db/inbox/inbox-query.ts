@@ -1,6 +1,18 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { CASE_STATUSES, CHANNELS, TIME_SENSITIVE_CHANNELS, type CaseStatus, type Channel } from '../../domain/case.model';
-import { MAX_SEARCH_LENGTH, MIN_SEARCH_LENGTH, defaultInboxStatuses, isUuid, type QuickFilter } from '../../domain/inbox-filters';
+import {
+  CASE_STATUSES,
+  CHANNELS,
+  TIME_SENSITIVE_CHANNELS,
+  type CaseStatus,
+  type Channel,
+} from '../../domain/case.model';
+import {
+  MAX_SEARCH_LENGTH,
+  MIN_SEARCH_LENGTH,
+  defaultInboxStatuses,
+  isUuid,
+  type QuickFilter,
+} from '../../domain/inbox-filters';
 import { InboxQueryError } from './inbox-query-error';
 import { searchCondition, type SearchStrategy } from './inbox-search';
 import { joinSql, placeholders, sqlFragment, type SqlFragment } from './sql-fragment';
@@ -40,16 +52,25 @@ export async function loadInboxOrganization(em: EntityManager, orgId: string): P
     [...TIME_SENSITIVE_CHANNELS, orgId],
   );
   if (rows.length === 0) throw new InboxQueryError('orgId', 'no such organization');
-  return { attentionAfterSeconds: rows[0].attention_after_seconds, timeSensitiveConnected: rows[0].time_sensitive_connected };
+  return {
+    attentionAfterSeconds: rows[0].attention_after_seconds,
+    timeSensitiveConnected: rows[0].time_sensitive_connected,
+  };
 }
 
-export type ValidInboxQuery = Required<Omit<InboxQuery, 'q' | 'createdByUserId'>> & { q: string | null; createdByUserId: string | null };
+export type ValidInboxQuery = Required<Omit<InboxQuery, 'q' | 'createdByUserId'>> & {
+  q: string | null;
+  createdByUserId: string | null;
+};
 
 /** Checks every field (naming the one at fault) and fills in the defaults. */
 export function validateInboxQuery(query: InboxQuery): ValidInboxQuery {
-  for (const field of ['orgId', 'userId'] as const) if (!isUuid(query[field])) throw new InboxQueryError(field, 'must be a UUID');
-  if (!(query.now instanceof Date) || Number.isNaN(query.now.getTime())) throw new InboxQueryError('now', 'must be a valid Date');
-  if (query.createdByUserId !== undefined && !isUuid(query.createdByUserId)) throw new InboxQueryError('createdByUserId', 'must be a UUID');
+  for (const field of ['orgId', 'userId'] as const)
+    if (!isUuid(query[field])) throw new InboxQueryError(field, 'must be a UUID');
+  if (!(query.now instanceof Date) || Number.isNaN(query.now.getTime()))
+    throw new InboxQueryError('now', 'must be a valid Date');
+  if (query.createdByUserId !== undefined && !isUuid(query.createdByUserId))
+    throw new InboxQueryError('createdByUserId', 'must be a UUID');
   const archived = query.archived ?? false;
   if (typeof archived !== 'boolean') throw new InboxQueryError('archived', 'must be true or false');
   return {
@@ -66,10 +87,15 @@ export function validateInboxQuery(query: InboxQuery): ValidInboxQuery {
   };
 }
 
-function oneOf<T extends string>(field: string, values: readonly string[] | undefined, allowed: readonly T[]): readonly T[] | null {
+function oneOf<T extends string>(
+  field: string,
+  values: readonly string[] | undefined,
+  allowed: readonly T[],
+): readonly T[] | null {
   if (values === undefined || values.length === 0) return null;
   const unknown = values.find((value) => !(allowed as readonly string[]).includes(value));
-  if (unknown !== undefined) throw new InboxQueryError(field, `unknown value "${unknown}"; expected one of ${allowed.join(', ')}`);
+  if (unknown !== undefined)
+    throw new InboxQueryError(field, `unknown value "${unknown}"; expected one of ${allowed.join(', ')}`);
   return [...new Set(values)] as T[];
 }
 
@@ -82,8 +108,10 @@ function uuids(field: string, values: readonly string[] | undefined): readonly s
 function searchText(q: string | undefined): string | null {
   const text = q?.trim() ?? '';
   if (text === '') return null;
-  if (text.length < MIN_SEARCH_LENGTH) throw new InboxQueryError('q', `must be at least ${MIN_SEARCH_LENGTH} characters`);
-  if (text.length > MAX_SEARCH_LENGTH) throw new InboxQueryError('q', `must be at most ${MAX_SEARCH_LENGTH} characters`);
+  if (text.length < MIN_SEARCH_LENGTH)
+    throw new InboxQueryError('q', `must be at least ${MIN_SEARCH_LENGTH} characters`);
+  if (text.length > MAX_SEARCH_LENGTH)
+    throw new InboxQueryError('q', `must be at most ${MAX_SEARCH_LENGTH} characters`);
   return text;
 }
 
@@ -97,9 +125,12 @@ export function inboxWhere(query: ValidInboxQuery, search: SearchStrategy = 'ind
     sqlFragment('c.archived = ?', query.archived),
     sqlFragment(`c.status in ${placeholders(query.statuses)}`, ...query.statuses),
   ];
-  if (query.channels.length > 0) parts.push(sqlFragment(`c.channel in ${placeholders(query.channels)}`, ...query.channels));
-  if (query.categoryIds.length > 0) parts.push(sqlFragment(`c.category_id in ${placeholders(query.categoryIds)}`, ...query.categoryIds));
-  if (query.assigneeIds.length > 0) parts.push(sqlFragment(`c.assignee_id in ${placeholders(query.assigneeIds)}`, ...query.assigneeIds));
+  if (query.channels.length > 0)
+    parts.push(sqlFragment(`c.channel in ${placeholders(query.channels)}`, ...query.channels));
+  if (query.categoryIds.length > 0)
+    parts.push(sqlFragment(`c.category_id in ${placeholders(query.categoryIds)}`, ...query.categoryIds));
+  if (query.assigneeIds.length > 0)
+    parts.push(sqlFragment(`c.assignee_id in ${placeholders(query.assigneeIds)}`, ...query.assigneeIds));
   if (query.createdByUserId !== null) parts.push(sqlFragment('c.created_by_user_id = ?', query.createdByUserId));
   if (query.q !== null) parts.push(searchCondition({ query, text: query.q, strategy: search }));
   return joinSql(parts, ' and ');
@@ -116,7 +147,10 @@ export function readMarkJoin(query: ValidInboxQuery): SqlFragment {
  * read_marks_pkey) and hash-joins them. Probing costs less only for a few cases.
  */
 export function readMarksHashJoin(query: ValidInboxQuery): SqlFragment {
-  return sqlFragment('left join (select case_id, read_at from read_marks where user_id = ? offset 0) rm on rm.case_id = c.id', query.userId);
+  return sqlFragment(
+    'left join (select case_id, read_at from read_marks where user_id = ? offset 0) rm on rm.case_id = c.id',
+    query.userId,
+  );
 }
 
 export interface QuickFilterSqlContext {
@@ -138,7 +172,8 @@ export function quickFilterCondition(filter: QuickFilter, context: QuickFilterSq
     case 'time_sensitive':
       return sqlFragment(
         `(c.channel in ${placeholders(TIME_SENSITIVE_CHANNELS)} and c.status <> 'resolved' and c.window_expires_at > ?::timestamptz)`,
-        ...TIME_SENSITIVE_CHANNELS, context.query.now.toISOString(),
+        ...TIME_SENSITIVE_CHANNELS,
+        context.query.now.toISOString(),
       );
     case 'unread':
       return sqlFragment(UNREAD_SQL);

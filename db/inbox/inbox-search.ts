@@ -37,7 +37,11 @@ const CUSTOMER_SEARCH_LINE = `(coalesce(cu.name, '') || ' ' || coalesce(cu.email
 const ACTIVE_CASE_LINE = `(s.subject || ' ' || s.customer_search_line)`;
 
 /** The condition on `cases c`. */
-export function searchCondition(input: { query: ValidInboxQuery; text: string; strategy: SearchStrategy }): SqlFragment {
+export function searchCondition(input: {
+  query: ValidInboxQuery;
+  text: string;
+  strategy: SearchStrategy;
+}): SqlFragment {
   const { query, strategy } = input;
   const pattern = containsPattern(input.text);
   // A partner sees only what the customer and agents said to them, so internal notes never match for them.
@@ -52,7 +56,10 @@ export function searchCondition(input: { query: ValidInboxQuery; text: string; s
         select s.id from cases s where s.org_id = ? and s.status <> 'resolved' and ${ACTIVE_CASE_LINE} ilike ?
         union
         select m.case_id from messages m where m.org_id = ? and m.case_active and m.body ilike ?${messageScope})`,
-      query.orgId, pattern, query.orgId, pattern,
+      query.orgId,
+      pattern,
+      query.orgId,
+      pattern,
     );
   }
   if (strategy === 'index') {
@@ -67,7 +74,15 @@ export function searchCondition(input: { query: ValidInboxQuery; text: string; s
         select k.id from customers cu join cases k on k.customer_id = cu.id
          where cu.org_id = ? and ${CUSTOMER_SEARCH_LINE} ilike ?
            and k.org_id = ? and k.archived = ? and k.status in ${placeholders(query.statuses)})`,
-      query.orgId, pattern, query.orgId, pattern, query.orgId, pattern, query.orgId, query.archived, ...query.statuses,
+      query.orgId,
+      pattern,
+      query.orgId,
+      pattern,
+      query.orgId,
+      pattern,
+      query.orgId,
+      query.archived,
+      ...query.statuses,
     );
   }
   // OFFSET 0 keeps each EXISTS a per-case probe: without it the planner may turn it into a hashed
@@ -76,7 +91,9 @@ export function searchCondition(input: { query: ValidInboxQuery; text: string; s
     `(c.subject ilike ?
       or exists (select 1 from messages m where m.case_id = c.id and m.body ilike ?${messageScope} offset 0)
       or exists (select 1 from customers cu where cu.id = c.customer_id and ${CUSTOMER_SEARCH_LINE} ilike ? offset 0))`,
-    pattern, pattern, pattern,
+    pattern,
+    pattern,
+    pattern,
   );
 }
 
@@ -90,21 +107,52 @@ interface MatchBranch {
 }
 
 /** Row counts the planner estimates for: each way a case matches, the cases a match can come from. */
-function estimateBranches(query: ValidInboxQuery, pattern: string, collecting: 'active' | 'index'): { matches: MatchBranch[]; population: SqlFragment } {
+function estimateBranches(
+  query: ValidInboxQuery,
+  pattern: string,
+  collecting: 'active' | 'index',
+): { matches: MatchBranch[]; population: SqlFragment } {
   if (collecting === 'active') {
     return {
       matches: [
-        { sql: sqlFragment('select 1 from messages m where m.org_id = ? and m.case_active and m.body ilike ?', query.orgId, pattern), casesPerRow: 1 },
-        { sql: sqlFragment(`select 1 from cases s where s.org_id = ? and s.status <> 'resolved' and ${ACTIVE_CASE_LINE} ilike ?`, query.orgId, pattern), casesPerRow: 1 },
+        {
+          sql: sqlFragment(
+            'select 1 from messages m where m.org_id = ? and m.case_active and m.body ilike ?',
+            query.orgId,
+            pattern,
+          ),
+          casesPerRow: 1,
+        },
+        {
+          sql: sqlFragment(
+            `select 1 from cases s where s.org_id = ? and s.status <> 'resolved' and ${ACTIVE_CASE_LINE} ilike ?`,
+            query.orgId,
+            pattern,
+          ),
+          casesPerRow: 1,
+        },
       ],
       population: sqlFragment(`select 1 from cases o where o.org_id = ? and o.status <> 'resolved'`, query.orgId),
     };
   }
   return {
     matches: [
-      { sql: sqlFragment('select 1 from messages m where m.org_id = ? and m.body ilike ?', query.orgId, pattern), casesPerRow: 1 },
-      { sql: sqlFragment('select 1 from cases s where s.org_id = ? and s.subject ilike ?', query.orgId, pattern), casesPerRow: 1 },
-      { sql: sqlFragment(`select 1 from customers cu where cu.org_id = ? and ${CUSTOMER_SEARCH_LINE} ilike ?`, query.orgId, pattern), casesPerRow: 2 },
+      {
+        sql: sqlFragment('select 1 from messages m where m.org_id = ? and m.body ilike ?', query.orgId, pattern),
+        casesPerRow: 1,
+      },
+      {
+        sql: sqlFragment('select 1 from cases s where s.org_id = ? and s.subject ilike ?', query.orgId, pattern),
+        casesPerRow: 1,
+      },
+      {
+        sql: sqlFragment(
+          `select 1 from customers cu where cu.org_id = ? and ${CUSTOMER_SEARCH_LINE} ilike ?`,
+          query.orgId,
+          pattern,
+        ),
+        casesPerRow: 2,
+      },
     ],
     population: sqlFragment('select 1 from cases o where o.org_id = ?', query.orgId),
   };
@@ -116,22 +164,38 @@ function estimateBranches(query: ValidInboxQuery, pattern: string, collecting: '
  * how many cases pass the other filters. A page needs only ~`pageSize` hits, so a scan stops early
  * when matches are common; a count must test every candidate.
  */
-export async function chooseSearchStrategy(em: EntityManager, input: {
-  query: ValidInboxQuery;
-  /** Conditions on `cases c` other than the search. */
-  candidates: SqlFragment;
-  /** Rows a page needs, or 'all' for a count. */
-  needed: number | 'all';
-}): Promise<SearchStrategy> {
+export async function chooseSearchStrategy(
+  em: EntityManager,
+  input: {
+    query: ValidInboxQuery;
+    /** Conditions on `cases c` other than the search. */
+    candidates: SqlFragment;
+    /** Rows a page needs, or 'all' for a count. */
+    needed: number | 'all';
+  },
+): Promise<SearchStrategy> {
   const { query } = input;
   const collecting = searchesActiveOnly(query) ? 'active' : 'index';
   if (query.q === null) return collecting;
   const { matches, population } = estimateBranches(query, containsPattern(query.q), collecting);
-  const statement = joinSql([
-    sqlFragment('explain (format json)'),
-    joinSql([...matches.map((branch) => branch.sql), population, joinSql([sqlFragment('select 1 from cases c where'), input.candidates], ' ')], ' union all '),
-  ], ' ');
-  const rows: Array<{ 'QUERY PLAN': Array<{ Plan: { Plans?: Array<{ 'Plan Rows': number }> } }> }> = await em.execute(statement.sql, [...statement.params]);
+  const statement = joinSql(
+    [
+      sqlFragment('explain (format json)'),
+      joinSql(
+        [
+          ...matches.map((branch) => branch.sql),
+          population,
+          joinSql([sqlFragment('select 1 from cases c where'), input.candidates], ' '),
+        ],
+        ' union all ',
+      ),
+    ],
+    ' ',
+  );
+  const rows: Array<{ 'QUERY PLAN': Array<{ Plan: { Plans?: Array<{ 'Plan Rows': number }> } }> }> = await em.execute(
+    statement.sql,
+    [...statement.params],
+  );
   const estimates = rows[0]['QUERY PLAN'][0].Plan.Plans?.map((plan) => plan['Plan Rows']) ?? [];
   if (estimates.length !== matches.length + 2) return collecting;
   const matchedCases = matches.reduce((sum, branch, index) => sum + estimates[index] * branch.casesPerRow, 0);

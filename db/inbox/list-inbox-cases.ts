@@ -1,12 +1,26 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { CaseStatus, Channel } from '../../domain/case.model';
 import {
-  NO_WINDOW_KEY, decodeInboxCursor, defaultInboxSort, encodeInboxCursor, isInboxSort, isQuickFilter,
-  type InboxSort, type QuickFilter,
+  NO_WINDOW_KEY,
+  decodeInboxCursor,
+  defaultInboxSort,
+  encodeInboxCursor,
+  isInboxSort,
+  isQuickFilter,
+  type InboxSort,
+  type QuickFilter,
 } from '../../domain/inbox-filters';
 import {
-  UNREAD_SQL, attentionThreshold, inboxWhere, loadInboxOrganization, needsReadMarks, quickFilterCondition,
-  readMarkJoin, validateInboxQuery, type InboxQuery, type QuickFilterSqlContext,
+  UNREAD_SQL,
+  attentionThreshold,
+  inboxWhere,
+  loadInboxOrganization,
+  needsReadMarks,
+  quickFilterCondition,
+  readMarkJoin,
+  validateInboxQuery,
+  type InboxQuery,
+  type QuickFilterSqlContext,
 } from './inbox-query';
 import { InboxQueryError } from './inbox-query-error';
 import { filteredPage, unreadAmongAll, unreadAmongFirst } from './inbox-page-ids';
@@ -63,7 +77,11 @@ export const MAX_INBOX_LIMIT = 100;
 const SORT_KEYS: Record<InboxSort, { key: string; column: string; direction: 'asc' | 'desc' }> = {
   updated: { key: 'c.updated_at', column: 'c.updated_at', direction: 'desc' },
   created: { key: 'c.created_at', column: 'c.created_at', direction: 'desc' },
-  window_expires: { key: `coalesce(c.window_expires_at, 'infinity'::timestamptz)`, column: 'c.window_expires_at', direction: 'asc' },
+  window_expires: {
+    key: `coalesce(c.window_expires_at, 'infinity'::timestamptz)`,
+    column: 'c.window_expires_at',
+    direction: 'asc',
+  },
 };
 
 /** One page of the inbox, newest first (or as sorted), resuming after `cursor`. */
@@ -73,7 +91,8 @@ export async function listInboxCases(em: EntityManager, input: ListInboxCasesInp
   const sort = input.sort ?? defaultInboxSort(filter);
   if (!isInboxSort(sort)) throw new InboxQueryError('sort', `unknown sort "${sort}"`);
   const limit = input.limit ?? DEFAULT_INBOX_LIMIT;
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_INBOX_LIMIT) throw new InboxQueryError('limit', `must be an integer from 1 to ${MAX_INBOX_LIMIT}`);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_INBOX_LIMIT)
+    throw new InboxQueryError('limit', `must be an integer from 1 to ${MAX_INBOX_LIMIT}`);
   const after = input.cursor === undefined ? null : readCursor(input.cursor, sort);
   const query = validateInboxQuery(input.query);
   const organization = await loadInboxOrganization(em, query.orgId);
@@ -83,16 +102,31 @@ export async function listInboxCases(em: EntityManager, input: ListInboxCasesInp
   const order = `${key} ${direction}, c.id ${direction}`;
   const search = await chooseSearchStrategy(em, {
     query,
-    candidates: joinSql([inboxWhere({ ...query, q: null }), needsReadMarks(filter) ? sqlFragment('true') : quickFilterCondition(filter, context)], ' and '),
+    candidates: joinSql(
+      [
+        inboxWhere({ ...query, q: null }),
+        needsReadMarks(filter) ? sqlFragment('true') : quickFilterCondition(filter, context),
+      ],
+      ' and ',
+    ),
     needed: limit + 1,
   });
   const conditions = [inboxWhere(query, search)];
-  if (after !== null) conditions.push(sqlFragment(`(${key}, c.id) ${direction === 'desc' ? '<' : '>'} (?::timestamptz, ?::uuid)`, after.key, after.id));
+  if (after !== null)
+    conditions.push(
+      sqlFragment(`(${key}, c.id) ${direction === 'desc' ? '<' : '>'} (?::timestamptz, ?::uuid)`, after.key, after.id),
+    );
   const pageInput = { query, conditions, sortColumn: column, order, limit };
 
   const details = { context, key, order };
-  let rows = await loadPage(em, { ...details, page: needsReadMarks(filter) ? unreadAmongFirst(pageInput) : filteredPage({ ...pageInput, filter: quickFilterCondition(filter, context) }) });
-  if (needsReadMarks(filter) && rows.length <= limit) rows = await loadPage(em, { ...details, page: unreadAmongAll(pageInput) });
+  let rows = await loadPage(em, {
+    ...details,
+    page: needsReadMarks(filter)
+      ? unreadAmongFirst(pageInput)
+      : filteredPage({ ...pageInput, filter: quickFilterCondition(filter, context) }),
+  });
+  if (needsReadMarks(filter) && rows.length <= limit)
+    rows = await loadPage(em, { ...details, page: unreadAmongAll(pageInput) });
   const items = rows.slice(0, limit);
   const last = rows.length > limit ? items[items.length - 1] : undefined;
   return {
@@ -102,26 +136,35 @@ export async function listInboxCases(em: EntityManager, input: ListInboxCasesInp
 }
 
 /** The page's cases with everything an inbox item shows, in sort order. */
-async function loadPage(em: EntityManager, input: { context: QuickFilterSqlContext; key: string; order: string; page: SqlFragment }): Promise<InboxRow[]> {
+async function loadPage(
+  em: EntityManager,
+  input: { context: QuickFilterSqlContext; key: string; order: string; page: SqlFragment },
+): Promise<InboxRow[]> {
   const { context, key, order } = input;
-  const statement = joinSql([
-    sqlFragment(`select c.id, c.number, c.subject, c.channel, c.status, c.important, c.archived, c.window_expires_at,
+  const statement = joinSql(
+    [
+      sqlFragment(
+        `select c.id, c.number, c.subject, c.channel, c.status, c.important, c.archived, c.window_expires_at,
       c.last_message_snippet, c.last_message_at, c.created_at, c.updated_at, c.opened_at, c.resolved_at,
       a.id as assignee_id, a.name as assignee_name, cat.id as category_id, cat.name as category_name,
       cu.id as customer_id, cu.name as customer_name, cu.email as customer_email, cu.phone as customer_phone,
       ${UNREAD_SQL} as unread,
       (c.status <> 'resolved' and c.opened_at <= ?::timestamptz) as needs_attention,
       case when ${key} = 'infinity' then '${NO_WINDOW_KEY}' else to_char(${key} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') end as sort_key
-    from (`, attentionThreshold(context)),
-    input.page,
-    sqlFragment(`) page
+    from (`,
+        attentionThreshold(context),
+      ),
+      input.page,
+      sqlFragment(`) page
     join cases c on c.id = page.id
     left join users a on a.id = c.assignee_id
     left join categories cat on cat.id = c.category_id
     left join customers cu on cu.id = c.customer_id`),
-    readMarkJoin(context.query),
-    sqlFragment(`order by ${order}`),
-  ], ' ');
+      readMarkJoin(context.query),
+      sqlFragment(`order by ${order}`),
+    ],
+    ' ',
+  );
   return em.execute(statement.sql, [...statement.params]);
 }
 
@@ -172,7 +215,10 @@ function toInboxCaseItem(row: InboxRow): InboxCaseItem {
     status: row.status,
     assignee: row.assignee_id === null ? null : { id: row.assignee_id, name: row.assignee_name ?? '' },
     category: row.category_id === null ? null : { id: row.category_id, name: row.category_name ?? '' },
-    customer: row.customer_id === null ? null : { id: row.customer_id, name: row.customer_name, email: row.customer_email, phone: row.customer_phone },
+    customer:
+      row.customer_id === null
+        ? null
+        : { id: row.customer_id, name: row.customer_name, email: row.customer_email, phone: row.customer_phone },
     important: row.important,
     unread: row.unread,
     needsAttention: row.needs_attention,

@@ -45,7 +45,9 @@ export class Migration20261125000000_initial extends Migration {
         unique (org_id, email),
         unique (org_id, id)
       );`);
-    this.addSql(`create unique index users_slack_user_idx on users (org_id, slack_user_id) where slack_user_id is not null;`);
+    this.addSql(
+      `create unique index users_slack_user_idx on users (org_id, slack_user_id) where slack_user_id is not null;`,
+    );
 
     this.addSql(`
       create table api_tokens (
@@ -103,7 +105,9 @@ export class Migration20261125000000_initial extends Migration {
       );`);
     this.addSql(`create index customers_org_email_idx on customers (org_id, email) where email is not null;`);
     this.addSql(`create index customers_org_phone_idx on customers (org_id, phone) where phone is not null;`);
-    this.addSql(`create index customers_search_idx on customers using gin ((coalesce(name, '') || ' ' || coalesce(email::text, '') || ' ' || coalesce(phone, '')) gin_trgm_ops);`);
+    this.addSql(
+      `create index customers_search_idx on customers using gin ((coalesce(name, '') || ' ' || coalesce(email::text, '') || ' ' || coalesce(phone, '')) gin_trgm_ops);`,
+    );
 
     this.addSql(`
       create table customer_identities (
@@ -146,7 +150,9 @@ export class Migration20261125000000_initial extends Migration {
         created_at timestamptz not null default now(),
         updated_at timestamptz not null default now()
       );`);
-    this.addSql(`create unique index categories_org_name_idx on categories (org_id, lower(name)) where deleted_at is null;`);
+    this.addSql(
+      `create unique index categories_org_name_idx on categories (org_id, lower(name)) where deleted_at is null;`,
+    );
 
     this.addSql(`
       create table routing_rules (
@@ -174,7 +180,9 @@ export class Migration20261125000000_initial extends Migration {
         reply_token text not null unique,
         created_at timestamptz not null default now()
       );`);
-    this.addSql(`create unique index threads_external_ref_idx on threads (org_id, channel, external_ref) where external_ref is not null;`);
+    this.addSql(
+      `create unique index threads_external_ref_idx on threads (org_id, channel, external_ref) where external_ref is not null;`,
+    );
 
     this.addSql(`
       create table cases (
@@ -213,18 +221,30 @@ export class Migration20261125000000_initial extends Migration {
         check ((status = 'resolved') = (resolved_at is not null))
       );`);
     // One live case per thread: a message either continues it or, once its lifecycle ended, starts a new one.
-    this.addSql(`create unique index cases_one_live_per_thread_idx on cases (thread_id) where lifecycle_ended_at is null and thread_id is not null;`);
+    this.addSql(
+      `create unique index cases_one_live_per_thread_idx on cases (thread_id) where lifecycle_ended_at is null and thread_id is not null;`,
+    );
     this.addSql(`create index cases_inbox_updated_idx on cases (org_id, archived, status, updated_at desc, id desc);`);
     this.addSql(`create index cases_inbox_created_idx on cases (org_id, archived, status, created_at desc, id desc);`);
-    this.addSql(`create index cases_assignee_idx on cases (org_id, assignee_id, status, updated_at desc) where archived = false;`);
-    this.addSql(`create index cases_unassigned_idx on cases (org_id, status, updated_at desc) where assignee_id is null and archived = false;`);
-    this.addSql(`create index cases_important_idx on cases (org_id, status, updated_at desc) where important and archived = false;`);
+    this.addSql(
+      `create index cases_assignee_idx on cases (org_id, assignee_id, status, updated_at desc) where archived = false;`,
+    );
+    this.addSql(
+      `create index cases_unassigned_idx on cases (org_id, status, updated_at desc) where assignee_id is null and archived = false;`,
+    );
+    this.addSql(
+      `create index cases_important_idx on cases (org_id, status, updated_at desc) where important and archived = false;`,
+    );
     this.addSql(`create index cases_attention_idx on cases (org_id, opened_at) where status <> 'resolved';`);
-    this.addSql(`create index cases_window_idx on cases (org_id, window_expires_at) where window_expires_at is not null and status <> 'resolved';`);
+    this.addSql(
+      `create index cases_window_idx on cases (org_id, window_expires_at) where window_expires_at is not null and status <> 'resolved';`,
+    );
     this.addSql(`create index cases_category_idx on cases (org_id, category_id, status);`);
     this.addSql(`create index cases_channel_idx on cases (org_id, channel, status);`);
     this.addSql(`create index cases_customer_idx on cases (customer_id);`);
-    this.addSql(`create index cases_creator_idx on cases (org_id, created_by_user_id) where created_by_user_id is not null;`);
+    this.addSql(
+      `create index cases_creator_idx on cases (org_id, created_by_user_id) where created_by_user_id is not null;`,
+    );
     this.addSql(`create index cases_subject_search_idx on cases using gin (subject gin_trgm_ops);`);
 
     this.addSql(`
@@ -251,9 +271,13 @@ export class Migration20261125000000_initial extends Migration {
         created_at timestamptz not null default now()
       );`);
     // The provider's id is the idempotency key, scoped by organization and channel so one tenant can never suppress another's message.
-    this.addSql(`create unique index messages_provider_id_idx on messages (org_id, channel, provider_message_id) where provider_message_id is not null;`);
+    this.addSql(
+      `create unique index messages_provider_id_idx on messages (org_id, channel, provider_message_id) where provider_message_id is not null;`,
+    );
     this.addSql(`create index messages_case_idx on messages (case_id, occurred_at, id);`);
-    this.addSql(`create index messages_rfc_id_idx on messages (org_id, rfc_message_id) where rfc_message_id is not null;`);
+    this.addSql(
+      `create index messages_rfc_id_idx on messages (org_id, rfc_message_id) where rfc_message_id is not null;`,
+    );
     this.addSql(`create index messages_body_search_idx on messages using gin (body gin_trgm_ops);`);
 
     this.addSql(`
@@ -271,7 +295,9 @@ export class Migration20261125000000_initial extends Migration {
         created_at timestamptz not null default now()
       );`);
     this.addSql(`create index attachments_message_idx on attachments (message_id);`);
-    this.addSql(`create unique index attachments_provider_idx on attachments (org_id, provider_id) where provider_id is not null;`);
+    this.addSql(
+      `create unique index attachments_provider_idx on attachments (org_id, provider_id) where provider_id is not null;`,
+    );
 
     this.addSql(`
       create table read_marks (
@@ -328,10 +354,25 @@ export class Migration20261125000000_initial extends Migration {
 
   override async down(): Promise<void> {
     for (const table of [
-      'notification_deliveries', 'slack_threads', 'webhook_deliveries', 'case_events', 'read_marks',
-      'attachments', 'messages', 'cases', 'threads', 'routing_rules', 'categories', 'devices',
-      'customer_identities', 'customers', 'channel_connections', 'slack_connections', 'api_tokens',
-      'users', 'organizations',
+      'notification_deliveries',
+      'slack_threads',
+      'webhook_deliveries',
+      'case_events',
+      'read_marks',
+      'attachments',
+      'messages',
+      'cases',
+      'threads',
+      'routing_rules',
+      'categories',
+      'devices',
+      'customer_identities',
+      'customers',
+      'channel_connections',
+      'slack_connections',
+      'api_tokens',
+      'users',
+      'organizations',
     ]) {
       this.addSql(`drop table if exists ${table} cascade;`);
     }

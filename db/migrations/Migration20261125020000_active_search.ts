@@ -1,6 +1,7 @@
 import { Migration } from '@mikro-orm/migrations';
 
-const CUSTOMER_LINE = (row: string) => `coalesce(${row}.name, '') || ' ' || coalesce(${row}.email::text, '') || ' ' || coalesce(${row}.phone, '')`;
+const CUSTOMER_LINE = (row: string) =>
+  `coalesce(${row}.name, '') || ' ' || coalesce(${row}.email::text, '') || ' ' || coalesce(${row}.phone, '')`;
 
 /**
  * Text search over the active inbox only. The organization-wide trigram indexes answer a rare text
@@ -20,7 +21,9 @@ export class Migration20261125020000_active_search extends Migration {
     this.addSql(`create extension if not exists btree_gin;`);
 
     this.addSql(`alter table cases add column customer_search_line text not null default '';`);
-    this.addSql(`update cases c set customer_search_line = ${CUSTOMER_LINE('cu')} from customers cu where cu.id = c.customer_id;`);
+    this.addSql(
+      `update cases c set customer_search_line = ${CUSTOMER_LINE('cu')} from customers cu where cu.id = c.customer_id;`,
+    );
     this.addSql(`
       create function cases_copy_customer_search_line() returns trigger language plpgsql as $$
       begin
@@ -42,7 +45,9 @@ export class Migration20261125020000_active_search extends Migration {
     // Default false and then mark the (few) active ones: marking the (many) resolved ones instead would
     // leave a dead version of each of them in the partial index built below, until a vacuum.
     this.addSql(`alter table messages add column case_active boolean not null default false;`);
-    this.addSql(`update messages m set case_active = true from cases c where c.id = m.case_id and c.status <> 'resolved';`);
+    this.addSql(
+      `update messages m set case_active = true from cases c where c.id = m.case_id and c.status <> 'resolved';`,
+    );
     this.addSql(`
       create function messages_copy_case_active() returns trigger language plpgsql as $$
       begin
@@ -61,8 +66,12 @@ export class Migration20261125020000_active_search extends Migration {
       for each row when ((old.status = 'resolved') is distinct from (new.status = 'resolved'))
       execute function cases_spread_active();`);
 
-    this.addSql(`create index cases_active_search_idx on cases using gin (org_id, (subject || ' ' || customer_search_line) gin_trgm_ops) where status <> 'resolved';`);
-    this.addSql(`create index messages_active_search_idx on messages using gin (org_id, body gin_trgm_ops) where case_active;`);
+    this.addSql(
+      `create index cases_active_search_idx on cases using gin (org_id, (subject || ' ' || customer_search_line) gin_trgm_ops) where status <> 'resolved';`,
+    );
+    this.addSql(
+      `create index messages_active_search_idx on messages using gin (org_id, body gin_trgm_ops) where case_active;`,
+    );
   }
 
   override async down(): Promise<void> {

@@ -28,7 +28,9 @@ export class Migration20261203010000_idempotency_keys extends Migration {
       );`);
     this.addSql(`create index idempotency_keys_expires_idx on idempotency_keys (expires_at);`);
     this.addSql(`alter table messages add column reply_update_pending_since timestamptz;`);
-    this.addSql(`create index messages_reply_update_pending_idx on messages (reply_update_pending_since, id) where reply_update_pending_since is not null;`);
+    this.addSql(
+      `create index messages_reply_update_pending_idx on messages (reply_update_pending_since, id) where reply_update_pending_since is not null;`,
+    );
   }
 
   override async down(): Promise<void> {

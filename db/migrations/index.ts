@@ -13,7 +13,10 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261125010000_inbox_indexes', class: Migration20261125010000_inbox_indexes },
   { name: 'Migration20261125020000_active_search', class: Migration20261125020000_active_search },
   { name: 'Migration20261125030000_message_signal_pending', class: Migration20261125030000_message_signal_pending },
-  { name: 'Migration20261125040000_case_workflow_start_pending', class: Migration20261125040000_case_workflow_start_pending },
+  {
+    name: 'Migration20261125040000_case_workflow_start_pending',
+    class: Migration20261125040000_case_workflow_start_pending,
+  },
   { name: 'Migration20261203010000_idempotency_keys', class: Migration20261203010000_idempotency_keys },
   { name: 'Migration20261203020000_case_event_detail', class: Migration20261203020000_case_event_detail },
 ];

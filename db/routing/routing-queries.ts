@@ -1,13 +1,30 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { listRuleUserIds, matchesRule, type AgentLoad, type CaseFacts, type RoutingRule } from '../../domain/routing/routing-rules';
+import {
+  listRuleUserIds,
+  matchesRule,
+  type AgentLoad,
+  type CaseFacts,
+  type RoutingRule,
+} from '../../domain/routing/routing-rules';
 
 /** The read-model queries routing decides from: a case's facts, the organization's rules, the agents' loads. */
 const WAITING_CASES_SCANNED = 500;
 
-export interface RuleRow { id: string; conditions: RoutingRule['conditions']; action: RoutingRule['action']; round_robin_cursor: number }
+export interface RuleRow {
+  id: string;
+  conditions: RoutingRule['conditions'];
+  action: RoutingRule['action'];
+  round_robin_cursor: number;
+}
 export interface FactsRow {
-  id: string; workflow_id: string; channel: string; category_id: string | null; important: boolean;
-  email: string | null; device_model: string | null; first_message: string | null;
+  id: string;
+  workflow_id: string;
+  channel: string;
+  category_id: string | null;
+  important: boolean;
+  email: string | null;
+  device_model: string | null;
+  first_message: string | null;
 }
 
 // The case's first customer message, subject and body, is what both the categorizer and keyword rules read.
@@ -26,10 +43,17 @@ export const toFacts = (row: FactsRow): CaseFacts => ({
   important: row.important,
 });
 
-export const toRule = (row: RuleRow): RoutingRule => ({ id: row.id, conditions: row.conditions ?? {}, action: row.action });
+export const toRule = (row: RuleRow): RoutingRule => ({
+  id: row.id,
+  conditions: row.conditions ?? {},
+  action: row.action,
+});
 
 export async function loadCaseFacts(em: EntityManager, input: { orgId: string; caseId: string }): Promise<FactsRow> {
-  const rows: FactsRow[] = await em.execute(`select ${FACTS_COLUMNS} from ${FACTS_FROM} where c.id = ? and c.org_id = ?`, [input.caseId, input.orgId]);
+  const rows: FactsRow[] = await em.execute(
+    `select ${FACTS_COLUMNS} from ${FACTS_FROM} where c.id = ? and c.org_id = ?`,
+    [input.caseId, input.orgId],
+  );
   if (rows.length === 0) throw new Error(`Case ${input.caseId} does not exist in organization ${input.orgId}.`);
   return rows[0];
 }
@@ -43,17 +67,32 @@ export async function loadEnabledRules(em: EntityManager, orgId: string): Promis
 
 export async function loadAgents(em: EntityManager, input: { orgId: string; userIds: string[] }): Promise<AgentLoad[]> {
   if (input.userIds.length === 0) return [];
-  const rows: Array<{ id: string; available: boolean; active: boolean; capacity: number | null; open_load: string | number }> = await em.execute(
+  const rows: Array<{
+    id: string;
+    available: boolean;
+    active: boolean;
+    capacity: number | null;
+    open_load: string | number;
+  }> = await em.execute(
     `select u.id, u.available, (u.deactivated_at is null and u.role in ('admin', 'agent')) as active, u.capacity,
        (select count(*) from cases c where c.org_id = u.org_id and c.assignee_id = u.id and c.status in ('open', 'in_progress') and not c.archived) as open_load
      from users u where u.org_id = ? and u.id = any(?::uuid[])`,
     [input.orgId, `{${input.userIds.join(',')}}`],
   );
-  return rows.map((row) => ({ id: row.id, available: row.available, active: row.active, capacity: row.capacity, openLoad: Number(row.open_load) }));
+  return rows.map((row) => ({
+    id: row.id,
+    available: row.available,
+    active: row.active,
+    capacity: row.capacity,
+    openLoad: Number(row.open_load),
+  }));
 }
 
 /** Unassigned open cases that routing would now give this agent, oldest first, up to the agent's free capacity. */
-export async function findWaitingCasesForAgent(em: EntityManager, input: { orgId: string; userId: string }): Promise<Array<{ caseId: string; workflowId: string }>> {
+export async function findWaitingCasesForAgent(
+  em: EntityManager,
+  input: { orgId: string; userId: string },
+): Promise<Array<{ caseId: string; workflowId: string }>> {
   const [agent] = await loadAgents(em, { orgId: input.orgId, userIds: [input.userId] });
   if (!agent?.available || !agent.active) return [];
   const freeSlots = agent.capacity === null ? WAITING_CASES_SCANNED : agent.capacity - agent.openLoad;

@@ -30,7 +30,9 @@ describe('text features', () => {
 
   it('drops stop words, keeps shapes and adds bigrams', () => {
     const features = extractFeatures('Where is my e-bike? Order LM-204817, refund $249.00 to me');
-    expect(features).toEqual(expect.arrayContaining([stemWord('where'), stemWord('ebike'), 'xrefx', 'xmoneyx', 'order xrefx']));
+    expect(features).toEqual(
+      expect.arrayContaining([stemWord('where'), stemWord('ebike'), 'xrefx', 'xmoneyx', 'order xrefx']),
+    );
     expect(features).not.toContain('is');
   });
 });
@@ -46,7 +48,9 @@ describe('categorizer', () => {
     const again = trainOnFixtures();
     expect(JSON.stringify(again)).toBe(JSON.stringify(model));
     for (const message of testMessages.slice(0, 40)) {
-      expect(predictCategory({ model: again, text: message.text })).toEqual(predictCategory({ model, text: message.text }));
+      expect(predictCategory({ model: again, text: message.text })).toEqual(
+        predictCategory({ model, text: message.text }),
+      );
     }
   });
 
@@ -75,12 +79,16 @@ describe('categorizer', () => {
     const restored = JSON.parse(JSON.stringify(model)) as CategorizerModel;
     expect(restored).toEqual(model);
     for (const message of testMessages) {
-      expect(predictCategory({ model: restored, text: message.text })).toEqual(predictCategory({ model, text: message.text }));
+      expect(predictCategory({ model: restored, text: message.text })).toEqual(
+        predictCategory({ model, text: message.text }),
+      );
     }
   });
 
   it(`reaches at least ${MIN_HELD_OUT_ACCURACY} held-out accuracy with unsure counted as wrong`, () => {
-    const correct = testMessages.filter((message) => predictCategory({ model, text: message.text }).categoryId === message.category);
+    const correct = testMessages.filter(
+      (message) => predictCategory({ model, text: message.text }).categoryId === message.category,
+    );
     expect(testMessages.length).toBeGreaterThanOrEqual(150);
     expect(correct.length / testMessages.length).toBeGreaterThanOrEqual(MIN_HELD_OUT_ACCURACY);
   });

@@ -80,10 +80,12 @@ function computeFeatureScales(featureLists: string[][]): Map<string, number> {
   }
   // Sorted so the model's key order, and so its JSON, does not depend on example order.
   const vocabulary = [...documentFrequency.keys()].sort();
-  return new Map(vocabulary.map((feature) => {
-    const idf = Math.log((featureLists.length + 1) / ((documentFrequency.get(feature) ?? 0) + 1)) + 1;
-    return [feature, isBigram(feature) ? idf * BIGRAM_SCALE : idf];
-  }));
+  return new Map(
+    vocabulary.map((feature) => {
+      const idf = Math.log((featureLists.length + 1) / ((documentFrequency.get(feature) ?? 0) + 1)) + 1;
+      return [feature, isBigram(feature) ? idf * BIGRAM_SCALE : idf];
+    }),
+  );
 }
 
 function normalizeVector(input: { indices: number[]; raw: number[] }): SparseVector {
@@ -91,7 +93,11 @@ function normalizeVector(input: { indices: number[]; raw: number[] }): SparseVec
   return { indices: input.indices, values: input.raw.map((value) => (norm === 0 ? 0 : value / norm)) };
 }
 
-function computeLogits(input: { vector: SparseVector; weights: ArrayLike<number>[]; biases: ArrayLike<number> }): number[] {
+function computeLogits(input: {
+  vector: SparseVector;
+  weights: ArrayLike<number>[];
+  biases: ArrayLike<number>;
+}): number[] {
   return input.weights.map((row, label) => {
     let logit = input.biases[label];
     input.vector.indices.forEach((index, position) => {
@@ -108,7 +114,12 @@ function applySoftmax(logits: number[]): number[] {
   return exponentials.map((value) => value / sum);
 }
 
-function fitSoftmaxRegression(input: { vectors: SparseVector[]; documents: TrainingDocument[]; classCount: number; featureCount: number }) {
+function fitSoftmaxRegression(input: {
+  vectors: SparseVector[];
+  documents: TrainingDocument[];
+  classCount: number;
+  featureCount: number;
+}) {
   const { vectors, documents, classCount, featureCount } = input;
   const weights = Array.from({ length: classCount }, () => new Float64Array(featureCount));
   const biases = new Float64Array(classCount);
@@ -153,11 +164,16 @@ export function trainCategorizer(input: { categories: CategoryTrainingData[] }):
   const positions = new Map(vocabulary.map((feature, index) => [feature, index]));
   const scaleList = vocabulary.map((feature) => scales.get(feature) ?? 0);
   const vectors = featureLists.map((features) => {
-    const indices = features.map((feature) => positions.get(feature)).filter((index): index is number => index !== undefined);
+    const indices = features
+      .map((feature) => positions.get(feature))
+      .filter((index): index is number => index !== undefined);
     return normalizeVector({ indices, raw: indices.map((index) => scaleList[index]) });
   });
   const { weights, biases } = fitSoftmaxRegression({
-    vectors, documents, classCount: input.categories.length, featureCount: vocabulary.length,
+    vectors,
+    documents,
+    classCount: input.categories.length,
+    featureCount: vocabulary.length,
   });
 
   return {
@@ -166,10 +182,15 @@ export function trainCategorizer(input: { categories: CategoryTrainingData[] }):
     categoryIds: input.categories.map((category) => category.id),
     logitScale: LOGIT_SCALE,
     biases: [...biases].map(roundWeight),
-    features: Object.fromEntries(vocabulary.map((feature, index) => [feature, {
-      scale: roundWeight(scaleList[index]),
-      weights: weights.map((row) => roundWeight(row[index])),
-    }])),
+    features: Object.fromEntries(
+      vocabulary.map((feature, index) => [
+        feature,
+        {
+          scale: roundWeight(scaleList[index]),
+          weights: weights.map((row) => roundWeight(row[index])),
+        },
+      ]),
+    ),
   };
 }
 
@@ -178,14 +199,22 @@ function lookUpFeature(model: CategorizerModel, feature: string): FeatureWeights
   return Object.hasOwn(model.features, feature) ? model.features[feature] : undefined;
 }
 
-export function predictCategory(input: { model: CategorizerModel; text: string; minConfidence?: number }): CategoryPrediction {
+export function predictCategory(input: {
+  model: CategorizerModel;
+  text: string;
+  minConfidence?: number;
+}): CategoryPrediction {
   const { model } = input;
   const minConfidence = input.minConfidence ?? DEFAULT_MIN_CONFIDENCE;
   const known = extractFeatures(input.text)
     .map((feature) => lookUpFeature(model, feature))
     .filter((entry): entry is FeatureWeights => entry !== undefined);
   if (known.length === 0 || model.categoryIds.length === 0) {
-    return { categoryId: null, confidence: 0, scores: model.categoryIds.map((categoryId) => ({ categoryId, score: 0 })) };
+    return {
+      categoryId: null,
+      confidence: 0,
+      scores: model.categoryIds.map((categoryId) => ({ categoryId, score: 0 })),
+    };
   }
 
   const vector = normalizeVector({ indices: known.map((_, index) => index), raw: known.map((entry) => entry.scale) });

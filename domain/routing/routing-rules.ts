@@ -4,7 +4,14 @@
  */
 
 /** Every condition a rule may have; anything else in stored conditions is refused, never ignored. */
-export const RULE_CONDITION_KEYS = ['channels', 'categoryIds', 'keywords', 'emailDomains', 'deviceModels', 'important'] as const;
+export const RULE_CONDITION_KEYS = [
+  'channels',
+  'categoryIds',
+  'keywords',
+  'emailDomains',
+  'deviceModels',
+  'important',
+] as const;
 
 export interface RuleConditions {
   channels?: string[];
@@ -80,12 +87,17 @@ function anyOf<T>(list: T[] | undefined, test: (item: T) => boolean): boolean {
 export function matchesRule(input: { rule: RoutingRule; facts: CaseFacts }): boolean {
   const { conditions } = input.rule;
   const { facts } = input;
-  return anyOf(conditions.channels, (channel) => channel === facts.channel)
-    && anyOf(conditions.categoryIds, (categoryId) => categoryId === facts.categoryId)
-    && anyOf(conditions.keywords, (keyword) => containsKeyword({ text: facts.firstMessageText, keyword }))
-    && anyOf(conditions.emailDomains, (wanted) => matchesDomain({ domain: facts.customerEmailDomain, wanted }))
-    && anyOf(conditions.deviceModels, (model) => facts.deviceModel !== null && model.trim().toLowerCase() === facts.deviceModel.trim().toLowerCase())
-    && (conditions.important === undefined || conditions.important === facts.important);
+  return (
+    anyOf(conditions.channels, (channel) => channel === facts.channel) &&
+    anyOf(conditions.categoryIds, (categoryId) => categoryId === facts.categoryId) &&
+    anyOf(conditions.keywords, (keyword) => containsKeyword({ text: facts.firstMessageText, keyword })) &&
+    anyOf(conditions.emailDomains, (wanted) => matchesDomain({ domain: facts.customerEmailDomain, wanted })) &&
+    anyOf(
+      conditions.deviceModels,
+      (model) => facts.deviceModel !== null && model.trim().toLowerCase() === facts.deviceModel.trim().toLowerCase(),
+    ) &&
+    (conditions.important === undefined || conditions.important === facts.important)
+  );
 }
 
 function canTakeCase(input: { agent: AgentLoad | undefined; capacity: number | null }): boolean {
@@ -93,21 +105,33 @@ function canTakeCase(input: { agent: AgentLoad | undefined; capacity: number | n
   return agent !== undefined && agent.available && agent.active && (capacity === null || agent.openLoad < capacity);
 }
 
-function pickRoundRobin(input: { userIds: string[]; agents: Map<string, AgentLoad>; cursor: number }): { assigneeId: string; nextCursor: number } | null {
+function pickRoundRobin(input: {
+  userIds: string[];
+  agents: Map<string, AgentLoad>;
+  cursor: number;
+}): { assigneeId: string; nextCursor: number } | null {
   const count = input.userIds.length;
   const start = ((input.cursor % count) + count) % count;
   for (let step = 0; step < count; step += 1) {
     const index = (start + step) % count;
     const agent = input.agents.get(input.userIds[index]);
-    if (canTakeCase({ agent, capacity: agent?.capacity ?? null })) return { assigneeId: input.userIds[index], nextCursor: (index + 1) % count };
+    if (canTakeCase({ agent, capacity: agent?.capacity ?? null }))
+      return { assigneeId: input.userIds[index], nextCursor: (index + 1) % count };
   }
   return null;
 }
 
-function pickLeastLoaded(input: { userIds: string[]; agents: Map<string, AgentLoad>; capacity?: number }): string | null {
+function pickLeastLoaded(input: {
+  userIds: string[];
+  agents: Map<string, AgentLoad>;
+  capacity?: number;
+}): string | null {
   const candidates = [...new Set(input.userIds)]
     .map((id) => input.agents.get(id))
-    .filter((agent): agent is AgentLoad => agent !== undefined && canTakeCase({ agent, capacity: input.capacity ?? agent.capacity }))
+    .filter(
+      (agent): agent is AgentLoad =>
+        agent !== undefined && canTakeCase({ agent, capacity: input.capacity ?? agent.capacity }),
+    )
     .sort((left, right) => left.openLoad - right.openLoad || (left.id < right.id ? -1 : left.id > right.id ? 1 : 0));
   return candidates[0]?.id ?? null;
 }
@@ -118,7 +142,9 @@ export function chooseAssignee(input: {
   agents: AgentLoad[];
   roundRobinCursors: Record<string, number>;
 }): RoutingDecision {
-  const rule = input.rules.find((candidate) => candidate.enabled !== false && matchesRule({ rule: candidate, facts: input.facts }));
+  const rule = input.rules.find(
+    (candidate) => candidate.enabled !== false && matchesRule({ rule: candidate, facts: input.facts }),
+  );
   if (!rule) return { ruleId: null, assigneeId: null, reason: 'no rule matched' };
   const agents = new Map(input.agents.map((agent) => [agent.id, agent]));
   const nobody: RoutingDecision = { ruleId: rule.id, assigneeId: null, reason: 'nobody available' };
@@ -126,12 +152,16 @@ export function chooseAssignee(input: {
 
   if (action.type === 'user') {
     const agent = agents.get(action.userId);
-    return canTakeCase({ agent, capacity: agent?.capacity ?? null }) ? { ruleId: rule.id, assigneeId: action.userId, reason: 'assigned to the rule\'s user' } : nobody;
+    return canTakeCase({ agent, capacity: agent?.capacity ?? null })
+      ? { ruleId: rule.id, assigneeId: action.userId, reason: "assigned to the rule's user" }
+      : nobody;
   }
   if (action.type === 'round_robin') {
     if (action.userIds.length === 0) return nobody;
     const picked = pickRoundRobin({ userIds: action.userIds, agents, cursor: input.roundRobinCursors[rule.id] ?? 0 });
-    return picked ? { ruleId: rule.id, assigneeId: picked.assigneeId, nextCursor: picked.nextCursor, reason: 'round robin' } : nobody;
+    return picked
+      ? { ruleId: rule.id, assigneeId: picked.assigneeId, nextCursor: picked.nextCursor, reason: 'round robin' }
+      : nobody;
   }
   const assigneeId = pickLeastLoaded({ userIds: action.userIds, agents, capacity: action.capacity });
   return assigneeId ? { ruleId: rule.id, assigneeId, reason: 'least loaded' } : nobody;

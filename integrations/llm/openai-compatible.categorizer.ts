@@ -28,7 +28,9 @@ interface ChatCompletion {
 }
 
 function buildRequestBody(input: { model: string; categories: LlmCategory[]; text: string }) {
-  const catalogue = input.categories.map((category) => `- ${category.name}${category.description ? `: ${category.description}` : ''}`).join('\n');
+  const catalogue = input.categories
+    .map((category) => `- ${category.name}${category.description ? `: ${category.description}` : ''}`)
+    .join('\n');
   return {
     model: input.model,
     temperature: 0,
@@ -46,7 +48,9 @@ function buildRequestBody(input: { model: string; categories: LlmCategory[]; tex
         strict: true,
         schema: {
           type: 'object',
-          properties: { category: { type: 'string', enum: [...input.categories.map((category) => category.name), UNCATEGORIZED] } },
+          properties: {
+            category: { type: 'string', enum: [...input.categories.map((category) => category.name), UNCATEGORIZED] },
+          },
           required: ['category'],
           additionalProperties: false,
         },
@@ -55,20 +59,30 @@ function buildRequestBody(input: { model: string; categories: LlmCategory[]; tex
   };
 }
 
-async function postCompletion(input: { url: string; apiKey?: string; body: unknown; timeoutMs: number; fetchImpl: typeof fetch }): Promise<ChatCompletion> {
+async function postCompletion(input: {
+  url: string;
+  apiKey?: string;
+  body: unknown;
+  timeoutMs: number;
+  fetchImpl: typeof fetch;
+}): Promise<ChatCompletion> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), input.timeoutMs);
   try {
     const response = await input.fetchImpl(input.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(input.apiKey ? { authorization: `Bearer ${input.apiKey}` } : {}) },
+      headers: {
+        'content-type': 'application/json',
+        ...(input.apiKey ? { authorization: `Bearer ${input.apiKey}` } : {}),
+      },
       body: JSON.stringify(input.body),
       signal: controller.signal,
     });
     if (!response.ok) throw new LlmUnavailableError(`The LLM endpoint answered HTTP ${response.status}.`);
     const completion: unknown = await response.json();
     // `null`, a number or a list is no completion either: the local categorizer takes over.
-    if (typeof completion !== 'object' || completion === null || Array.isArray(completion)) throw new LlmUnavailableError('The LLM endpoint answered something other than a JSON object.');
+    if (typeof completion !== 'object' || completion === null || Array.isArray(completion))
+      throw new LlmUnavailableError('The LLM endpoint answered something other than a JSON object.');
     return completion as ChatCompletion;
   } catch (error) {
     if (error instanceof LlmUnavailableError) throw error;

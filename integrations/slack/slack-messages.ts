@@ -45,7 +45,10 @@ export function escapeSlackText(text: string): string {
 }
 
 const STATUS_LABELS: Record<string, string> = {
-  open: 'Open', in_progress: 'In progress', waiting_for_customer: 'Waiting for customer', resolved: 'Resolved',
+  open: 'Open',
+  in_progress: 'In progress',
+  waiting_for_customer: 'Waiting for customer',
+  resolved: 'Resolved',
 };
 
 export const statusLabel = (status: string): string => STATUS_LABELS[status] ?? escapeSlackText(status);
@@ -56,7 +59,8 @@ function truncate(text: string, limit: number): string {
 }
 
 /** Slack's link syntax is `<url|label>`: a `|` or `>` in our own URL would end it early. */
-const safeUrl = (url: string): string => url.replace(/&/g, '&amp;').replace(/\|/g, '%7C').replace(/>/g, '%3E').replace(/</g, '%3C');
+const safeUrl = (url: string): string =>
+  url.replace(/&/g, '&amp;').replace(/\|/g, '%7C').replace(/>/g, '%3E').replace(/</g, '%3C');
 
 function headline(summary: CaseSummary): string {
   return `Case #${summary.caseNumber}: ${escapeSlackText(truncate(summary.subject || '(no subject)', 150))}`;
@@ -80,8 +84,19 @@ function actions(summary: CaseSummary): SlackBlock {
   return {
     type: 'actions',
     elements: [
-      { type: 'button', action_id: ASSIGN_TO_ME_ACTION, value: summary.caseId, text: { type: 'plain_text', text: 'Assign to me' } },
-      { type: 'button', action_id: RESOLVE_ACTION, value: summary.caseId, style: 'primary', text: { type: 'plain_text', text: 'Resolve' } },
+      {
+        type: 'button',
+        action_id: ASSIGN_TO_ME_ACTION,
+        value: summary.caseId,
+        text: { type: 'plain_text', text: 'Assign to me' },
+      },
+      {
+        type: 'button',
+        action_id: RESOLVE_ACTION,
+        value: summary.caseId,
+        style: 'primary',
+        text: { type: 'plain_text', text: 'Resolve' },
+      },
       { type: 'button', action_id: 'case_open', url: summary.caseUrl, text: { type: 'plain_text', text: 'Open case' } },
     ],
   };
@@ -90,8 +105,15 @@ function actions(summary: CaseSummary): SlackBlock {
 /** The first message of a case's thread. */
 export function newCaseMessage(summary: CaseSummary & { snippet: string | null }): SlackMessage {
   const title = headline(summary);
-  const blocks: SlackBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: `:new: *<${safeUrl(summary.caseUrl)}|${title}>*` } }, facts(summary)];
-  if (summary.snippet) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `> ${escapeSlackText(truncate(summary.snippet, SNIPPET_LIMIT))}` } });
+  const blocks: SlackBlock[] = [
+    { type: 'section', text: { type: 'mrkdwn', text: `:new: *<${safeUrl(summary.caseUrl)}|${title}>*` } },
+    facts(summary),
+  ];
+  if (summary.snippet)
+    blocks.push({
+      type: 'section',
+      text: { type: 'mrkdwn', text: `> ${escapeSlackText(truncate(summary.snippet, SNIPPET_LIMIT))}` },
+    });
   if (summary.status !== 'resolved') blocks.push(actions(summary));
   return { text: `New ${title} from ${escapeSlackText(summary.customerName ?? 'a customer')}`, blocks };
 }
@@ -99,9 +121,15 @@ export function newCaseMessage(summary: CaseSummary & { snippet: string | null }
 /** The root message rewritten in place, so the channel shows each case's current status and assignee. */
 export function caseRootSummary(summary: CaseSummary): SlackMessage {
   const title = headline(summary);
-  const blocks: SlackBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: `*<${safeUrl(summary.caseUrl)}|${title}>*` } }, facts(summary)];
+  const blocks: SlackBlock[] = [
+    { type: 'section', text: { type: 'mrkdwn', text: `*<${safeUrl(summary.caseUrl)}|${title}>*` } },
+    facts(summary),
+  ];
   if (summary.status !== 'resolved') blocks.push(actions(summary));
-  return { text: `${title} — ${statusLabel(summary.status)}, ${escapeSlackText(summary.assigneeName ?? 'unassigned')}`, blocks };
+  return {
+    text: `${title} — ${statusLabel(summary.status)}, ${escapeSlackText(summary.assigneeName ?? 'unassigned')}`,
+    blocks,
+  };
 }
 
 /** A reply in the case's thread. */

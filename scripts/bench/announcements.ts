@@ -34,9 +34,16 @@ export class AnnouncementTracker {
     const now = performance.now();
     for (; this.cursor < this.slack.calls.length; this.cursor += 1) {
       const call = this.slack.calls[this.cursor];
-      const payload = (call.args.metadata as { event_payload?: { caseId?: string; notificationKey?: string } } | undefined)?.event_payload;
-      const isAnnouncement = call.method === 'chat.postMessage' && call.outcome === 'ok' && !call.args.thread_ts && payload?.notificationKey === 'case_created';
-      if (isAnnouncement && payload?.caseId && !this.announcedAt.has(payload.caseId)) this.announcedAt.set(payload.caseId, now);
+      const payload = (
+        call.args.metadata as { event_payload?: { caseId?: string; notificationKey?: string } } | undefined
+      )?.event_payload;
+      const isAnnouncement =
+        call.method === 'chat.postMessage' &&
+        call.outcome === 'ok' &&
+        !call.args.thread_ts &&
+        payload?.notificationKey === 'case_created';
+      if (isAnnouncement && payload?.caseId && !this.announcedAt.has(payload.caseId))
+        this.announcedAt.set(payload.caseId, now);
     }
   }
 }

@@ -18,8 +18,10 @@ export function signalWithStartOperation(client: Client): Operation {
   const runId = randomBytes(4).toString('hex');
   return async (index) => {
     await client.workflow.signalWithStart('benchEmptyWorkflow', {
-      workflowId: `bench-empty-${runId}-${index}`, taskQueue: EMPTY_WORKFLOW_TASK_QUEUE,
-      signal: pingSignal, signalArgs: [{ messageId: `${runId}-${index}` }],
+      workflowId: `bench-empty-${runId}-${index}`,
+      taskQueue: EMPTY_WORKFLOW_TASK_QUEUE,
+      signal: pingSignal,
+      signalArgs: [{ messageId: `${runId}-${index}` }],
     });
   };
 }
@@ -28,16 +30,23 @@ export function signalWithStartOperation(client: Client): Operation {
  * The same empty workflow, started with what ingest's signalWithStart carries besides: the seven case
  * search attributes, the memo and the id policies. Separates their cost from the bare round trip.
  */
-export function signalWithStartLikeIngestOperation(input: { client: Client; orgId: string; policy: CasePolicy }): Operation {
+export function signalWithStartLikeIngestOperation(input: {
+  client: Client;
+  orgId: string;
+  policy: CasePolicy;
+}): Operation {
   const runId = randomBytes(4).toString('hex');
   const state = createCaseState({ channel: 'email', at: Date.now(), policy: input.policy });
   return async (index) => {
     await input.client.workflow.signalWithStart('benchEmptyWorkflow', {
-      workflowId: `bench-empty-attributes-${runId}-${index}`, taskQueue: EMPTY_WORKFLOW_TASK_QUEUE,
-      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE, workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+      workflowId: `bench-empty-attributes-${runId}-${index}`,
+      taskQueue: EMPTY_WORKFLOW_TASK_QUEUE,
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
       typedSearchAttributes: caseSearchAttributes({ orgId: input.orgId, state, categoryName: null }),
       memo: { subject: 'Charged twice for my order', customer: 'Component Customer' },
-      signal: pingSignal, signalArgs: [{ messageId: `${runId}-${index}` }],
+      signal: pingSignal,
+      signalArgs: [{ messageId: `${runId}-${index}` }],
     });
   };
 }
@@ -51,12 +60,18 @@ export class PlainInsertBaseline {
   private readonly conversations: Array<{ caseId: string; threadId: string }> = [];
   private readonly runId = randomBytes(4).toString('hex');
 
-  private constructor(private readonly orm: Orm, private readonly orgId: string) {}
+  private constructor(
+    private readonly orm: Orm,
+    private readonly orgId: string,
+  ) {}
 
   /** Pool size as the API's (DATABASE_POOL_MAX default), into an organization of its own so the bench organization's cases stay all real. */
   static async create(databaseUrl: string): Promise<PlainInsertBaseline> {
     const orm = await createOrm({ databaseUrl, poolMax: 10 });
-    const organization = await createOrganization(orm.em.fork(), { slug: `baseline-${randomBytes(3).toString('hex')}`, name: 'Insert baseline' });
+    const organization = await createOrganization(orm.em.fork(), {
+      slug: `baseline-${randomBytes(3).toString('hex')}`,
+      name: 'Insert baseline',
+    });
     return new PlainInsertBaseline(orm, organization.id);
   }
 
@@ -65,7 +80,7 @@ export class PlainInsertBaseline {
   /** Numbered by the instance, not by the load's index: the same instance serves every round, and ids must never repeat. */
   readonly operation: Operation = async () => {
     const number = (this.written += 1);
-    const followUp = this.conversations.length > 0 && (number % 10) < REPLY_SHARE * 10;
+    const followUp = this.conversations.length > 0 && number % 10 < REPLY_SHARE * 10;
     if (followUp) await this.insertFollowUp(this.conversations[number % this.conversations.length], number);
     else this.conversations.push(await this.insertConversation(number));
   };
@@ -77,16 +92,32 @@ export class PlainInsertBaseline {
   private async insertConversation(index: number): Promise<{ caseId: string; threadId: string }> {
     return this.orm.em.fork().transactional(async (tx) => {
       const externalId = `customer-${this.runId}-${index}@mail.example.com`;
-      const customers: Array<{ id: string }> = await tx.execute(`insert into customers (org_id, name, email) values (?, 'Bench Customer', ?) returning id`, [this.orgId, externalId]);
-      await tx.execute(`insert into customer_identities (org_id, customer_id, channel, external_id, display_name) values (?, ?, 'email', ?, 'Bench Customer')`,
-        [this.orgId, customers[0].id, externalId]);
-      const threads: Array<{ id: string }> = await tx.execute(`insert into threads (org_id, channel, customer_id, subject, reply_token) values (?, 'email', ?, 'Help', ?) returning id`,
-        [this.orgId, customers[0].id, randomBytes(18).toString('base64url')]);
+      const customers: Array<{ id: string }> = await tx.execute(
+        `insert into customers (org_id, name, email) values (?, 'Bench Customer', ?) returning id`,
+        [this.orgId, externalId],
+      );
+      await tx.execute(
+        `insert into customer_identities (org_id, customer_id, channel, external_id, display_name) values (?, ?, 'email', ?, 'Bench Customer')`,
+        [this.orgId, customers[0].id, externalId],
+      );
+      const threads: Array<{ id: string }> = await tx.execute(
+        `insert into threads (org_id, channel, customer_id, subject, reply_token) values (?, 'email', ?, 'Help', ?) returning id`,
+        [this.orgId, customers[0].id, randomBytes(18).toString('base64url')],
+      );
       const counters: Array<{ number: number; slug: string }> = await tx.execute(
-        `update organizations set next_case_number = next_case_number + 1 where id = ? returning next_case_number - 1 as number, slug`, [this.orgId]);
+        `update organizations set next_case_number = next_case_number + 1 where id = ? returning next_case_number - 1 as number, slug`,
+        [this.orgId],
+      );
       const cases: Array<{ id: string }> = await tx.execute(
         `insert into cases (org_id, number, workflow_id, channel, subject, customer_id, thread_id, opened_at) values (?, ?, ?, 'email', 'Help', ?, ?, now()) returning id`,
-        [this.orgId, counters[0].number, `case-${counters[0].slug}-${counters[0].number}`, customers[0].id, threads[0].id]);
+        [
+          this.orgId,
+          counters[0].number,
+          `case-${counters[0].slug}-${counters[0].number}`,
+          customers[0].id,
+          threads[0].id,
+        ],
+      );
       await this.insertMessage(tx, { caseId: cases[0].id, threadId: threads[0].id, index });
       return { caseId: cases[0].id, threadId: threads[0].id };
     });
@@ -98,11 +129,18 @@ export class PlainInsertBaseline {
     });
   }
 
-  private async insertMessage(tx: EntityManager, input: { caseId: string; threadId: string; index: number }): Promise<void> {
+  private async insertMessage(
+    tx: EntityManager,
+    input: { caseId: string; threadId: string; index: number },
+  ): Promise<void> {
     await tx.execute(
       `insert into messages (org_id, case_id, thread_id, channel, direction, kind, author_type, provider_message_id, subject, body, metadata, occurred_at)
        values (?, ?, ?, 'email', 'inbound', 'message', 'customer', ?, 'Help', 'Hello, my camera stopped recording at night.', '{}'::jsonb, now())`,
-      [this.orgId, input.caseId, input.threadId, `<baseline-${this.runId}-${input.index}@mail.example.com>`]);
-    await tx.execute(`update cases set last_message_at = now(), last_message_snippet = 'Hello, my camera stopped recording at night.', updated_at = now() where id = ?`, [input.caseId]);
+      [this.orgId, input.caseId, input.threadId, `<baseline-${this.runId}-${input.index}@mail.example.com>`],
+    );
+    await tx.execute(
+      `update cases set last_message_at = now(), last_message_snippet = 'Hello, my camera stopped recording at night.', updated_at = now() where id = ?`,
+      [input.caseId],
+    );
   }
 }

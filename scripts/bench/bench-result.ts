@@ -51,7 +51,8 @@ export interface BenchResult {
 /** Medians over rounds, figure by figure (and process by process for CPU). */
 export function medianLoad(loads: MeasuredLoad[]): MedianLoad {
   const cpuPercent: Record<string, number> = {};
-  for (const name of Object.keys(loads[0]?.cpuPercent ?? {})) cpuPercent[name] = median(loads.map((load) => load.cpuPercent[name] ?? 0));
+  for (const name of Object.keys(loads[0]?.cpuPercent ?? {}))
+    cpuPercent[name] = median(loads.map((load) => load.cpuPercent[name] ?? 0));
   return {
     perSecond: median(loads.map((load) => load.succeededPerSecond)),
     p50: median(loads.map((load) => load.latencyMs.p50)),
@@ -63,6 +64,8 @@ export function medianLoad(loads: MeasuredLoad[]): MedianLoad {
 }
 
 export function maximumRate(sweep: SweepLevel[]): { perSecond: number; concurrency: number } {
-  const best = sweep.reduce((top, level) => (level.ingest.succeededPerSecond > top.ingest.succeededPerSecond ? level : top));
+  const best = sweep.reduce((top, level) =>
+    level.ingest.succeededPerSecond > top.ingest.succeededPerSecond ? level : top,
+  );
   return { perSecond: best.ingest.succeededPerSecond, concurrency: best.concurrency };
 }

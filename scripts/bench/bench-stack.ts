@@ -54,11 +54,20 @@ export class BenchStack {
     rmSync(BENCH_DATA_DIR, { recursive: true, force: true });
     log(`starting PostgreSQL and the Temporal dev server (${input.temporalFile ? 'SQLite file' : 'in memory'}) …`);
     const [postgres, temporalServer] = await Promise.all([
-      startPostgres({ dataDir: path.join(BENCH_DATA_DIR, 'postgres'), port: await findFreePort(), persistent: false, databases: [DATABASE] }),
-      findFreePort().then((port) => startTemporalDevServer({
-        cli: ensureTemporalCli(), port, dbFile: input.temporalFile ? path.join(BENCH_DATA_DIR, 'temporal', 'temporal.db') : undefined,
-        logFile: path.join(BENCH_DATA_DIR, 'logs', 'temporal.log'),
-      })),
+      startPostgres({
+        dataDir: path.join(BENCH_DATA_DIR, 'postgres'),
+        port: await findFreePort(),
+        persistent: false,
+        databases: [DATABASE],
+      }),
+      findFreePort().then((port) =>
+        startTemporalDevServer({
+          cli: ensureTemporalCli(),
+          port,
+          dbFile: input.temporalFile ? path.join(BENCH_DATA_DIR, 'temporal', 'temporal.db') : undefined,
+          logFile: path.join(BENCH_DATA_DIR, 'logs', 'temporal.log'),
+        }),
+      ),
     ]);
     this.postgres = postgres;
     this.temporalServer = temporalServer;
@@ -75,8 +84,11 @@ export class BenchStack {
 
     const apiPort = await findFreePort();
     this.settings = {
-      databaseUrl, temporalAddress: temporalServer.address, apiBaseUrl: `http://127.0.0.1:${apiPort}`,
-      secretsKey: randomBytes(32).toString('base64'), metaAppSecret: randomBytes(16).toString('hex'),
+      databaseUrl,
+      temporalAddress: temporalServer.address,
+      apiBaseUrl: `http://127.0.0.1:${apiPort}`,
+      secretsKey: randomBytes(32).toString('base64'),
+      metaAppSecret: randomBytes(16).toString('hex'),
     };
     this.serviceEnv = {
       ...process.env,
@@ -97,9 +109,17 @@ export class BenchStack {
     };
     log('starting the worker, the API and the empty-workflow worker …');
     this.api = startTsService({ name: 'api', entry: 'api/server.ts', env: this.serviceEnv });
-    this.emptyWorker = startTsService({ name: 'bench-empty-worker', entry: 'scripts/bench/empty-workflow/empty-workflow-worker.ts', env: this.serviceEnv });
+    this.emptyWorker = startTsService({
+      name: 'bench-empty-worker',
+      entry: 'scripts/bench/empty-workflow/empty-workflow-worker.ts',
+      env: this.serviceEnv,
+    });
     await this.startWorker();
-    await waitFor({ what: 'the API', timeoutMs: 120_000, check: async () => (await fetch(`${this.settings.apiBaseUrl}/health`)).status === 200 });
+    await waitFor({
+      what: 'the API',
+      timeoutMs: 120_000,
+      check: async () => (await fetch(`${this.settings.apiBaseUrl}/health`)).status === 200,
+    });
     await this.waitForPoller(EMPTY_WORKFLOW_TASK_QUEUE, this.emptyWorker);
   }
 
@@ -120,7 +140,9 @@ export class BenchStack {
 
   processes(): WatchedProcesses {
     const watched: WatchedProcesses = { driver: { pid: process.pid, tree: false } };
-    const add = (name: string, child: ChildProcess | undefined) => { if (child?.pid) watched[name] = { pid: child.pid, tree: true }; };
+    const add = (name: string, child: ChildProcess | undefined) => {
+      if (child?.pid) watched[name] = { pid: child.pid, tree: true };
+    };
     add('api', this.api);
     add('worker', this.worker);
     add('temporal', this.temporalServer?.process);
@@ -135,7 +157,9 @@ export class BenchStack {
   }
 
   async stop(): Promise<void> {
-    const children = [this.api, this.worker, this.emptyWorker].filter((child): child is ChildProcess => child !== undefined);
+    const children = [this.api, this.worker, this.emptyWorker].filter(
+      (child): child is ChildProcess => child !== undefined,
+    );
     await Promise.allSettled(children.map((child) => stopChild(child)));
     await this.slack?.stop().catch(() => undefined);
     await this.temporalConnection?.close().catch(() => undefined);
@@ -144,17 +168,24 @@ export class BenchStack {
 
   /** A worker's default identity is `<pid>@<host>`; any pid of the child's tree counts, whichever launcher started it. */
   private async waitForPoller(taskQueue: string, child: ChildProcess): Promise<void> {
-    const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`the worker for ${taskQueue} exited with ${code}`))));
-    await Promise.race([exited, waitFor({
-      what: `a worker polling ${taskQueue}`,
-      timeoutMs: 180_000,
-      check: async () => {
-        const pids = new Set(processTree(child.pid ?? -1).map(String));
-        const described = await this.temporalClient.workflowService.describeTaskQueue({
-          namespace: 'default', taskQueue: { name: taskQueue }, taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
-        });
-        return (described.pollers ?? []).some((poller) => pids.has((poller.identity ?? '').split('@')[0]));
-      },
-    })]);
+    const exited = new Promise<never>((_, reject) =>
+      child.once('exit', (code) => reject(new Error(`the worker for ${taskQueue} exited with ${code}`))),
+    );
+    await Promise.race([
+      exited,
+      waitFor({
+        what: `a worker polling ${taskQueue}`,
+        timeoutMs: 180_000,
+        check: async () => {
+          const pids = new Set(processTree(child.pid ?? -1).map(String));
+          const described = await this.temporalClient.workflowService.describeTaskQueue({
+            namespace: 'default',
+            taskQueue: { name: taskQueue },
+            taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+          });
+          return (described.pollers ?? []).some((poller) => pids.has((poller.identity ?? '').split('@')[0]));
+        },
+      }),
+    ]);
   }
 }

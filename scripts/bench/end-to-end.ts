@@ -22,18 +22,32 @@ export interface EndToEndResult {
 const DRAIN_TIMEOUT_MS = 60_000;
 
 /** The mix of webhooks at a fixed rate; every new conversation is timed until its case is announced. */
-export async function measureEndToEnd(context: BenchContext, input: { perSecond: number; seconds: number }): Promise<EndToEndResult> {
+export async function measureEndToEnd(
+  context: BenchContext,
+  input: { perSecond: number; seconds: number },
+): Promise<EndToEndResult> {
   await waitForBacklog({ ...context, orgId: context.org.orgId, timeoutMs: DRAIN_TIMEOUT_MS });
-  const requests = prepareWebhooks({ factory: context.factory, count: Math.max(1, Math.round(input.perSecond * input.seconds)) });
+  const requests = prepareWebhooks({
+    factory: context.factory,
+    count: Math.max(1, Math.round(input.perSecond * input.seconds)),
+  });
   const acceptedAt = new Map<string, number>();
   const started = performance.now();
-  const http = await withCpu(context, () => runAtRate({
-    perSecond: input.perSecond, operations: requests.length, operation: webhookOperation({ baseUrl: context.stack.settings.apiBaseUrl, requests, acceptedAt }),
-  }));
+  const http = await withCpu(context, () =>
+    runAtRate({
+      perSecond: input.perSecond,
+      operations: requests.length,
+      operation: webhookOperation({ baseUrl: context.stack.settings.apiBaseUrl, requests, acceptedAt }),
+    }),
+  );
   await waitForBacklog({ ...context, orgId: context.org.orgId, timeoutMs: DRAIN_TIMEOUT_MS });
 
-  const rows: Array<{ provider_message_id: string; case_id: string; resolution: string | null }> = await context.orm.em.fork().execute(
-    `select m.provider_message_id, m.case_id, c.resolution from messages m join cases c on c.id = m.case_id where m.org_id = ? and m.direction = 'inbound'`, [context.org.orgId]);
+  const rows: Array<{ provider_message_id: string; case_id: string; resolution: string | null }> = await context.orm.em
+    .fork()
+    .execute(
+      `select m.provider_message_id, m.case_id, c.resolution from messages m join cases c on c.id = m.case_id where m.org_id = ? and m.direction = 'inbound'`,
+      [context.org.orgId],
+    );
   const byMessage = new Map(rows.map((row) => [row.provider_message_id, row]));
   const latencies: number[] = [];
   let autoResolved = 0;
@@ -49,7 +63,11 @@ export async function measureEndToEnd(context: BenchContext, input: { perSecond:
     }
   }
   return {
-    perSecond: input.perSecond, http, newCases: acceptedAt.size, announced: latencies.length, autoResolved,
+    perSecond: input.perSecond,
+    http,
+    newCases: acceptedAt.size,
+    announced: latencies.length,
+    autoResolved,
     notFinished: acceptedAt.size - latencies.length - autoResolved,
     acceptedToAnnouncedMs: summarizeLatencies(latencies),
     newCasesOfferedPerSecond: acceptedAt.size / (http.durationMs / 1000),

@@ -18,15 +18,24 @@ const CHANNELS: Channel[] = ['instagram', 'email', 'facebook', 'phone'];
  * with its timers (attention, and the 24-hour window on Instagram and Facebook) in the worker's
  * cache, without the six triage activities that would take this machine most of an hour for 10,000.
  */
-export async function openFootprintCases(input: { orm: Orm; client: Client; count: number; concurrency: number }): Promise<LoadResult> {
+export async function openFootprintCases(input: {
+  orm: Orm;
+  client: Client;
+  count: number;
+  concurrency: number;
+}): Promise<LoadResult> {
   const em = input.orm.em.fork();
-  const organization = await createOrganization(em, { slug: `footprint-${randomBytes(3).toString('hex')}`, name: 'Footprint' });
+  const organization = await createOrganization(em, {
+    slug: `footprint-${randomBytes(3).toString('hex')}`,
+    name: 'Footprint',
+  });
   const { policy } = await loadOrganizationForCases(em, organization.id);
   const cases: Array<{ id: string; number: number; workflow_id: string; channel: Channel }> = await em.execute(
     `insert into cases (org_id, number, workflow_id, channel, subject, opened_at, last_customer_message_at)
      select ?, n, 'case-' || ? || '-' || n, (?::text[])[1 + n % ?], 'Footprint case', now(), now() from generate_series(1, ?) n
      returning id, number, workflow_id, channel`,
-    [organization.id, organization.slug, `{${CHANNELS.join(',')}}`, CHANNELS.length, input.count]);
+    [organization.id, organization.slug, `{${CHANNELS.join(',')}}`, CHANNELS.length, input.count],
+  );
   await em.execute(`update organizations set next_case_number = ? where id = ?`, [input.count + 1, organization.id]);
 
   const openedAt = Date.now();
@@ -37,12 +46,30 @@ export async function openFootprintCases(input: { orm: Orm; client: Client; coun
       const row = cases[index];
       const state = createCaseState({ channel: row.channel, at: openedAt, firstCustomerMessageAt: openedAt, policy });
       const workflowInput: CaseWorkflowInput = {
-        caseId: row.id, orgId: organization.id, orgSlug: organization.slug, caseNumber: row.number, channel: row.channel, policy, openedAt,
-        carried: { state, version: 0, categoryName: null, recentEventIds: [], unpersisted: [], triaged: true, triageAndNotify: true, warnedWindow: null },
+        caseId: row.id,
+        orgId: organization.id,
+        orgSlug: organization.slug,
+        caseNumber: row.number,
+        channel: row.channel,
+        policy,
+        openedAt,
+        carried: {
+          state,
+          version: 0,
+          categoryName: null,
+          recentEventIds: [],
+          unpersisted: [],
+          triaged: true,
+          triageAndNotify: true,
+          warnedWindow: null,
+        },
       };
       await input.client.workflow.start('caseWorkflow', {
-        workflowId: row.workflow_id, taskQueue: CASE_TASK_QUEUE, args: [workflowInput],
-        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE, workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+        workflowId: row.workflow_id,
+        taskQueue: CASE_TASK_QUEUE,
+        args: [workflowInput],
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
         typedSearchAttributes: caseSearchAttributes({ orgId: organization.id, state, categoryName: null }),
         memo: { subject: 'Footprint case', customer: '' },
       });

@@ -40,7 +40,11 @@ async function countOpenCaseWorkflows(context: BenchContext): Promise<number> {
 
 async function listOpenCaseWorkflowIds(context: BenchContext): Promise<string[]> {
   const ids: string[] = [];
-  for await (const workflow of context.stack.temporalClient.workflow.list({ query: OPEN_CASE_WORKFLOWS, pageSize: 1000 })) ids.push(workflow.workflowId);
+  for await (const workflow of context.stack.temporalClient.workflow.list({
+    query: OPEN_CASE_WORKFLOWS,
+    pageSize: 1000,
+  }))
+    ids.push(workflow.workflowId);
   return ids;
 }
 
@@ -77,14 +81,23 @@ export async function measureFootprint(context: BenchContext, input: { target: n
   let openedForFootprint: MeasuredLoad | null = null;
   if (missing > 0) {
     context.log(`opening ${missing} more case workflows …`);
-    openedForFootprint = await withCpu(context, () => openFootprintCases({ orm: context.orm, client: context.stack.temporalClient, count: missing, concurrency: START_CONCURRENCY }));
+    openedForFootprint = await withCpu(context, () =>
+      openFootprintCases({
+        orm: context.orm,
+        client: context.stack.temporalClient,
+        count: missing,
+        concurrency: START_CONCURRENCY,
+      }),
+    );
   }
   await waitForIdleWorker(context, DRAIN_TIMEOUT_MS);
   const openCaseWorkflows = await countOpenCaseWorkflows(context);
   const apiMemory = treeMemory(context.stack.pidOf('api'));
   const workerMemory = treeMemory(context.stack.pidOf('worker'));
   const workerStickyCacheSize = await readStickyCacheSize(context.stack.workerMetricsUrl);
-  context.log(`${openCaseWorkflows} open case workflows: API ${apiMemory.mainMb.toFixed(0)} MB, worker ${workerMemory.mainMb.toFixed(0)} MB; restarting the worker …`);
+  context.log(
+    `${openCaseWorkflows} open case workflows: API ${apiMemory.mainMb.toFixed(0)} MB, worker ${workerMemory.mainMb.toFixed(0)} MB; restarting the worker …`,
+  );
 
   const open = await listOpenCaseWorkflowIds(context);
   await context.stack.stopWorker();
@@ -92,15 +105,28 @@ export async function measureFootprint(context: BenchContext, input: { target: n
   await context.stack.startWorker();
   const polling = performance.now();
   const queries = await runAtConcurrency({
-    concurrency: QUERY_CONCURRENCY, operations: open.length,
-    operation: async (index) => { await context.stack.temporalClient.workflow.getHandle(open[index]).query(caseStateQuery); },
+    concurrency: QUERY_CONCURRENCY,
+    operations: open.length,
+    operation: async (index) => {
+      await context.stack.temporalClient.workflow.getHandle(open[index]).query(caseStateQuery);
+    },
   });
   const answered = performance.now();
   return {
-    openCaseWorkflows, ingestedCaseWorkflows, openedForFootprint, apiMemory, workerMemory, workerStickyCacheSize,
+    openCaseWorkflows,
+    ingestedCaseWorkflows,
+    openedForFootprint,
+    apiMemory,
+    workerMemory,
+    workerStickyCacheSize,
     restart: {
-      startToPollingMs: polling - spawned, pollingToAllAnsweredMs: answered - polling, totalMs: answered - spawned,
-      queried: open.length, queryErrors: queries.errors, sampleQueryErrors: queries.sampleErrors, queriesPerSecond: queries.succeededPerSecond,
+      startToPollingMs: polling - spawned,
+      pollingToAllAnsweredMs: answered - polling,
+      totalMs: answered - spawned,
+      queried: open.length,
+      queryErrors: queries.errors,
+      sampleQueryErrors: queries.sampleErrors,
+      queriesPerSecond: queries.succeededPerSecond,
       workerMemoryAfter: treeMemory(context.stack.pidOf('worker')),
     },
   };

@@ -8,15 +8,26 @@ export interface HttpAnswer {
   body: string;
 }
 
-export function postRaw(input: { baseUrl: string; path: string; headers: Record<string, string>; body: Buffer }): Promise<HttpAnswer> {
+export function postRaw(input: {
+  baseUrl: string;
+  path: string;
+  headers: Record<string, string>;
+  body: Buffer;
+}): Promise<HttpAnswer> {
   const url = new URL(input.path, input.baseUrl);
   return new Promise((resolve, reject) => {
-    const request = http.request(url, { method: 'POST', agent, headers: { ...input.headers, 'content-length': String(input.body.length) } }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-      response.on('error', reject);
-    });
+    const request = http.request(
+      url,
+      { method: 'POST', agent, headers: { ...input.headers, 'content-length': String(input.body.length) } },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+        );
+        response.on('error', reject);
+      },
+    );
     request.on('error', reject);
     request.end(input.body);
   });

@@ -29,10 +29,16 @@ export class InboxBenchmark {
     // Its own embedded PostgreSQL under .data/bench/, not ours: the variable would point it elsewhere.
     const env = { ...process.env };
     delete env.DATABASE_URL;
-    const child = spawn(process.execPath, [tsxCli, path.join(PROJECT_ROOT, 'scripts', 'bench-inbox.ts')], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [tsxCli, path.join(PROJECT_ROOT, 'scripts', 'bench-inbox.ts')], {
+      cwd: PROJECT_ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     this.child = child;
     let output = '';
-    child.stdout?.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
     const code = await new Promise<number | null>((resolve) => child.once('exit', (exitCode) => resolve(exitCode)));
     this.child = undefined;
     if (code !== 0) throw new Error(`the inbox benchmark exited with ${code}`);
@@ -40,9 +46,14 @@ export class InboxBenchmark {
     const named = /Results: (\S+inbox-\S+\.json)/.exec(output)?.[1];
     if (!named) throw new Error('the inbox benchmark did not name its results file');
     const file = path.resolve(PROJECT_ROOT, named);
-    const parsed = JSON.parse(readFileSync(file, 'utf8')) as Omit<InboxSummary, 'file'> & { results: Array<InboxQueryResult & { plan?: string[] }> };
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as Omit<InboxSummary, 'file'> & {
+      results: Array<InboxQueryResult & { plan?: string[] }>;
+    };
     return {
-      file: path.relative(PROJECT_ROOT, file), cases: parsed.cases, runs: parsed.runs, goalP95Ms: parsed.goalP95Ms,
+      file: path.relative(PROJECT_ROOT, file),
+      cases: parsed.cases,
+      runs: parsed.runs,
+      goalP95Ms: parsed.goalP95Ms,
       results: parsed.results.map(({ name, rows, p50, p95, p99 }) => ({ name, rows, p50, p95, p99 })),
     };
   }

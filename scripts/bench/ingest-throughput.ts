@@ -25,26 +25,50 @@ async function settle(context: BenchContext): Promise<void> {
   await waitForBacklog({ ...context, orgId: context.org.orgId, timeoutMs: BACKLOG_TIMEOUT_MS });
 }
 
-async function ingestAtConcurrency(context: BenchContext, input: { concurrency: number; operations: number }): Promise<IngestRound['ingest']> {
+async function ingestAtConcurrency(
+  context: BenchContext,
+  input: { concurrency: number; operations: number },
+): Promise<IngestRound['ingest']> {
   await settle(context);
   const requests = prepareWebhooks({ factory: context.factory, count: input.operations });
   const latencyByChannel = new Map<string, number[]>();
-  const load = await withCpu(context, () => runAtConcurrency({ ...input, operation: webhookOperation({ baseUrl: context.stack.settings.apiBaseUrl, requests, latencyByChannel }) }));
-  return { ...load, byChannel: Object.fromEntries([...latencyByChannel].map(([channel, latencies]) => [channel, summarizeLatencies(latencies)])) };
+  const load = await withCpu(context, () =>
+    runAtConcurrency({
+      ...input,
+      operation: webhookOperation({ baseUrl: context.stack.settings.apiBaseUrl, requests, latencyByChannel }),
+    }),
+  );
+  return {
+    ...load,
+    byChannel: Object.fromEntries(
+      [...latencyByChannel].map(([channel, latencies]) => [channel, summarizeLatencies(latencies)]),
+    ),
+  };
 }
 
-async function plainInsertsAtConcurrency(context: BenchContext, input: { concurrency: number; operations: number; inserts: PlainInsertBaseline }): Promise<MeasuredLoad> {
+async function plainInsertsAtConcurrency(
+  context: BenchContext,
+  input: { concurrency: number; operations: number; inserts: PlainInsertBaseline },
+): Promise<MeasuredLoad> {
   await settle(context);
   return withCpu(context, () => runAtConcurrency({ ...input, operation: input.inserts.operation }));
 }
 
-async function signalWithStartAtConcurrency(context: BenchContext, input: { concurrency: number; operations: number }): Promise<MeasuredLoad> {
+async function signalWithStartAtConcurrency(
+  context: BenchContext,
+  input: { concurrency: number; operations: number },
+): Promise<MeasuredLoad> {
   await settle(context);
-  return withCpu(context, () => runAtConcurrency({ ...input, operation: signalWithStartOperation(context.stack.temporalClient) }));
+  return withCpu(context, () =>
+    runAtConcurrency({ ...input, operation: signalWithStartOperation(context.stack.temporalClient) }),
+  );
 }
 
 /** Each round measures the two baselines and ingest back to back on the same servers; the report takes medians over rounds. */
-export async function measureIngestRounds(context: BenchContext, input: { rounds: number; concurrency: number; operations: number }): Promise<IngestRound[]> {
+export async function measureIngestRounds(
+  context: BenchContext,
+  input: { rounds: number; concurrency: number; operations: number },
+): Promise<IngestRound[]> {
   const inserts = await PlainInsertBaseline.create(context.stack.settings.databaseUrl);
   try {
     const rounds: IngestRound[] = [];
@@ -52,8 +76,10 @@ export async function measureIngestRounds(context: BenchContext, input: { rounds
       const signalWithStart = await signalWithStartAtConcurrency(context, input);
       const plainInserts = await plainInsertsAtConcurrency(context, { ...input, inserts });
       const ingest = await ingestAtConcurrency(context, input);
-      context.log(`round ${round}/${input.rounds} at concurrency ${input.concurrency}: ingest ${ingest.succeededPerSecond.toFixed(0)}/s (p99 ${ingest.latencyMs.p99.toFixed(0)} ms), `
-        + `signalWithStart ${signalWithStart.succeededPerSecond.toFixed(0)}/s, plain inserts ${plainInserts.succeededPerSecond.toFixed(0)}/s`);
+      context.log(
+        `round ${round}/${input.rounds} at concurrency ${input.concurrency}: ingest ${ingest.succeededPerSecond.toFixed(0)}/s (p99 ${ingest.latencyMs.p99.toFixed(0)} ms), ` +
+          `signalWithStart ${signalWithStart.succeededPerSecond.toFixed(0)}/s, plain inserts ${plainInserts.succeededPerSecond.toFixed(0)}/s`,
+      );
       rounds.push({ ingest, signalWithStart, plainInserts });
     }
     return rounds;
@@ -63,16 +89,28 @@ export async function measureIngestRounds(context: BenchContext, input: { rounds
 }
 
 /** Closed-loop throughput at rising concurrency; the best ingest rate is the maximum rate. */
-export async function measureConcurrencySweep(context: BenchContext, input: { levels: number[]; operations: number }): Promise<SweepLevel[]> {
+export async function measureConcurrencySweep(
+  context: BenchContext,
+  input: { levels: number[]; operations: number },
+): Promise<SweepLevel[]> {
   const inserts = await PlainInsertBaseline.create(context.stack.settings.databaseUrl);
   try {
     const levels: SweepLevel[] = [];
     for (const concurrency of input.levels) {
-      const signalWithStart = await signalWithStartAtConcurrency(context, { concurrency, operations: input.operations });
-      const plainInserts = await plainInsertsAtConcurrency(context, { concurrency, operations: input.operations, inserts });
+      const signalWithStart = await signalWithStartAtConcurrency(context, {
+        concurrency,
+        operations: input.operations,
+      });
+      const plainInserts = await plainInsertsAtConcurrency(context, {
+        concurrency,
+        operations: input.operations,
+        inserts,
+      });
       const ingest = await ingestAtConcurrency(context, { concurrency, operations: input.operations });
-      context.log(`sweep, concurrency ${concurrency}: ingest ${ingest.succeededPerSecond.toFixed(0)}/s (p99 ${ingest.latencyMs.p99.toFixed(0)} ms), `
-        + `signalWithStart ${signalWithStart.succeededPerSecond.toFixed(0)}/s, plain inserts ${plainInserts.succeededPerSecond.toFixed(0)}/s`);
+      context.log(
+        `sweep, concurrency ${concurrency}: ingest ${ingest.succeededPerSecond.toFixed(0)}/s (p99 ${ingest.latencyMs.p99.toFixed(0)} ms), ` +
+          `signalWithStart ${signalWithStart.succeededPerSecond.toFixed(0)}/s, plain inserts ${plainInserts.succeededPerSecond.toFixed(0)}/s`,
+      );
       levels.push({ concurrency, ingest, signalWithStart, plainInserts });
     }
     return levels;
@@ -82,8 +120,20 @@ export async function measureConcurrencySweep(context: BenchContext, input: { le
 }
 
 /** Webhooks arriving on a fixed schedule (open loop), as providers deliver them. */
-export async function measureIngestAtRate(context: BenchContext, input: { perSecond: number; seconds: number }): Promise<MeasuredLoad> {
+export async function measureIngestAtRate(
+  context: BenchContext,
+  input: { perSecond: number; seconds: number },
+): Promise<MeasuredLoad> {
   await settle(context);
-  const requests = prepareWebhooks({ factory: context.factory, count: Math.max(1, Math.round(input.perSecond * input.seconds)) });
-  return withCpu(context, () => runAtRate({ perSecond: input.perSecond, operations: requests.length, operation: webhookOperation({ baseUrl: context.stack.settings.apiBaseUrl, requests }) }));
+  const requests = prepareWebhooks({
+    factory: context.factory,
+    count: Math.max(1, Math.round(input.perSecond * input.seconds)),
+  });
+  return withCpu(context, () =>
+    runAtRate({
+      perSecond: input.perSecond,
+      operations: requests.length,
+      operation: webhookOperation({ baseUrl: context.stack.settings.apiBaseUrl, requests }),
+    }),
+  );
 }

@@ -22,7 +22,10 @@ function readStat(pid: number): ProcStat | null {
 }
 
 function allStats(): ProcStat[] {
-  return readdirSync('/proc').filter((name) => /^\d+$/.test(name)).map((name) => readStat(Number(name))).filter((stat): stat is ProcStat => stat !== null);
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .map((name) => readStat(Number(name)))
+    .filter((stat): stat is ProcStat => stat !== null);
 }
 
 /** The pid and every descendant: `tsx` runs the real script in a child, and PostgreSQL forks a process per connection. */
@@ -65,7 +68,12 @@ export type WatchedProcesses = Record<string, WatchedProcess>;
 
 /** Ticks the whole machine spent busy and waiting for I/O, from the first line of /proc/stat. */
 function machineTicks(): { busy: number; ioWait: number; total: number } {
-  const [user, nice, system, idle, ioWait, irq, softIrq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const [user, nice, system, idle, ioWait, irq, softIrq, steal] = readFileSync('/proc/stat', 'utf8')
+    .split('\n')[0]
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
   const busy = user + nice + system + irq + softIrq + steal;
   return { busy, ioWait, total: busy + idle + ioWait };
 }

@@ -56,51 +56,95 @@ async function stopAllChildren(): Promise<void> {
 /** The first categorization trains the organization's model and the first requests warm the JIT: not part of any figure. */
 async function warmUp(context: BenchContext): Promise<void> {
   const requests = prepareWebhooks({ factory: context.factory, count: 40 });
-  await runAtConcurrency({ concurrency: 4, operations: requests.length, operation: webhookOperation({ baseUrl: stack.settings.apiBaseUrl, requests }) });
+  await runAtConcurrency({
+    concurrency: 4,
+    operations: requests.length,
+    operation: webhookOperation({ baseUrl: stack.settings.apiBaseUrl, requests }),
+  });
   await runAtConcurrency({ concurrency: 4, operations: 40, operation: signalWithStartOperation(stack.temporalClient) });
   await waitForBacklog({ ...context, orgId: context.org.orgId, timeoutMs: 60_000 });
 }
 
 async function readOneCaseHistory(context: BenchContext): Promise<CaseHistoryShape | null> {
-  const rows: Array<{ workflow_id: string }> = await context.orm.em.fork().execute(
-    `select c.workflow_id from cases c join slack_threads s on s.case_id = c.id where c.org_id = ? order by c.created_at desc limit 1`, [context.org.orgId]);
+  const rows: Array<{ workflow_id: string }> = await context.orm.em
+    .fork()
+    .execute(
+      `select c.workflow_id from cases c join slack_threads s on s.case_id = c.id where c.org_id = ? order by c.created_at desc limit 1`,
+      [context.org.orgId],
+    );
   return rows[0] ? readCaseHistoryShape({ client: stack.temporalClient, workflowId: rows[0].workflow_id }) : null;
 }
 
-async function measureSystem(options: BenchOptions): Promise<Omit<BenchResult, 'at' | 'options' | 'machine' | 'inbox' | 'goals'>> {
+async function measureSystem(
+  options: BenchOptions,
+): Promise<Omit<BenchResult, 'at' | 'options' | 'machine' | 'inbox' | 'goals'>> {
   await stack.start({ temporalFile: options.temporalFile, log });
   const org = await createBenchOrganization(stack.settings);
   orm = await createOrm({ databaseUrl: stack.settings.databaseUrl, poolMax: 2 });
   tracker = new AnnouncementTracker(stack.slack);
-  const context: BenchContext = { stack, org, factory: new WebhookFactory(org, stack.settings.apiBaseUrl), tracker, orm, log };
+  const context: BenchContext = {
+    stack,
+    org,
+    factory: new WebhookFactory(org, stack.settings.apiBaseUrl),
+    tracker,
+    orm,
+    log,
+  };
   log('warming up …');
   await warmUp(context);
 
-  const rounds = await measureIngestRounds(context, { rounds: options.rounds, concurrency: options.concurrency, operations: options.webhooksPerRound });
+  const rounds = await measureIngestRounds(context, {
+    rounds: options.rounds,
+    concurrency: options.concurrency,
+    operations: options.webhooksPerRound,
+  });
   const median = {
     ingest: medianLoad(rounds.map((round) => round.ingest)),
     signalWithStart: medianLoad(rounds.map((round) => round.signalWithStart)),
     plainInserts: medianLoad(rounds.map((round) => round.plainInserts)),
   };
-  const sweep = await measureConcurrencySweep(context, { levels: options.sweepLevels, operations: options.webhooksPerSweepLevel });
+  const sweep = await measureConcurrencySweep(context, {
+    levels: options.sweepLevels,
+    operations: options.webhooksPerSweepLevel,
+  });
   const ingestComponents = await measureIngestComponents(context, { operations: options.componentOperations });
-  log(`at concurrency 1: store ${ingestComponents.store.latencyMs.p50.toFixed(1)} ms, ingest without HTTP ${ingestComponents.ingestWithoutHttp.latencyMs.p50.toFixed(1)} ms (p50)`);
+  log(
+    `at concurrency 1: store ${ingestComponents.store.latencyMs.p50.toFixed(1)} ms, ingest without HTTP ${ingestComponents.ingestWithoutHttp.latencyMs.p50.toFixed(1)} ms (p50)`,
+  );
   const maxRate = maximumRate(sweep);
   const targetPerSecond = maxRate.perSecond * 0.8;
   log(`maximum rate ${maxRate.perSecond.toFixed(0)}/s; open loop at 80 % (${targetPerSecond.toFixed(0)}/s) …`);
-  const atEightyPercent = { ...(await measureIngestAtRate(context, { perSecond: targetPerSecond, seconds: options.atRateSeconds })), targetPerSecond };
-  log(`80 %: p99 ${atEightyPercent.latencyMs.p99.toFixed(1)} ms; end to end at 50 % (${(maxRate.perSecond / 2).toFixed(0)}/s) …`);
-  const endToEnd = await measureEndToEnd(context, { perSecond: maxRate.perSecond / 2, seconds: options.endToEndSeconds });
-  log(`end to end: p95 ${endToEnd.acceptedToAnnouncedMs.p95.toFixed(0)} ms; footprint with ${options.openWorkflows} open case workflows …`);
+  const atEightyPercent = {
+    ...(await measureIngestAtRate(context, { perSecond: targetPerSecond, seconds: options.atRateSeconds })),
+    targetPerSecond,
+  };
+  log(
+    `80 %: p99 ${atEightyPercent.latencyMs.p99.toFixed(1)} ms; end to end at 50 % (${(maxRate.perSecond / 2).toFixed(0)}/s) …`,
+  );
+  const endToEnd = await measureEndToEnd(context, {
+    perSecond: maxRate.perSecond / 2,
+    seconds: options.endToEndSeconds,
+  });
+  log(
+    `end to end: p95 ${endToEnd.acceptedToAnnouncedMs.p95.toFixed(0)} ms; footprint with ${options.openWorkflows} open case workflows …`,
+  );
   const caseHistory = await readOneCaseHistory(context);
   const footprint = await measureFootprint(context, { target: options.openWorkflows });
   return {
     ingest: {
-      concurrency: options.concurrency, rounds, median,
+      concurrency: options.concurrency,
+      rounds,
+      median,
       ingestToSignalWithStart: median.ingest.perSecond / median.signalWithStart.perSecond,
       ingestToPlainInserts: median.ingest.perSecond / median.plainInserts.perSecond,
     },
-    sweep, ingestComponents, maxRate, atEightyPercent, endToEnd, caseHistory, footprint,
+    sweep,
+    ingestComponents,
+    maxRate,
+    atEightyPercent,
+    endToEnd,
+    caseHistory,
+    footprint,
   };
 }
 
@@ -119,9 +163,17 @@ async function main(): Promise<void> {
   let inboxResult: BenchResult['inbox'] = { skipped: true };
   if (!options.skipInbox) {
     log('inbox benchmark (npm run bench:inbox; the first load takes many minutes) …');
-    inboxResult = await inbox.run().catch((error: unknown) => ({ error: error instanceof Error ? error.message : String(error) }));
+    inboxResult = await inbox
+      .run()
+      .catch((error: unknown) => ({ error: error instanceof Error ? error.message : String(error) }));
   }
-  const partial = { at, options, machine: { cpus: os.cpus().length, node: process.version, loadAverage }, ...measured, inbox: inboxResult };
+  const partial = {
+    at,
+    options,
+    machine: { cpus: os.cpus().length, node: process.version, loadAverage },
+    ...measured,
+    inbox: inboxResult,
+  };
   const result: BenchResult = { ...partial, goals: evaluateGoals(partial) };
   const files = writeReport(result);
   console.log(`\n${renderMarkdown(result)}\nResults: ${files.json} and ${files.markdown}`);
@@ -131,7 +183,7 @@ main().then(
   () => process.exit(0),
   async (error: unknown) => {
     // After Ctrl-C the measurement in progress fails because its connections closed: not worth a stack trace.
-    if (!stopping) console.error(`[bench] ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    if (!stopping) console.error(`[bench] ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     await stopAllChildren();
     process.exit(1);
   },

@@ -82,7 +82,10 @@ export const commands: Record<string, CliCommand> = {
       org,
       name: { kind: 'string', description: 'display name' },
       'reopen-window-seconds': { kind: 'integer', description: 'how long a resolved case can be reopened by a reply' },
-      'messaging-window-seconds': { kind: 'integer', description: 'how long after a customer message the channel allows replies' },
+      'messaging-window-seconds': {
+        kind: 'integer',
+        description: 'how long after a customer message the channel allows replies',
+      },
       'attention-after-seconds': { kind: 'integer', description: 'when an unresolved case needs attention' },
       'human-agent-tag': { kind: 'boolean', description: 'send replies with the human agent tag' },
       categorizer: { kind: 'choice', choices: CATEGORIZERS, description: 'which categorizer to use' },
@@ -123,7 +126,8 @@ export const commands: Record<string, CliCommand> = {
         role: flags.requiredChoice('role', USER_ROLES),
         capacity: flags.integer('capacity') ?? null,
       }),
-    format: (user) => formatFields({ id: user.id, email: user.email, name: user.name, role: user.role, capacity: user.capacity }),
+    format: (user) =>
+      formatFields({ id: user.id, email: user.email, name: user.name, role: user.role, capacity: user.capacity }),
   }),
 
   'user:list': command({
@@ -150,13 +154,20 @@ export const commands: Record<string, CliCommand> = {
       name: { kind: 'string', description: 'label shown in listings (default "cli")' },
     },
     run: (em, flags) =>
-      issueApiToken(em, { orgSlug: flags.string('org'), userEmail: flags.string('email'), name: flags.optionalString('name') ?? 'cli' }),
+      issueApiToken(em, {
+        orgSlug: flags.string('org'),
+        userEmail: flags.string('email'),
+        name: flags.optionalString('name') ?? 'cli',
+      }),
     format: (issued) => formatIssuedToken({ 'token id': issued.tokenId, prefix: issued.prefix }, issued.token),
   }),
 
   'token:revoke': command({
     summary: 'Revoke an API token (idempotent)',
-    flags: { org, 'token-id': { kind: 'string', required: true, placeholder: 'uuid', description: 'id from user:list' } },
+    flags: {
+      org,
+      'token-id': { kind: 'string', required: true, placeholder: 'uuid', description: 'id from user:list' },
+    },
     run: (em, flags) => revokeApiToken(em, { orgSlug: flags.string('org'), tokenId: flags.string('token-id') }),
     format: (revoked) =>
       `Token ${revoked.tokenId} ${revoked.alreadyRevoked ? 'was already revoked' : 'revoked'} at ${revoked.revokedAt.toISOString()}.\n`,
@@ -180,7 +191,13 @@ export const commands: Record<string, CliCommand> = {
         examples: flags.list('example') ?? [],
       }),
     format: (category) =>
-      formatFields({ id: category.id, name: category.name, description: category.description, 'auto-resolve': category.autoResolve, position: category.position }),
+      formatFields({
+        id: category.id,
+        name: category.name,
+        description: category.description,
+        'auto-resolve': category.autoResolve,
+        position: category.position,
+      }),
   }),
 
   'seed:demo': command({

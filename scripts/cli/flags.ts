@@ -2,7 +2,10 @@ import { parseArgs } from 'node:util';
 
 /** A mistake in how the command line was written: exit code 2, with the usage text. */
 export class UsageError extends Error {
-  constructor(message: string, readonly commandName?: string) {
+  constructor(
+    message: string,
+    readonly commandName?: string,
+  ) {
     super(message);
     this.name = 'UsageError';
   }
@@ -98,7 +101,12 @@ export function parseFlags(input: { commandName: string; specs: Record<string, F
   return new Flags(options, values);
 }
 
-function convertFlag(input: { name: string; spec: FlagSpec; value: string | boolean | string[] | undefined; commandName: string }): FlagValue {
+function convertFlag(input: {
+  name: string;
+  spec: FlagSpec;
+  value: string | boolean | string[] | undefined;
+  commandName: string;
+}): FlagValue {
   const { name, spec, value, commandName } = input;
   if (value === undefined) {
     if (spec.required) throw new UsageError(`--${name} is required`, commandName);
@@ -110,10 +118,12 @@ function convertFlag(input: { name: string; spec: FlagSpec; value: string | bool
       if (!/^-?\d+$/.test(value)) throw new UsageError(`--${name} must be a whole number, got "${value}"`, commandName);
       return Number(value);
     case 'boolean':
-      if (value !== 'true' && value !== 'false') throw new UsageError(`--${name} must be true or false, got "${value}"`, commandName);
+      if (value !== 'true' && value !== 'false')
+        throw new UsageError(`--${name} must be true or false, got "${value}"`, commandName);
       return value === 'true';
     case 'choice':
-      if (!spec.choices.includes(value)) throw new UsageError(`--${name} must be one of ${spec.choices.join(', ')}, got "${value}"`, commandName);
+      if (!spec.choices.includes(value))
+        throw new UsageError(`--${name} must be one of ${spec.choices.join(', ')}, got "${value}"`, commandName);
       return value;
     default:
       return value;
@@ -122,11 +132,15 @@ function convertFlag(input: { name: string; spec: FlagSpec; value: string | bool
 
 export function describeFlag(name: string, spec: FlagSpec): string {
   const placeholder =
-    spec.kind === 'switch' ? '' :
-    spec.kind === 'choice' ? ` ${spec.choices.join('|')}` :
-    spec.kind === 'boolean' ? ' true|false' :
-    spec.kind === 'integer' ? ' N' :
-    ` <${spec.placeholder ?? name}>`;
+    spec.kind === 'switch'
+      ? ''
+      : spec.kind === 'choice'
+        ? ` ${spec.choices.join('|')}`
+        : spec.kind === 'boolean'
+          ? ' true|false'
+          : spec.kind === 'integer'
+            ? ' N'
+            : ` <${spec.placeholder ?? name}>`;
   const flag = `--${name}${placeholder}`;
   return spec.required ? flag : `[${flag}]`;
 }

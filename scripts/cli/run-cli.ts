@@ -78,7 +78,9 @@ function reportFailure(io: CliIo, json: boolean, error: unknown): number {
   const known = error instanceof AdminError;
   const code = known ? error.code : 'internal';
   const message = error instanceof Error ? error.message : String(error);
-  io.stderr(json ? `${JSON.stringify({ error: { code, message } })}\n` : `error${known ? ` (${code})` : ''}: ${message}\n`);
+  io.stderr(
+    json ? `${JSON.stringify({ error: { code, message } })}\n` : `error${known ? ` (${code})` : ''}: ${message}\n`,
+  );
   return EXIT_ADMIN_ERROR;
 }
 
@@ -88,7 +90,8 @@ function usageFailure(io: CliIo, error: UsageError): number {
 }
 
 function printHelp(io: CliIo, commandName: string | undefined): number {
-  if (commandName !== undefined && !commands[commandName]) return usageFailure(io, new UsageError(`unknown command "${commandName}"`));
+  if (commandName !== undefined && !commands[commandName])
+    return usageFailure(io, new UsageError(`unknown command "${commandName}"`));
   io.stdout(usageText(commandName));
   return EXIT_OK;
 }

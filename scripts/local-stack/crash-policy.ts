@@ -17,8 +17,15 @@ export interface CrashDecision {
   recentCrashes: number[];
 }
 
-export function decideAfterCrash(input: { policy: CrashPolicy; recentCrashes: readonly number[]; crashedAt: number }): CrashDecision {
-  const recentCrashes = [...input.recentCrashes.filter((at) => input.crashedAt - at < input.policy.windowMs), input.crashedAt];
+export function decideAfterCrash(input: {
+  policy: CrashPolicy;
+  recentCrashes: readonly number[];
+  crashedAt: number;
+}): CrashDecision {
+  const recentCrashes = [
+    ...input.recentCrashes.filter((at) => input.crashedAt - at < input.policy.windowMs),
+    input.crashedAt,
+  ];
   return { restart: recentCrashes.length < input.policy.maxCrashes, recentCrashes };
 }
 

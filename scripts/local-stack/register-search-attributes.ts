@@ -8,7 +8,10 @@ const INDEXED_TYPE = {
 } as const;
 
 /** Registers the case search attributes on a server that does not take them as flags (the time-skipping server). */
-export async function registerCaseSearchAttributes(input: { connection: Connection; namespace: string }): Promise<void> {
+export async function registerCaseSearchAttributes(input: {
+  connection: Connection;
+  namespace: string;
+}): Promise<void> {
   const searchAttributes = Object.fromEntries(
     CASE_SEARCH_ATTRIBUTES.map((key) => [key.name, INDEXED_TYPE[key.type as keyof typeof INDEXED_TYPE]]),
   );

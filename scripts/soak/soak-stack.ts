@@ -29,9 +29,23 @@ export interface SoakStack {
  * (node with tsx's loader, one process each, so their RSS is theirs).
  */
 export async function startSoakStack(runDir: string): Promise<SoakStack> {
-  const [postgresPort, temporalPort, apiPort, metricsPort] = [await findFreePort(), await findFreePort(), await findFreePort(), await findFreePort()];
-  const postgres: RunningPostgres = await startPostgres({ dataDir: path.join(runDir, 'postgres'), port: postgresPort, persistent: false, databases: [SOAK_DATABASE] });
-  const temporal: RunningTemporal = await startTemporalDevServer({ cli: ensureTemporalCli(), port: temporalPort, logFile: path.join(runDir, 'temporal.log') });
+  const [postgresPort, temporalPort, apiPort, metricsPort] = [
+    await findFreePort(),
+    await findFreePort(),
+    await findFreePort(),
+    await findFreePort(),
+  ];
+  const postgres: RunningPostgres = await startPostgres({
+    dataDir: path.join(runDir, 'postgres'),
+    port: postgresPort,
+    persistent: false,
+    databases: [SOAK_DATABASE],
+  });
+  const temporal: RunningTemporal = await startTemporalDevServer({
+    cli: ensureTemporalCli(),
+    port: temporalPort,
+    logFile: path.join(runDir, 'temporal.log'),
+  });
   const databaseUrl = `${postgres.serverUrl}/${SOAK_DATABASE}`;
   const orm = await createOrm({ databaseUrl, poolMax: 2 });
   await migrateUp(orm);
@@ -41,18 +55,42 @@ export async function startSoakStack(runDir: string): Promise<SoakStack> {
   const { orgId, instagramAccountId } = await createSoakOrganization(orm, secretsKey);
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', LOG_LEVEL: 'warn',
-    DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporal.address, SECRETS_KEY: secretsKey.toString('base64'), META_APP_SECRET: metaAppSecret,
-    API_HOST: '127.0.0.1', API_PORT: String(apiPort), PUBLIC_BASE_URL: apiUrl, WORKER_METRICS_PORT: String(metricsPort), RATE_LIMIT_DISABLED: 'true',
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: databaseUrl,
+    TEMPORAL_ADDRESS: temporal.address,
+    SECRETS_KEY: secretsKey.toString('base64'),
+    META_APP_SECRET: metaAppSecret,
+    API_HOST: '127.0.0.1',
+    API_PORT: String(apiPort),
+    PUBLIC_BASE_URL: apiUrl,
+    WORKER_METRICS_PORT: String(metricsPort),
+    RATE_LIMIT_DISABLED: 'true',
   };
   const worker = startEntry({ entry: 'workers/cases.worker.ts', env, logFile: path.join(runDir, 'worker.log') });
   const api = startEntry({ entry: 'api/server.ts', env, logFile: path.join(runDir, 'api.log') });
-  await waitFor({ what: 'the soak API', timeoutMs: 120_000, check: async () => (await fetch(`${apiUrl}/health`)).status === 200 });
+  await waitFor({
+    what: 'the soak API',
+    timeoutMs: 120_000,
+    check: async () => (await fetch(`${apiUrl}/health`)).status === 200,
+  });
   // The worker bundles the workflows at start; the first case must not wait on that.
-  await waitFor({ what: 'the soak worker', timeoutMs: 120_000, check: async () => (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).ok });
+  await waitFor({
+    what: 'the soak worker',
+    timeoutMs: 120_000,
+    check: async () => (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).ok,
+  });
 
   return {
-    apiUrl, metaAppSecret, orm, orgId, instagramAccountId, api, worker,
+    apiUrl,
+    metaAppSecret,
+    orm,
+    orgId,
+    instagramAccountId,
+    api,
+    worker,
     async stop() {
       await Promise.all([stopChild(api), stopChild(worker)]);
       await orm.close(true);
@@ -62,20 +100,36 @@ export async function startSoakStack(runDir: string): Promise<SoakStack> {
   };
 }
 
-async function createSoakOrganization(orm: Orm, secretsKey: Buffer): Promise<{ orgId: string; instagramAccountId: string }> {
+async function createSoakOrganization(
+  orm: Orm,
+  secretsKey: Buffer,
+): Promise<{ orgId: string; instagramAccountId: string }> {
   const em = orm.em.fork();
   const slug = `soak-${randomBytes(4).toString('hex')}`;
-  const orgs: Array<{ id: string }> = await em.execute(`insert into organizations (slug, name) values (?, ?) returning id`, [slug, `Soak ${slug}`]);
+  const orgs: Array<{ id: string }> = await em.execute(
+    `insert into organizations (slug, name) values (?, ?) returning id`,
+    [slug, `Soak ${slug}`],
+  );
   const instagramAccountId = `1784${Date.now()}`;
-  await em.execute(`insert into channel_connections (org_id, channel, external_id, display_name, credentials_encrypted) values (?, 'instagram', ?, 'Soak', ?)`,
-    [orgs[0].id, instagramAccountId, encryptSecret({ plaintext: JSON.stringify({ pageAccessToken: 'EAAG-soak' }), key: secretsKey })]);
+  await em.execute(
+    `insert into channel_connections (org_id, channel, external_id, display_name, credentials_encrypted) values (?, 'instagram', ?, 'Soak', ?)`,
+    [
+      orgs[0].id,
+      instagramAccountId,
+      encryptSecret({ plaintext: JSON.stringify({ pageAccessToken: 'EAAG-soak' }), key: secretsKey }),
+    ],
+  );
   return { orgId: orgs[0].id, instagramAccountId };
 }
 
 function startEntry(input: { entry: string; env: NodeJS.ProcessEnv; logFile: string }): ChildProcess {
   mkdirSync(path.dirname(input.logFile), { recursive: true });
   const log = createWriteStream(input.logFile);
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, input.entry)], { cwd: PROJECT_ROOT, env: input.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, input.entry)], {
+    cwd: PROJECT_ROOT,
+    env: input.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   // Two sources share one file: neither may end it (an early end makes the other's next write throw).
   child.stdout?.pipe(log, { end: false });
   child.stderr?.pipe(log, { end: false });

@@ -51,16 +51,40 @@ export class SoakTraffic {
     const message: SentMessage = { mid: `soak.${randomUUID()}`, customerId, at: Date.now(), acknowledged: false };
     this.messages.push(message);
     this.minute.sent += 1;
-    const body = Buffer.from(JSON.stringify({
-      object: 'instagram',
-      entry: [{ time: message.at, id: this.target.accountId, messaging: [{ sender: { id: customerId }, recipient: { id: this.target.accountId }, timestamp: message.at, message: { mid: message.mid, text: `soak message ${index}` } }] }],
-    }));
+    const body = Buffer.from(
+      JSON.stringify({
+        object: 'instagram',
+        entry: [
+          {
+            time: message.at,
+            id: this.target.accountId,
+            messaging: [
+              {
+                sender: { id: customerId },
+                recipient: { id: this.target.accountId },
+                timestamp: message.at,
+                message: { mid: message.mid, text: `soak message ${index}` },
+              },
+            ],
+          },
+        ],
+      }),
+    );
     const signature = signMetaBody({ appSecret: this.target.appSecret, rawBody: body });
     for (let attempt = 0, delay = 500; attempt < 20; attempt += 1, delay = Math.min(delay * 2, 8_000)) {
       const started = Date.now();
       const status = await fetch(`${this.target.apiUrl}/webhooks/meta`, {
-        method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature }, body, signal: AbortSignal.timeout(30_000),
-      }).then(async (response) => { await response.arrayBuffer(); return response.status; }, () => 0);
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature },
+        body,
+        signal: AbortSignal.timeout(30_000),
+      }).then(
+        async (response) => {
+          await response.arrayBuffer();
+          return response.status;
+        },
+        () => 0,
+      );
       if (attempt === 0) this.minute.latencies.push(Date.now() - started);
       if (status >= 200 && status < 300) {
         message.acknowledged = true;

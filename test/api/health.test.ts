@@ -15,11 +15,25 @@ interface HealthBody {
 
 describe('/health and /metrics', () => {
   let temporal: { connection: Connection; client: Client };
-  beforeAll(async () => { temporal = await connectTestTemporal(); });
-  afterAll(async () => { await temporal.connection.close(); });
+  beforeAll(async () => {
+    temporal = await connectTestTemporal();
+  });
+  afterAll(async () => {
+    await temporal.connection.close();
+  });
 
   const appFor = (orm: Orm) =>
-    listen(createApp({ orm, temporal: temporal.client, temporalConnection: temporal.connection, taskQueue: 'health', logger: silentLogger, bodyLimit: '1mb', publicBaseUrl: 'http://localhost' }));
+    listen(
+      createApp({
+        orm,
+        temporal: temporal.client,
+        temporalConnection: temporal.connection,
+        taskQueue: 'health',
+        logger: silentLogger,
+        bodyLimit: '1mb',
+        publicBaseUrl: 'http://localhost',
+      }),
+    );
 
   it('reports postgres and temporal ok, and serves Prometheus metrics', async () => {
     const orm = await connectTestOrm();
@@ -63,7 +77,12 @@ describe('/health and /metrics', () => {
 
     beforeAll(async () => {
       dataRoot = makeTestRunDir('health-');
-      postgres = await startPostgres({ dataDir: path.join(dataRoot, 'pg'), port: await findFreePort(), persistent: false, databases: ['health'] });
+      postgres = await startPostgres({
+        dataDir: path.join(dataRoot, 'pg'),
+        port: await findFreePort(),
+        persistent: false,
+        databases: ['health'],
+      });
       orm = await createOrm({ databaseUrl: `${postgres.serverUrl}/health`, poolMax: 2 });
       app = await appFor(orm);
     });

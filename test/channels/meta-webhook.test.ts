@@ -12,7 +12,11 @@ const VERIFY_TOKEN = 'meta-verify-token-42';
 const SECRETS_KEY = randomBytes(32).toString('base64');
 
 /** A fixture's bytes with its account ids swapped for this test's, so parallel runs never share a connection. */
-function fixtureFor(name: string, ids: Record<string, string>, edit: (text: string) => string = (text) => text): Buffer {
+function fixtureFor(
+  name: string,
+  ids: Record<string, string>,
+  edit: (text: string) => string = (text) => text,
+): Buffer {
   let text = readFileSync(join(__dirname, '../fixtures/meta', `${name}.json`), 'utf8');
   for (const [from, to] of Object.entries(ids)) text = text.split(from).join(to);
   return Buffer.from(edit(text));
@@ -22,23 +26,49 @@ describe('Meta webhook', () => {
   let api: ApiHarness;
   beforeAll(async () => {
     api = await ApiHarness.start('meta-webhook', {
-      webhookConfig: { META_APP_SECRET: APP_SECRET, META_VERIFY_TOKEN: VERIFY_TOKEN, META_APP_ID: '1517428896093847', SECRETS_KEY, PUBLIC_BASE_URL: 'http://localhost', API_BODY_LIMIT: '1mb' },
+      webhookConfig: {
+        META_APP_SECRET: APP_SECRET,
+        META_VERIFY_TOKEN: VERIFY_TOKEN,
+        META_APP_ID: '1517428896093847',
+        SECRETS_KEY,
+        PUBLIC_BASE_URL: 'http://localhost',
+        API_BODY_LIMIT: '1mb',
+      },
     });
   });
-  afterAll(async () => { await api.stop(); });
+  afterAll(async () => {
+    await api.stop();
+  });
 
   const post = (body: Buffer, signature: string | null = signMetaBody({ appSecret: APP_SECRET, rawBody: body })) =>
-    fetch(`${api.baseUrl}/webhooks/meta`, { method: 'POST', headers: { 'content-type': 'application/json', ...(signature ? { 'x-hub-signature-256': signature } : {}) }, body });
+    fetch(`${api.baseUrl}/webhooks/meta`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(signature ? { 'x-hub-signature-256': signature } : {}) },
+      body,
+    });
   const rows = async <T>(sql: string, params: unknown[]) => api.orm.em.fork().execute<T[]>(sql, params);
   const count = async (sql: string, params: unknown[]) => Number((await rows<{ n: string }>(sql, params))[0].n);
 
   /** An organization with an Instagram account and a Facebook page connected, page token encrypted at rest. */
   async function connectedOrganization() {
     const org = await createTestOrganization(api.orm.em.fork());
-    const ids = { instagram: `1784${Date.now()}${Math.floor(Math.random() * 1e4)}`, page: `1045${Date.now()}${Math.floor(Math.random() * 1e4)}` };
-    for (const [channel, externalId] of [['instagram', ids.instagram], ['facebook', ids.page]]) {
-      await rows(`insert into channel_connections (org_id, channel, external_id, display_name, credentials_encrypted) values (?, ?, ?, 'Vela', ?)`,
-        [org.id, channel, externalId, encryptSecret({ plaintext: `EAAG-${randomUUID()}`, key: Buffer.from(SECRETS_KEY, 'base64') })]);
+    const ids = {
+      instagram: `1784${Date.now()}${Math.floor(Math.random() * 1e4)}`,
+      page: `1045${Date.now()}${Math.floor(Math.random() * 1e4)}`,
+    };
+    for (const [channel, externalId] of [
+      ['instagram', ids.instagram],
+      ['facebook', ids.page],
+    ]) {
+      await rows(
+        `insert into channel_connections (org_id, channel, external_id, display_name, credentials_encrypted) values (?, ?, ?, 'Vela', ?)`,
+        [
+          org.id,
+          channel,
+          externalId,
+          encryptSecret({ plaintext: `EAAG-${randomUUID()}`, key: Buffer.from(SECRETS_KEY, 'base64') }),
+        ],
+      );
     }
     return { org, swap: { '17841400000000001': ids.instagram, '104518392019377': ids.page } };
   }
@@ -63,21 +93,39 @@ describe('Meta webhook', () => {
     expect(response.status).toBe(200);
     expect(await response.text()).toBe('EVENT_RECEIVED');
 
-    const cases = await rows<{ id: string; workflow_id: string; channel: string; subject: string }>(`select id, workflow_id, channel, subject from cases where org_id = ?`, [org.id]);
+    const cases = await rows<{ id: string; workflow_id: string; channel: string; subject: string }>(
+      `select id, workflow_id, channel, subject from cases where org_id = ?`,
+      [org.id],
+    );
     expect(cases).toEqual([expect.objectContaining({ channel: 'instagram', subject: 'Instagram message' })]);
-    expect(await count(`select count(*) as n from customer_identities where org_id = ? and external_id = '1129384756473829'`, [org.id])).toBe(1);
-    expect(await count(`select count(*) as n from threads where org_id = ? and external_ref = ?`, [org.id, `instagram:${swap['17841400000000001']}:1129384756473829`])).toBe(1);
+    expect(
+      await count(
+        `select count(*) as n from customer_identities where org_id = ? and external_id = '1129384756473829'`,
+        [org.id],
+      ),
+    ).toBe(1);
+    expect(
+      await count(`select count(*) as n from threads where org_id = ? and external_ref = ?`, [
+        org.id,
+        `instagram:${swap['17841400000000001']}:1129384756473829`,
+      ]),
+    ).toBe(1);
     const state = await api.cases.env.client.workflow.getHandle(cases[0].workflow_id).query(caseStateQuery);
     expect(state.state.channel).toBe('instagram');
     expect(state.timeSensitive).toBe(true);
 
-    const second = fixtureFor('instagram-dm', swap, (text) => text.replace('"mid":"aWdf', '"mid":"bXdf').replace('stopped recording last night', 'any news?').replace('1732609000050', String(now + 60_000)));
+    const second = fixtureFor('instagram-dm', swap, (text) =>
+      text
+        .replace('"mid":"aWdf', '"mid":"bXdf')
+        .replace('stopped recording last night', 'any news?')
+        .replace('1732609000050', String(now + 60_000)),
+    );
     expect((await post(second)).status).toBe(200);
     expect((await post(first)).status).toBe(200);
     expect(await count(`select count(*) as n from cases where org_id = ?`, [org.id])).toBe(1);
-    expect(await rows<{ body: string }>(`select body from messages where case_id = ? order by occurred_at`, [cases[0].id])).toEqual([
-      { body: 'Hi! My Vela Cam 2 stopped recording last night' }, { body: 'Hi! My Vela Cam 2 any news?' },
-    ]);
+    expect(
+      await rows<{ body: string }>(`select body from messages where case_id = ? order by occurred_at`, [cases[0].id]),
+    ).toEqual([{ body: 'Hi! My Vela Cam 2 stopped recording last night' }, { body: 'Hi! My Vela Cam 2 any news?' }]);
   });
 
   it('refuses a bad or missing signature with 401 and stores nothing', async () => {
@@ -109,7 +157,12 @@ describe('Meta webhook', () => {
     }
     expect((await post(fixtureFor('instagram-dm', { '17841400000000001': '17849999999999999' }))).status).toBe(200);
     expect(await count(`select count(*) as n from messages where org_id = ?`, [org.id])).toBe(0);
-    expect(await count(`select count(*) as n from messages m join threads t on t.id = m.thread_id where t.external_ref like 'instagram:17849999999999999:%'`, [])).toBe(0);
+    expect(
+      await count(
+        `select count(*) as n from messages m join threads t on t.id = m.thread_id where t.external_ref like 'instagram:17849999999999999:%'`,
+        [],
+      ),
+    ).toBe(0);
   });
 
   it('opens comment cases from Instagram and Page comments, and stores Messenger attachments', async () => {
@@ -118,22 +171,30 @@ describe('Meta webhook', () => {
       expect((await post(fixtureFor(name, swap))).status).toBe(200);
     }
     const messages = await rows<{ channel: string; kind: string; provider_message_id: string }>(
-      `select channel, kind, provider_message_id from messages where org_id = ? order by occurred_at`, [org.id]);
+      `select channel, kind, provider_message_id from messages where org_id = ? order by occurred_at`,
+      [org.id],
+    );
     expect(messages).toEqual([
       { channel: 'facebook', kind: 'message', provider_message_id: expect.stringMatching(/^m_Img7/) },
       { channel: 'instagram', kind: 'comment', provider_message_id: 'comment:17865799348089039' },
       { channel: 'facebook', kind: 'comment', provider_message_id: 'comment:122101234567890123_1098765432109876' },
     ]);
     expect(await count(`select count(*) as n from cases where org_id = ?`, [org.id])).toBe(3);
-    expect(await rows<{ kind: string }>(`select a.kind from attachments a where a.org_id = ? order by a.kind desc`, [org.id])).toEqual([{ kind: 'link' }, { kind: 'image' }]);
+    expect(
+      await rows<{ kind: string }>(`select a.kind from attachments a where a.org_id = ? order by a.kind desc`, [
+        org.id,
+      ]),
+    ).toEqual([{ kind: 'link' }, { kind: 'image' }]);
   });
 
   it('stores a batch in timestamp order on one case', async () => {
     const { org, swap } = await connectedOrganization();
     expect((await post(fixtureFor('batch', swap))).status).toBe(200);
-    expect(await rows<{ body: string }>(`select body from messages where org_id = ? order by created_at, occurred_at`, [org.id])).toEqual([
-      { body: 'First: my package never arrived' }, { body: 'Second: also, the charger is missing' },
-    ]);
+    expect(
+      await rows<{ body: string }>(`select body from messages where org_id = ? order by created_at, occurred_at`, [
+        org.id,
+      ]),
+    ).toEqual([{ body: 'First: my package never arrived' }, { body: 'Second: also, the charger is missing' }]);
     expect(await count(`select count(*) as n from cases where org_id = ?`, [org.id])).toBe(1);
   });
 });

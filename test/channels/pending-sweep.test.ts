@@ -24,19 +24,28 @@ describe('redelivery of stored messages whose workflow was never signalled', () 
   });
 
   const emailMessage = (orgId: string, overrides: Partial<InboundMessage> = {}): InboundMessage => ({
-    orgId, channel: 'email', sender: { externalId: 'dana@example.com', email: 'dana@example.com', name: 'Dana' }, threadRef: null,
-    subject: 'Doorbell offline', body: 'My doorbell has been offline since this morning.', providerMessageId: `<${randomUUID()}@example.com>`,
-    occurredAt: new Date(), ...overrides,
+    orgId,
+    channel: 'email',
+    sender: { externalId: 'dana@example.com', email: 'dana@example.com', name: 'Dana' },
+    threadRef: null,
+    subject: 'Doorbell offline',
+    body: 'My doorbell has been offline since this morning.',
+    providerMessageId: `<${randomUUID()}@example.com>`,
+    occurredAt: new Date(),
+    ...overrides,
   });
   const sweep = () => redeliverPendingMessages({ orm: harness.orm, temporal: harness.temporal, graceMs: 0 });
   const storedMessage = async (providerMessageId: string) => {
-    const rows: Array<{ id: string; case_id: string; signal_pending: boolean }> = await harness.orm.em.fork().execute(
-      `select id, case_id, signal_pending from messages where provider_message_id = ?`, [providerMessageId]);
+    const rows: Array<{ id: string; case_id: string; signal_pending: boolean }> = await harness.orm.em
+      .fork()
+      .execute(`select id, case_id, signal_pending from messages where provider_message_id = ?`, [providerMessageId]);
     return rows[0];
   };
   /** How many customerMessage signals for this message the workflow's histories hold. */
   const signalsOf = async (workflowId: string, messageId: string) =>
-    (await harness.runHistories(workflowId)).flatMap((run) => run.customerMessages).filter((message) => message.messageId === messageId).length;
+    (await harness.runHistories(workflowId))
+      .flatMap((run) => run.customerMessages)
+      .filter((message) => message.messageId === messageId).length;
 
   it('signals a message stored while Temporal was unreachable exactly once, and a second sweep does nothing', async () => {
     const org = await createTestOrganization(harness.orm.em.fork());
@@ -52,22 +61,32 @@ describe('redelivery of stored messages whose workflow was never signalled', () 
     expect(first.failed.map((failure) => failure.messageId)).not.toContain(pending.id);
     expect((await storedMessage(message.providerMessageId)).signal_pending).toBe(false);
     expect(await signalsOf(kase.workflow_id as string, pending.id)).toBe(1);
-    const caught = await eventually(() => harness.caseRow(pending.case_id), (row) => row.last_customer_message_at === message.occurredAt.getTime());
+    const caught = await eventually(
+      () => harness.caseRow(pending.case_id),
+      (row) => row.last_customer_message_at === message.occurredAt.getTime(),
+    );
     expect(caught.last_customer_message_at).toBe(message.occurredAt.getTime());
     expect(caught.status).toBe('open');
 
     const second = await sweep();
     expect(second.redelivered).toBe(0);
     expect(await signalsOf(kase.workflow_id as string, pending.id)).toBe(1);
-    const events: Array<{ n: string }> = await harness.orm.em.fork().execute(
-      `select count(*) as n from case_events where case_id = ? and type = 'customer_message'`, [pending.case_id]);
+    const events: Array<{ n: string }> = await harness.orm.em
+      .fork()
+      .execute(`select count(*) as n from case_events where case_id = ? and type = 'customer_message'`, [
+        pending.case_id,
+      ]);
     expect(Number(events[0].n)).toBe(1);
   });
 
   it('stops a sweep at the first message Temporal cannot take, keeping every mark for the next sweep', async () => {
     const org = await createTestOrganization(harness.orm.em.fork());
-    const messages = [emailMessage(org.id), emailMessage(org.id, { sender: { externalId: 'eli@example.com', email: 'eli@example.com', name: 'Eli' } })];
-    for (const message of messages) await expect(ingestCustomerMessage({ orm: harness.orm, temporal: unreachable, message })).rejects.toThrow();
+    const messages = [
+      emailMessage(org.id),
+      emailMessage(org.id, { sender: { externalId: 'eli@example.com', email: 'eli@example.com', name: 'Eli' } }),
+    ];
+    for (const message of messages)
+      await expect(ingestCustomerMessage({ orm: harness.orm, temporal: unreachable, message })).rejects.toThrow();
 
     const blocked = await redeliverPendingMessages({ orm: harness.orm, temporal: unreachable, graceMs: 0 });
     expect(blocked.redelivered).toBe(0);
@@ -88,10 +107,16 @@ describe('redelivery of stored messages whose workflow was never signalled', () 
     expect((await storedMessage(message.providerMessageId)).signal_pending).toBe(false);
   });
 
-  it('opens the follow-up case when the pending message\'s case ended before the sweep', async () => {
+  it("opens the follow-up case when the pending message's case ended before the sweep", async () => {
     const org = await createTestOrganization(harness.orm.em.fork());
-    const first = await ingestCustomerMessage({ orm: harness.orm, temporal: harness.temporal, message: emailMessage(org.id) });
-    const threads: Array<{ thread_id: string }> = await harness.orm.em.fork().execute(`select thread_id from cases where id = ?`, [first.caseId]);
+    const first = await ingestCustomerMessage({
+      orm: harness.orm,
+      temporal: harness.temporal,
+      message: emailMessage(org.id),
+    });
+    const threads: Array<{ thread_id: string }> = await harness.orm.em
+      .fork()
+      .execute(`select thread_id from cases where id = ?`, [first.caseId]);
     // Email threads by headers: the channel found the first case's thread, and the message joins that case.
     const late = emailMessage(org.id, { body: 'It is offline again.', threadId: threads[0].thread_id });
     await expect(ingestCustomerMessage({ orm: harness.orm, temporal: unreachable, message: late })).rejects.toThrow();

@@ -9,7 +9,7 @@ import { FakeGraph, graphError } from '../fakes/fake-graph-api';
 import { startSmtp } from '../fakes/fake-smtp-server';
 import { TEST_SECRETS_KEY } from '../workflows/case-harness';
 
-describe('agent replies leave through the case\'s channel', () => {
+describe("agent replies leave through the case's channel", () => {
   let graph: FakeGraph;
   let smtp: Awaited<ReturnType<typeof startSmtp>>;
   let api: ApiHarness;
@@ -20,15 +20,30 @@ describe('agent replies leave through the case\'s channel', () => {
     graph = await FakeGraph.start();
     smtp = await startSmtp();
     const meta = createMetaSender({ graphUrl: graph.url, graphVersion: 'v21.0' });
-    api = await ApiHarness.start('replies', { senders: { instagram: meta, facebook: meta, email: createEmailSender() } });
+    api = await ApiHarness.start('replies', {
+      senders: { instagram: meta, facebook: meta, email: createEmailSender() },
+    });
     orgId = (await createTestOrganization(api.orm.em.fork())).id;
     agent = await createApiUser(api.orm, { orgId, role: 'agent' });
-    const connect = (channel: string, externalId: string, credentials: Record<string, unknown>) => api.orm.em.fork().execute(
-      `insert into channel_connections (org_id, channel, external_id, credentials_encrypted) values (?, ?, ?, ?)`,
-      [orgId, channel, externalId, encryptSecret({ plaintext: JSON.stringify(credentials), key: TEST_SECRETS_KEY })]);
+    const connect = (channel: string, externalId: string, credentials: Record<string, unknown>) =>
+      api.orm.em
+        .fork()
+        .execute(
+          `insert into channel_connections (org_id, channel, external_id, credentials_encrypted) values (?, ?, ?, ?)`,
+          [
+            orgId,
+            channel,
+            externalId,
+            encryptSecret({ plaintext: JSON.stringify(credentials), key: TEST_SECRETS_KEY }),
+          ],
+        );
     await connect('instagram', `ig-${randomUUID().slice(0, 8)}`, { pageAccessToken: 'EAAGtestpagetoken' });
-    await connect('email', `support-${orgId.slice(0, 8)}@velacam.example`, { smtpUrl: `smtp://127.0.0.1:${smtp.port}` });
-    await api.orm.em.fork().execute(`update organizations set support_email = ? where id = ?`, [`support@velacam.example`, orgId]);
+    await connect('email', `support-${orgId.slice(0, 8)}@velacam.example`, {
+      smtpUrl: `smtp://127.0.0.1:${smtp.port}`,
+    });
+    await api.orm.em
+      .fork()
+      .execute(`update organizations set support_email = ? where id = ?`, [`support@velacam.example`, orgId]);
   });
   afterAll(async () => {
     await api.stop();
@@ -39,22 +54,46 @@ describe('agent replies leave through the case\'s channel', () => {
   const messageRow = async (id: string, until: (row: { delivery_status: string }) => boolean) => {
     const deadline = Date.now() + 20_000;
     for (;;) {
-      const rows: Array<{ delivery_status: string; delivery_error: string | null; provider_message_id: string | null; rfc_message_id: string | null }> =
-        await api.orm.em.fork().execute(`select delivery_status, delivery_error, provider_message_id, rfc_message_id from messages where id = ?`, [id]);
+      const rows: Array<{
+        delivery_status: string;
+        delivery_error: string | null;
+        provider_message_id: string | null;
+        rfc_message_id: string | null;
+      }> = await api.orm.em
+        .fork()
+        .execute(
+          `select delivery_status, delivery_error, provider_message_id, rfc_message_id from messages where id = ?`,
+          [id],
+        );
       if (until(rows[0]) || Date.now() > deadline) return rows[0];
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   };
-  const instagramCase = async () => ingestCustomerMessage({
-    orm: api.orm, temporal: api.cases.temporal,
-    message: { orgId, channel: 'instagram', sender: { externalId: `igsid-${randomUUID().slice(0, 6)}`, name: 'maria.k' }, threadRef: `ig:${randomUUID()}`,
-      subject: 'Instagram message', body: 'Is the Vela Cam 2 waterproof?', providerMessageId: `mid.${randomUUID()}`, occurredAt: new Date() },
-  });
+  const instagramCase = async () =>
+    ingestCustomerMessage({
+      orm: api.orm,
+      temporal: api.cases.temporal,
+      message: {
+        orgId,
+        channel: 'instagram',
+        sender: { externalId: `igsid-${randomUUID().slice(0, 6)}`, name: 'maria.k' },
+        threadRef: `ig:${randomUUID()}`,
+        subject: 'Instagram message',
+        body: 'Is the Vela Cam 2 waterproof?',
+        providerMessageId: `mid.${randomUUID()}`,
+        occurredAt: new Date(),
+      },
+    });
 
   it('sends an Instagram reply through the Send API and marks it sent', async () => {
     graph.next = { status: 200, body: { recipient_id: 'igsid', message_id: 'm_reply_1' } };
     const kase = await instagramCase();
-    const reply = await api.call({ method: 'POST', path: `/api/v1/cases/${kase.caseId}/replies`, token: agent.token, body: { body: 'Yes, it is rated IP66.' } });
+    const reply = await api.call({
+      method: 'POST',
+      path: `/api/v1/cases/${kase.caseId}/replies`,
+      token: agent.token,
+      body: { body: 'Yes, it is rated IP66.' },
+    });
     expect(reply.status).toBe(201);
     expect(reply.body.deliveryStatus).toBe('pending');
     const row = await messageRow(reply.body.id, (message) => message.delivery_status !== 'pending');
@@ -70,30 +109,69 @@ describe('agent replies leave through the case\'s channel', () => {
   it('answers a comment case privately by default, or publicly under the comment when asked', async () => {
     const commentId = `1789${Date.now()}`;
     const kase = await ingestCustomerMessage({
-      orm: api.orm, temporal: api.cases.temporal,
-      message: { orgId, channel: 'instagram', kind: 'comment', sender: { externalId: `igsid-${randomUUID().slice(0, 6)}`, name: 'maria.k' },
-        threadRef: `instagram-comment:${randomUUID()}`, subject: 'Comment on a post', body: 'Does it work with Alexa?',
-        providerMessageId: `comment:${commentId}`, occurredAt: new Date(), metadata: { commentId, mediaId: '1790' } },
+      orm: api.orm,
+      temporal: api.cases.temporal,
+      message: {
+        orgId,
+        channel: 'instagram',
+        kind: 'comment',
+        sender: { externalId: `igsid-${randomUUID().slice(0, 6)}`, name: 'maria.k' },
+        threadRef: `instagram-comment:${randomUUID()}`,
+        subject: 'Comment on a post',
+        body: 'Does it work with Alexa?',
+        providerMessageId: `comment:${commentId}`,
+        occurredAt: new Date(),
+        metadata: { commentId, mediaId: '1790' },
+      },
     });
     graph.next = { status: 200, body: { recipient_id: 'igsid', message_id: 'm_private' } };
-    const privately = await api.call({ method: 'POST', path: `/api/v1/cases/${kase.caseId}/replies`, token: agent.token, body: { body: 'Yes! Sending you details by DM.' } });
+    const privately = await api.call({
+      method: 'POST',
+      path: `/api/v1/cases/${kase.caseId}/replies`,
+      token: agent.token,
+      body: { body: 'Yes! Sending you details by DM.' },
+    });
     expect((await messageRow(privately.body.id, (m) => m.delivery_status !== 'pending')).delivery_status).toBe('sent');
     expect(graph.requests.at(-1)!.body.recipient).toEqual({ comment_id: commentId });
 
     graph.next = { status: 200, body: { id: '17900000000000001' } };
-    const publicly = await api.call({ method: 'POST', path: `/api/v1/cases/${kase.caseId}/replies`, token: agent.token, body: { body: 'It does, with the Vela app skill.', visibility: 'public' } });
-    expect((await messageRow(publicly.body.id, (m) => m.delivery_status !== 'pending')).provider_message_id).toBe('17900000000000001');
+    const publicly = await api.call({
+      method: 'POST',
+      path: `/api/v1/cases/${kase.caseId}/replies`,
+      token: agent.token,
+      body: { body: 'It does, with the Vela app skill.', visibility: 'public' },
+    });
+    expect((await messageRow(publicly.body.id, (m) => m.delivery_status !== 'pending')).provider_message_id).toBe(
+      '17900000000000001',
+    );
     expect(graph.requests.at(-1)!.path).toContain(`/${commentId}/replies`);
 
     const dmCase = await instagramCase();
-    expect((await api.call({ method: 'POST', path: `/api/v1/cases/${dmCase.caseId}/replies`, token: agent.token, body: { body: 'x', visibility: 'public' } })).status).toBe(400);
+    expect(
+      (
+        await api.call({
+          method: 'POST',
+          path: `/api/v1/cases/${dmCase.caseId}/replies`,
+          token: agent.token,
+          body: { body: 'x', visibility: 'public' },
+        })
+      ).status,
+    ).toBe(400);
   });
 
   it('shows a permanent provider refusal on the message and does not retry it', async () => {
-    graph.next = { status: 400, body: graphError(10, '(#10) This message is sent outside of allowed window.', 'OAuthException', 2018278) };
+    graph.next = {
+      status: 400,
+      body: graphError(10, '(#10) This message is sent outside of allowed window.', 'OAuthException', 2018278),
+    };
     const kase = await instagramCase();
     const before = graph.requests.length;
-    const reply = await api.call({ method: 'POST', path: `/api/v1/cases/${kase.caseId}/replies`, token: agent.token, body: { body: 'Sorry for the delay!' } });
+    const reply = await api.call({
+      method: 'POST',
+      path: `/api/v1/cases/${kase.caseId}/replies`,
+      token: agent.token,
+      body: { body: 'Sorry for the delay!' },
+    });
     const row = await messageRow(reply.body.id, (message) => message.delivery_status !== 'pending');
     expect(row.delivery_status).toBe('failed');
     expect(row.delivery_error).toMatch(/window/i);
@@ -102,25 +180,51 @@ describe('agent replies leave through the case\'s channel', () => {
   });
 
   it('retries a rate-limited send and delivers it once', async () => {
-    graph.next = { status: 429, body: graphError(613, 'Calls to this api have exceeded the rate limit.'), headers: { 'retry-after': '1' } };
+    graph.next = {
+      status: 429,
+      body: graphError(613, 'Calls to this api have exceeded the rate limit.'),
+      headers: { 'retry-after': '1' },
+    };
     const kase = await instagramCase();
-    const reply = await api.call({ method: 'POST', path: `/api/v1/cases/${kase.caseId}/replies`, token: agent.token, body: { body: 'Checking now.' } });
+    const reply = await api.call({
+      method: 'POST',
+      path: `/api/v1/cases/${kase.caseId}/replies`,
+      token: agent.token,
+      body: { body: 'Checking now.' },
+    });
     await new Promise((resolve) => setTimeout(resolve, 1200));
     graph.next = { status: 200, body: { recipient_id: 'igsid', message_id: 'm_after_retry' } };
     const row = await messageRow(reply.body.id, (message) => message.delivery_status === 'sent');
     expect(row).toMatchObject({ delivery_status: 'sent', provider_message_id: 'm_after_retry' });
-    expect(graph.requests.filter((request) => request.body?.message?.text === 'Checking now.').length).toBeGreaterThanOrEqual(2);
+    expect(
+      graph.requests.filter((request) => request.body?.message?.text === 'Checking now.').length,
+    ).toBeGreaterThanOrEqual(2);
   });
 
-  it('sends an email reply threaded for the customer\'s mail client and for us', async () => {
+  it("sends an email reply threaded for the customer's mail client and for us", async () => {
     const parentId = `<CAF${randomUUID()}@mail.gmail.com>`;
     const kase = await ingestCustomerMessage({
-      orm: api.orm, temporal: api.cases.temporal,
-      message: { orgId, channel: 'email', sender: { externalId: 'ada@gmail.com', name: 'Ada', email: 'ada@gmail.com' }, threadRef: null,
-        subject: 'Thermo S keeps rebooting', body: 'It reboots every hour.', providerMessageId: parentId, rfcMessageId: parentId, occurredAt: new Date(),
-        metadata: { references: [] } },
+      orm: api.orm,
+      temporal: api.cases.temporal,
+      message: {
+        orgId,
+        channel: 'email',
+        sender: { externalId: 'ada@gmail.com', name: 'Ada', email: 'ada@gmail.com' },
+        threadRef: null,
+        subject: 'Thermo S keeps rebooting',
+        body: 'It reboots every hour.',
+        providerMessageId: parentId,
+        rfcMessageId: parentId,
+        occurredAt: new Date(),
+        metadata: { references: [] },
+      },
     });
-    const reply = await api.call({ method: 'POST', path: `/api/v1/cases/${kase.caseId}/replies`, token: agent.token, body: { body: 'Please update to firmware 2.4.1.' } });
+    const reply = await api.call({
+      method: 'POST',
+      path: `/api/v1/cases/${kase.caseId}/replies`,
+      token: agent.token,
+      body: { body: 'Please update to firmware 2.4.1.' },
+    });
     const row = await messageRow(reply.body.id, (message) => message.delivery_status !== 'pending');
     expect(row.delivery_status).toBe('sent');
     const received = smtp.received.at(-1)!.mail;
@@ -132,8 +236,18 @@ describe('agent replies leave through the case\'s channel', () => {
   });
 
   it('keeps a reply on a manual case, which has no way out, as not sent', async () => {
-    const created = await api.call({ method: 'POST', path: '/api/v1/cases', token: agent.token, body: { subject: 'Call back about warranty' } });
-    const reply = await api.call({ method: 'POST', path: `/api/v1/cases/${created.body.id}/replies`, token: agent.token, body: { body: 'Noted.' } });
+    const created = await api.call({
+      method: 'POST',
+      path: '/api/v1/cases',
+      token: agent.token,
+      body: { subject: 'Call back about warranty' },
+    });
+    const reply = await api.call({
+      method: 'POST',
+      path: `/api/v1/cases/${created.body.id}/replies`,
+      token: agent.token,
+      body: { body: 'Noted.' },
+    });
     const row = await messageRow(reply.body.id, (message) => message.delivery_status !== 'pending');
     expect(row.delivery_status).toBe('not_sent');
   });

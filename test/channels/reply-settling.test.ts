@@ -36,8 +36,16 @@ describe('agent replies whose update had no answer', () => {
     impatient = await api.startVariant({ temporal: 'reachable', updateDeadlineMs: 2_000 });
     orgId = (await createTestOrganization(api.orm.em.fork())).id;
     agent = await createApiUser(api.orm, { orgId, role: 'agent' });
-    await api.orm.em.fork().execute(`insert into channel_connections (org_id, channel, external_id, credentials_encrypted) values (?, 'instagram', ?, ?)`,
-      [orgId, `ig-${randomUUID().slice(0, 8)}`, encryptSecret({ plaintext: JSON.stringify({ pageAccessToken: 'EAAGtestpagetoken' }), key: TEST_SECRETS_KEY })]);
+    await api.orm.em
+      .fork()
+      .execute(
+        `insert into channel_connections (org_id, channel, external_id, credentials_encrypted) values (?, 'instagram', ?, ?)`,
+        [
+          orgId,
+          `ig-${randomUUID().slice(0, 8)}`,
+          encryptSecret({ plaintext: JSON.stringify({ pageAccessToken: 'EAAGtestpagetoken' }), key: TEST_SECRETS_KEY }),
+        ],
+      );
   });
   afterAll(async () => {
     await impatient.stop();
@@ -46,19 +54,38 @@ describe('agent replies whose update had no answer', () => {
     await graph.stop();
   });
 
-  const instagramCase = (input: { temporal?: TemporalTarget; occurredAt?: Date } = {}) => ingestCustomerMessage({
-    orm: api.orm, temporal: input.temporal ?? api.cases.temporal,
-    message: { orgId, channel: 'instagram', sender: { externalId: `igsid-${randomUUID().slice(0, 6)}`, name: 'maria.k' }, threadRef: `ig:${randomUUID()}`,
-      subject: 'Instagram message', body: 'Is the Vela Cam 2 waterproof?', providerMessageId: `mid.${randomUUID()}`, occurredAt: input.occurredAt ?? new Date() },
-  });
+  const instagramCase = (input: { temporal?: TemporalTarget; occurredAt?: Date } = {}) =>
+    ingestCustomerMessage({
+      orm: api.orm,
+      temporal: input.temporal ?? api.cases.temporal,
+      message: {
+        orgId,
+        channel: 'instagram',
+        sender: { externalId: `igsid-${randomUUID().slice(0, 6)}`, name: 'maria.k' },
+        threadRef: `ig:${randomUUID()}`,
+        subject: 'Instagram message',
+        body: 'Is the Vela Cam 2 waterproof?',
+        providerMessageId: `mid.${randomUUID()}`,
+        occurredAt: input.occurredAt ?? new Date(),
+      },
+    });
   const replyBody = (text: string) => ({ method: 'POST', token: agent.token, body: { body: text } });
   const stored = async (messageId: string) => {
-    const rows: Array<{ delivery_status: string; delivery_error: string | null; pending_since: string | null }> = await api.orm.em.fork().execute(
-      `select delivery_status, delivery_error, reply_update_pending_since as pending_since from messages where id = ?`, [messageId]);
+    const rows: Array<{ delivery_status: string; delivery_error: string | null; pending_since: string | null }> =
+      await api.orm.em
+        .fork()
+        .execute(
+          `select delivery_status, delivery_error, reply_update_pending_since as pending_since from messages where id = ?`,
+          [messageId],
+        );
     return rows[0];
   };
   const outboundCount = async (caseId: string) =>
-    (await api.orm.em.fork().execute<unknown[]>(`select 1 from messages where case_id = ? and direction = 'outbound'`, [caseId])).length;
+    (
+      await api.orm.em
+        .fork()
+        .execute<unknown[]>(`select 1 from messages where case_id = ? and direction = 'outbound'`, [caseId])
+    ).length;
   const sentTexts = (text: string) => graph.requests.filter((request) => request.body?.message?.text === text).length;
   const sweep = () => settlePendingReplies({ orm: api.orm, temporal: api.cases.temporal, graceMs: 0 });
   const expectSettled = async (messageId: string) => {
@@ -74,30 +101,43 @@ describe('agent replies whose update had no answer', () => {
     const answer = await outage.call({ ...replyBody(text), path: `/api/v1/cases/${kase.caseId}/replies` });
     expect(answer.status).toBe(202);
     expect(answer.body).toMatchObject({ deliveryStatus: 'pending' });
-    expect(await stored(answer.body.id)).toMatchObject({ delivery_status: 'pending', pending_since: expect.anything() });
+    expect(await stored(answer.body.id)).toMatchObject({
+      delivery_status: 'pending',
+      pending_since: expect.anything(),
+    });
     expect(sentTexts(text)).toBe(0);
 
     await expectSettled(answer.body.id);
-    const sent = await eventually(() => stored(answer.body.id), (row) => row.delivery_status === 'sent');
+    const sent = await eventually(
+      () => stored(answer.body.id),
+      (row) => row.delivery_status === 'sent',
+    );
     expect(sent.delivery_status).toBe('sent');
     expect(sentTexts(text)).toBe(1);
     expect(await outboundCount(kase.caseId)).toBe(1);
   });
 
-  it('keeps a reply whose case\'s worker is away past the deadline, and the sweep settles it once the worker is back', async () => {
+  it("keeps a reply whose case's worker is away past the deadline, and the sweep settles it once the worker is back", async () => {
     const laterQueue = `reply-settling-later-${randomUUID().slice(0, 8)}`;
     const kase = await instagramCase({ temporal: { client: api.cases.env.client, taskQueue: laterQueue } });
     const text = `Checking with the warehouse (${randomUUID()}).`;
     graph.next = { status: 200, body: { recipient_id: 'igsid', message_id: `m_${randomUUID()}` } };
     const answer = await impatient.call({ ...replyBody(text), path: `/api/v1/cases/${kase.caseId}/replies` });
     expect(answer.status).toBe(202);
-    expect(await stored(answer.body.id)).toMatchObject({ delivery_status: 'pending', pending_since: expect.anything() });
+    expect(await stored(answer.body.id)).toMatchObject({
+      delivery_status: 'pending',
+      pending_since: expect.anything(),
+    });
 
     // The update the API gave up on may still reach the case when its worker comes: either way it is recorded once.
     const worker = await CaseHarness.startOnDevServer({ taskQueue: laterQueue, senders: { instagram: meta() } });
     try {
       await expectSettled(answer.body.id);
-      const sent = await eventually(() => stored(answer.body.id), (row) => row.delivery_status === 'sent', 30_000);
+      const sent = await eventually(
+        () => stored(answer.body.id),
+        (row) => row.delivery_status === 'sent',
+        30_000,
+      );
       expect(sent.delivery_status).toBe('sent');
       expect(sentTexts(text)).toBe(1);
       expect(await outboundCount(kase.caseId)).toBe(1);
@@ -108,7 +148,10 @@ describe('agent replies whose update had no answer', () => {
 
   it('shows a pending reply the case refuses by the time the sweep asks (case ended) as failed, with the reason', async () => {
     const kase = await instagramCase();
-    const answer = await outage.call({ ...replyBody('Sorry for the wait.'), path: `/api/v1/cases/${kase.caseId}/replies` });
+    const answer = await outage.call({
+      ...replyBody('Sorry for the wait.'),
+      path: `/api/v1/cases/${kase.caseId}/replies`,
+    });
     expect(answer.status).toBe(202);
     const handle = api.cases.env.client.workflow.getHandle(kase.workflowId);
     await handle.executeUpdate(setStatusUpdate, { args: [{ to: 'resolved', actor: { type: 'agent' } }] });
@@ -116,7 +159,10 @@ describe('agent replies whose update had no answer', () => {
     await handle.result();
 
     await expectSettled(answer.body.id);
-    expect(await stored(answer.body.id)).toMatchObject({ delivery_status: 'failed', delivery_error: expect.stringMatching(/case has ended/) });
+    expect(await stored(answer.body.id)).toMatchObject({
+      delivery_status: 'failed',
+      delivery_error: expect.stringMatching(/case has ended/),
+    });
     expect(sentTexts('Sorry for the wait.')).toBe(0);
   });
 
@@ -126,13 +172,21 @@ describe('agent replies whose update had no answer', () => {
     const answer = await outage.call({ ...replyBody('Late, but here.'), path: `/api/v1/cases/${kase.caseId}/replies` });
     expect(answer.status).toBe(202);
     await expectSettled(answer.body.id);
-    expect(await stored(answer.body.id)).toMatchObject({ delivery_status: 'failed', delivery_error: expect.stringMatching(/window/i) });
+    expect(await stored(answer.body.id)).toMatchObject({
+      delivery_status: 'failed',
+      delivery_error: expect.stringMatching(/window/i),
+    });
   });
 
   it('still leaves no message behind when the case refuses the reply at once, and keeps the refusal for its key', async () => {
     const kase = await instagramCase({ occurredAt: new Date(Date.now() - 48 * HOUR_MS) });
     const key = randomUUID();
-    const send = () => api.call({ ...replyBody('Too late.'), path: `/api/v1/cases/${kase.caseId}/replies`, headers: { 'idempotency-key': key } });
+    const send = () =>
+      api.call({
+        ...replyBody('Too late.'),
+        path: `/api/v1/cases/${kase.caseId}/replies`,
+        headers: { 'idempotency-key': key },
+      });
     const refused = await send();
     expect(refused.status).toBe(422);
     expect(refused.body.type).toMatch(/reply-window-closed$/);
@@ -147,18 +201,33 @@ describe('agent replies whose update had no answer', () => {
     const kase = await instagramCase();
     const key = randomUUID();
     const text = `Your replacement ships today (${key}).`;
-    const first = await outage.call({ ...replyBody(text), path: `/api/v1/cases/${kase.caseId}/replies`, headers: { 'idempotency-key': key } });
+    const first = await outage.call({
+      ...replyBody(text),
+      path: `/api/v1/cases/${kase.caseId}/replies`,
+      headers: { 'idempotency-key': key },
+    });
     expect(first.status).toBe(202);
     // As the API leaves a request it died in: the key claimed, no answer, its lease run out.
-    await api.orm.em.fork().execute(
-      `update idempotency_keys set status = null, response_body = null, locked_until = now() - interval '1 second' where key = ?`, [key]);
+    await api.orm.em
+      .fork()
+      .execute(
+        `update idempotency_keys set status = null, response_body = null, locked_until = now() - interval '1 second' where key = ?`,
+        [key],
+      );
 
     graph.next = { status: 200, body: { recipient_id: 'igsid', message_id: `m_${randomUUID()}` } };
-    const retried = await api.call({ ...replyBody(text), path: `/api/v1/cases/${kase.caseId}/replies`, headers: { 'idempotency-key': key } });
+    const retried = await api.call({
+      ...replyBody(text),
+      path: `/api/v1/cases/${kase.caseId}/replies`,
+      headers: { 'idempotency-key': key },
+    });
     expect(retried.status).toBe(201);
     expect(retried.body.id).toBe(first.body.id);
     expect(await stored(first.body.id)).toMatchObject({ pending_since: null });
-    await eventually(() => stored(first.body.id), (row) => row.delivery_status === 'sent');
+    await eventually(
+      () => stored(first.body.id),
+      (row) => row.delivery_status === 'sent',
+    );
     expect(sentTexts(text)).toBe(1);
     expect(await outboundCount(kase.caseId)).toBe(1);
   });

@@ -20,7 +20,12 @@ describe('Slack interactions webhook', () => {
   beforeAll(async () => {
     slack = await FakeSlackApi.start();
     const webhookConfig = {
-      SECRETS_KEY, PUBLIC_BASE_URL: 'http://localhost', API_BODY_LIMIT: '1mb', META_APP_SECRET: undefined, META_VERIFY_TOKEN: undefined, META_APP_ID: undefined,
+      SECRETS_KEY,
+      PUBLIC_BASE_URL: 'http://localhost',
+      API_BODY_LIMIT: '1mb',
+      META_APP_SECRET: undefined,
+      META_VERIFY_TOKEN: undefined,
+      META_APP_ID: undefined,
       SLACK_API_URL: slack.url,
     };
     // Generous: one test holds a click until the case's worker comes.
@@ -40,7 +45,8 @@ describe('Slack interactions webhook', () => {
     const key = Buffer.from(SECRETS_KEY, 'base64');
     await em.execute(
       `insert into slack_connections (org_id, team_id, bot_token_encrypted, signing_secret_encrypted, default_channel) values (?, ?, ?, ?, 'C1')`,
-      [org.id, teamId, encryptSecret({ plaintext: 'xoxb-1', key }), encryptSecret({ plaintext: SIGNING_SECRET, key })]);
+      [org.id, teamId, encryptSecret({ plaintext: 'xoxb-1', key }), encryptSecret({ plaintext: SIGNING_SECRET, key })],
+    );
     const slackUserId = `U${randomUUID().slice(0, 8).toUpperCase()}`;
     const userId = await createTestUser(em, { orgId: org.id, name: 'Grace' });
     await em.execute(`update users set slack_user_id = ? where id = ?`, [slackUserId, userId]);
@@ -48,12 +54,22 @@ describe('Slack interactions webhook', () => {
   }
 
   /** A click as Slack sends it: its own ids, and a response_url of the fake unless told otherwise. */
-  function clickBody(input: { teamId: string; slackUserId: string; actionId: string; caseId: string; responseUrl?: string }) {
+  function clickBody(input: {
+    teamId: string;
+    slackUserId: string;
+    actionId: string;
+    caseId: string;
+    responseUrl?: string;
+  }) {
     clickTs += 1;
     const responseUrl = input.responseUrl ?? slack.responseUrl();
     const payload = {
-      type: 'block_actions', team: { id: input.teamId }, user: { id: input.slackUserId }, trigger_id: `${clickTs}.trigger`,
-      container: { type: 'message', message_ts: '1764000000.000100', channel_id: 'C1' }, response_url: responseUrl,
+      type: 'block_actions',
+      team: { id: input.teamId },
+      user: { id: input.slackUserId },
+      trigger_id: `${clickTs}.trigger`,
+      container: { type: 'message', message_ts: '1764000000.000100', channel_id: 'C1' },
+      response_url: responseUrl,
       actions: [{ action_id: input.actionId, value: input.caseId, action_ts: `${clickTs}.000200` }],
     };
     return { body: new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), responseUrl };
@@ -61,16 +77,28 @@ describe('Slack interactions webhook', () => {
 
   function send(body: string, options: { timestamp?: number; secret?: string; headers?: Record<string, string> } = {}) {
     const timestamp = String(options.timestamp ?? Math.floor(Date.now() / 1000));
-    const signature = `v0=${createHmac('sha256', options.secret ?? SIGNING_SECRET).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+    const signature = `v0=${createHmac('sha256', options.secret ?? SIGNING_SECRET)
+      .update(`v0:${timestamp}:${body}`)
+      .digest('hex')}`;
     return fetch(`${api.baseUrl}/webhooks/slack/interactions`, {
-      method: 'POST', body,
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': timestamp, 'x-slack-signature': signature, ...options.headers },
+      method: 'POST',
+      body,
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-slack-request-timestamp': timestamp,
+        'x-slack-signature': signature,
+        ...options.headers,
+      },
     });
   }
 
   /** What the clicking user is shown, once it has been posted. */
   const outcome = async (responseUrl: string) => {
-    const posts = await eventually(async () => slack.postsTo(responseUrl), (found) => found.length > 0, 30_000);
+    const posts = await eventually(
+      async () => slack.postsTo(responseUrl),
+      (found) => found.length > 0,
+      30_000,
+    );
     expect(posts).toHaveLength(1);
     expect(posts[0].body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
     return posts[0].body.text as string;
@@ -95,7 +123,11 @@ describe('Slack interactions webhook', () => {
     const kase = await createTestCase(api.orm, { orgId: org.orgId, channel: 'email', openedAt: new Date() });
     const messageId = await storeCustomerMessage(api.orm, { kase, at: new Date() });
     // The case's workflow runs on a task queue no worker polls yet: nothing can act on it.
-    await signalCustomerMessage({ kase, temporal: { client: api.cases.env.client, taskQueue: laterQueue }, message: { messageId, at: Date.now() } });
+    await signalCustomerMessage({
+      kase,
+      temporal: { client: api.cases.env.client, taskQueue: laterQueue },
+      message: { messageId, at: Date.now() },
+    });
 
     const resolve = clickBody({ ...org, actionId: 'case_resolve', caseId: kase.caseId });
     const answered = await send(resolve.body);
@@ -118,21 +150,35 @@ describe('Slack interactions webhook', () => {
     const resolve = clickBody({ ...org, actionId: 'case_resolve', caseId: kase.caseId });
     await send(resolve.body);
     expect(await outcome(resolve.responseUrl)).toBe('The case is resolved.');
-    await api.cases.env.client.workflow.getHandle(kase.workflowId).executeUpdate(reopenUpdate, { args: [{ actor: { type: 'agent' } }] });
+    await api.cases.env.client.workflow
+      .getHandle(kase.workflowId)
+      .executeUpdate(reopenUpdate, { args: [{ actor: { type: 'agent' } }] });
 
-    const retry = await send(resolve.body, { headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } });
+    const retry = await send(resolve.body, {
+      headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' },
+    });
     expect(retry.status).toBe(200);
-    await eventually(async () => slack.postsTo(resolve.responseUrl), (posts) => posts.length === 2, 30_000);
+    await eventually(
+      async () => slack.postsTo(resolve.responseUrl),
+      (posts) => posts.length === 2,
+      30_000,
+    );
     expect((await stateOf(kase.workflowId)).state.status).not.toBe('resolved');
-    const resolutions: unknown[] = await api.orm.em.fork().execute(
-      `select 1 from case_events where case_id = ? and type = 'change_status'`, [kase.caseId]);
+    const resolutions: unknown[] = await api.orm.em
+      .fork()
+      .execute(`select 1 from case_events where case_id = ? and type = 'change_status'`, [kase.caseId]);
     expect(resolutions).toHaveLength(1);
   });
 
   it('starts the workflow of a case stored while Temporal was down, instead of calling it ended', async () => {
     const org = await connectedOrganization();
     const creator = await createApiUser(api.orm, { orgId: org.orgId, role: 'agent' });
-    const created = await outage.call({ method: 'POST', path: '/api/v1/cases', token: creator.token, body: { subject: 'Doorbell offline' } });
+    const created = await outage.call({
+      method: 'POST',
+      path: '/api/v1/cases',
+      token: creator.token,
+      body: { subject: 'Doorbell offline' },
+    });
     expect(created.status).toBe(201);
     const assign = clickBody({ ...org, actionId: 'case_assign_to_me', caseId: created.body.id });
     await send(assign.body);
@@ -147,7 +193,7 @@ describe('Slack interactions webhook', () => {
     expect((await send(body, { timestamp: Math.floor(Date.now() / 1000) - 301 })).status).toBe(401);
   });
 
-  it('tells an unlinked Slack user and a click on another organization\'s case why nothing happened', async () => {
+  it("tells an unlinked Slack user and a click on another organization's case why nothing happened", async () => {
     const org = await connectedOrganization();
     const other = await connectedOrganization();
     const foreign = await api.cases.openCase({ orgId: other.orgId, channel: 'email' });

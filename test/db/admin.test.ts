@@ -20,7 +20,8 @@ let orm: Orm;
 // The database is shared by every integration test file: each test makes its own organizations.
 const uniqueSlug = (prefix: string): string => `${prefix}-${randomUUID().slice(0, 8)}`;
 const fork = (): EntityManager => orm.em.fork();
-const query = (sql: string, params: unknown[] = []) => orm.em.getConnection().execute<Record<string, unknown>[]>(sql, params);
+const query = (sql: string, params: unknown[] = []) =>
+  orm.em.getConnection().execute<Record<string, unknown>[]>(sql, params);
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 beforeAll(async () => {
@@ -32,7 +33,10 @@ afterAll(async () => {
 });
 
 async function expectAdminError(promise: Promise<unknown>, code: AdminError['code'], message?: RegExp): Promise<void> {
-  const error: unknown = await promise.then(() => undefined, (reason: unknown) => reason);
+  const error: unknown = await promise.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
   expect(error).toBeInstanceOf(AdminError);
   expect((error as AdminError).code).toBe(code);
   if (message) expect((error as AdminError).message).toMatch(message);
@@ -46,7 +50,14 @@ describe('organizations', () => {
   it('creates an organization with the default settings and lists it', async () => {
     const slug = uniqueSlug('acme');
     const created = await createOrganization(fork(), { slug, name: 'Acme' });
-    expect(created).toMatchObject({ slug, name: 'Acme', plan: 'standard', reopenWindowSeconds: 604800, categorizer: 'local', supportEmail: null });
+    expect(created).toMatchObject({
+      slug,
+      name: 'Acme',
+      plan: 'standard',
+      reopenWindowSeconds: 604800,
+      categorizer: 'local',
+      supportEmail: null,
+    });
     const listed = await listOrganizations(fork());
     expect(listed.find((org) => org.slug === slug)).toEqual(created);
   });
@@ -67,8 +78,17 @@ describe('organizations', () => {
       categorizer: 'llm',
       supportEmail: 'Help@Example.COM',
     });
-    expect(updated).toMatchObject({ reopenWindowSeconds: 3600, messagingWindowSeconds: 86400, humanAgentTagEnabled: true, categorizer: 'llm', supportEmail: 'help@example.com' });
-    const [row] = await query('select reopen_window_seconds, human_agent_tag_enabled, categorizer from organizations where slug = ?', [slug]);
+    expect(updated).toMatchObject({
+      reopenWindowSeconds: 3600,
+      messagingWindowSeconds: 86400,
+      humanAgentTagEnabled: true,
+      categorizer: 'llm',
+      supportEmail: 'help@example.com',
+    });
+    const [row] = await query(
+      'select reopen_window_seconds, human_agent_tag_enabled, categorizer from organizations where slug = ?',
+      [slug],
+    );
     expect(row).toEqual({ reopen_window_seconds: 3600, human_agent_tag_enabled: true, categorizer: 'llm' });
 
     const cleared = await updateOrganizationSettings(fork(), { orgSlug: slug, supportEmail: null });
@@ -77,21 +97,39 @@ describe('organizations', () => {
 
   it('refuses bad settings, empty updates and unknown organizations', async () => {
     const { slug } = await givenOrganization();
-    await expectAdminError(updateOrganizationSettings(fork(), { orgSlug: slug, reopenWindowSeconds: 0 }), 'invalid', /reopenWindowSeconds/);
+    await expectAdminError(
+      updateOrganizationSettings(fork(), { orgSlug: slug, reopenWindowSeconds: 0 }),
+      'invalid',
+      /reopenWindowSeconds/,
+    );
     await expectAdminError(updateOrganizationSettings(fork(), { orgSlug: slug }), 'invalid', /Nothing to update/);
-    await expectAdminError(updateOrganizationSettings(fork(), { orgSlug: uniqueSlug('missing'), name: 'x' }), 'not_found');
+    await expectAdminError(
+      updateOrganizationSettings(fork(), { orgSlug: uniqueSlug('missing'), name: 'x' }),
+      'not_found',
+    );
   });
 });
 
 describe('users', () => {
   it('lower-cases emails and refuses a duplicate email in the same organization', async () => {
     const { slug } = await givenOrganization();
-    const user = await createUser(fork(), { orgSlug: slug, email: 'Agent@Example.com', name: 'Agent', role: 'agent', capacity: 5 });
+    const user = await createUser(fork(), {
+      orgSlug: slug,
+      email: 'Agent@Example.com',
+      name: 'Agent',
+      role: 'agent',
+      capacity: 5,
+    });
     expect(user).toMatchObject({ email: 'agent@example.com', role: 'agent', capacity: 5 });
-    await expectAdminError(createUser(fork(), { orgSlug: slug, email: 'AGENT@example.com', name: 'Twin', role: 'admin' }), 'conflict');
+    await expectAdminError(
+      createUser(fork(), { orgSlug: slug, email: 'AGENT@example.com', name: 'Twin', role: 'admin' }),
+      'conflict',
+    );
 
     const other = await givenOrganization();
-    await expect(createUser(fork(), { orgSlug: other.slug, email: 'agent@example.com', name: 'Agent', role: 'agent' })).resolves.toMatchObject({ role: 'agent' });
+    await expect(
+      createUser(fork(), { orgSlug: other.slug, email: 'agent@example.com', name: 'Agent', role: 'agent' }),
+    ).resolves.toMatchObject({ role: 'agent' });
   });
 
   it('allows partner users only on enterprise organizations', async () => {
@@ -102,9 +140,15 @@ describe('users', () => {
       /enterprise/,
     );
     const enterprise = await givenOrganization('enterprise');
-    await expect(createUser(fork(), { orgSlug: enterprise.slug, email: 'partner@example.com', name: 'Partner', role: 'partner' })).resolves.toMatchObject({ role: 'partner' });
+    await expect(
+      createUser(fork(), { orgSlug: enterprise.slug, email: 'partner@example.com', name: 'Partner', role: 'partner' }),
+    ).resolves.toMatchObject({ role: 'partner' });
     // The downgrade would leave a partner on a standard plan.
-    await expectAdminError(updateOrganizationSettings(fork(), { orgSlug: enterprise.slug, plan: 'standard' }), 'conflict', /partner/);
+    await expectAdminError(
+      updateOrganizationSettings(fork(), { orgSlug: enterprise.slug, plan: 'standard' }),
+      'conflict',
+      /partner/,
+    );
   });
 });
 
@@ -122,7 +166,12 @@ describe('API tokens', () => {
     expect(issued.prefix).toBe(issued.token.slice(0, 12));
 
     const [row] = await query('select * from api_tokens where id = ?', [issued.tokenId]);
-    expect(row).toMatchObject({ name: 'ci', token_hash: sha256(issued.token), token_prefix: issued.prefix, revoked_at: null });
+    expect(row).toMatchObject({
+      name: 'ci',
+      token_hash: sha256(issued.token),
+      token_prefix: issued.prefix,
+      revoked_at: null,
+    });
     expect(JSON.stringify(row)).not.toContain(issued.token);
   });
 
@@ -150,7 +199,14 @@ describe('API tokens', () => {
     const users = await listUsers(fork(), { orgSlug: user.orgSlug });
     expect(users).toHaveLength(1);
     expect(users[0].tokens).toEqual([
-      { id: issued.tokenId, name: 'laptop', prefix: issued.prefix, createdAt: expect.any(Date), lastUsedAt: null, revokedAt: null },
+      {
+        id: issued.tokenId,
+        name: 'laptop',
+        prefix: issued.prefix,
+        createdAt: expect.any(Date),
+        lastUsedAt: null,
+        revokedAt: null,
+      },
     ]);
     const serialized = JSON.stringify(users);
     expect(serialized).not.toContain(sha256(issued.token));
@@ -160,7 +216,10 @@ describe('API tokens', () => {
 
   it('refuses a token for an unknown user', async () => {
     const { slug } = await givenOrganization();
-    await expectAdminError(issueApiToken(fork(), { orgSlug: slug, userEmail: 'nobody@example.com', name: 'x' }), 'not_found');
+    await expectAdminError(
+      issueApiToken(fork(), { orgSlug: slug, userEmail: 'nobody@example.com', name: 'x' }),
+      'not_found',
+    );
   });
 });
 
@@ -178,11 +237,24 @@ describe('categories and routing rules', () => {
     const { slug } = await givenOrganization();
     const action = { type: 'round_robin' };
     const first = await createRoutingRule(fork(), { orgSlug: slug, name: 'First', conditions: {}, action });
-    const second = await createRoutingRule(fork(), { orgSlug: slug, name: 'Second', conditions: { channels: ['email'] }, action });
+    const second = await createRoutingRule(fork(), {
+      orgSlug: slug,
+      name: 'Second',
+      conditions: { channels: ['email'] },
+      action,
+    });
     expect(first.position).toBe(1);
     expect(second.position).toBe(2);
-    await expectAdminError(createRoutingRule(fork(), { orgSlug: slug, name: 'Empty', conditions: {}, action: {} }), 'invalid', /action/);
-    await expectAdminError(createRoutingRule(fork(), { orgSlug: slug, name: 'Typo', conditions: { categories: ['Billing'] }, action }), 'invalid', /conditions/);
+    await expectAdminError(
+      createRoutingRule(fork(), { orgSlug: slug, name: 'Empty', conditions: {}, action: {} }),
+      'invalid',
+      /action/,
+    );
+    await expectAdminError(
+      createRoutingRule(fork(), { orgSlug: slug, name: 'Typo', conditions: { categories: ['Billing'] }, action }),
+      'invalid',
+      /conditions/,
+    );
   });
 });
 
@@ -192,16 +264,30 @@ describe('seedDemoOrganization', () => {
     const first = await seedDemoOrganization(fork());
     expect(await seedDemoOrganization(fork())).toEqual({ created: false });
     if (first.created) {
-      expect(first).toMatchObject({ orgSlug: 'demo', adminEmail: 'admin@demo.example', token: expect.stringMatching(/^cbk_/) });
+      expect(first).toMatchObject({
+        orgSlug: 'demo',
+        adminEmail: 'admin@demo.example',
+        token: expect.stringMatching(/^cbk_/),
+      });
       const [token] = await query('select token_hash from api_tokens where token_hash = ?', [sha256(first.token)]);
       expect(token).toBeDefined();
     }
 
     const [org] = await query("select id, plan, support_email from organizations where slug = 'demo'");
     expect(org).toMatchObject({ plan: 'enterprise', support_email: 'support@demo.example' });
-    const categories = await query('select name, auto_resolve, examples from categories where org_id = ? order by position', [org.id]);
+    const categories = await query(
+      'select name, auto_resolve, examples from categories where org_id = ? order by position',
+      [org.id],
+    );
     expect(categories.map((category) => category.name)).toEqual([
-      'Shipping', 'Billing', 'Device malfunction', 'Setup help', 'Returns', 'Feature request', 'Account access', 'Spam',
+      'Shipping',
+      'Billing',
+      'Device malfunction',
+      'Setup help',
+      'Returns',
+      'Feature request',
+      'Account access',
+      'Spam',
     ]);
     expect(categories.filter((category) => category.auto_resolve).map((category) => category.name)).toEqual(['Spam']);
     for (const category of categories) expect(category.examples).toHaveLength(3);
@@ -214,6 +300,12 @@ describe('seedDemoOrganization', () => {
     ]);
     const rules = await query('select name, conditions, action from routing_rules where org_id = ?', [org.id]);
     const bea = users.find((user) => user.email === 'billing@demo.example');
-    expect(rules).toEqual([{ name: 'Billing to Bea', conditions: { categoryIds: [expect.any(String)] }, action: { type: 'user', userId: bea?.id } }]);
+    expect(rules).toEqual([
+      {
+        name: 'Billing to Bea',
+        conditions: { categoryIds: [expect.any(String)] },
+        action: { type: 'user', userId: bea?.id },
+      },
+    ]);
   });
 });

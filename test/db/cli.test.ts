@@ -27,8 +27,13 @@ describe('cli', () => {
 
   it('prints human output by default and shows a token once with a warning', async () => {
     const slug = uniqueSlug('cli');
-    expect((await cli(['org:create', '--slug', slug, '--name', 'CLI Org'])).stdout).toMatch(new RegExp(`slug:\\s+${slug}`));
-    expect((await cli(['user:create', '--org', slug, '--email', 'ops@example.com', '--name', 'Ops', '--role', 'admin'])).code).toBe(0);
+    expect((await cli(['org:create', '--slug', slug, '--name', 'CLI Org'])).stdout).toMatch(
+      new RegExp(`slug:\\s+${slug}`),
+    );
+    expect(
+      (await cli(['user:create', '--org', slug, '--email', 'ops@example.com', '--name', 'Ops', '--role', 'admin']))
+        .code,
+    ).toBe(0);
 
     const issued = await cli(['token:issue', '--org', slug, '--email', 'ops@example.com']);
     expect(issued.code).toBe(0);
@@ -45,17 +50,36 @@ describe('cli', () => {
   it('issues and revokes a token with --json, never listing its hash', async () => {
     const slug = uniqueSlug('cli');
     await cli(['org:create', '--slug', slug, '--name', 'CLI Org']);
-    await cli(['user:create', '--org', slug, '--email', 'bot@example.com', '--name', 'Bot', '--role', 'agent', '--capacity', '3']);
-    const issued = JSON.parse((await cli(['token:issue', '--org', slug, '--email', 'bot@example.com', '--name', 'ci', '--json'])).stdout) as { token: string; tokenId: string };
+    await cli([
+      'user:create',
+      '--org',
+      slug,
+      '--email',
+      'bot@example.com',
+      '--name',
+      'Bot',
+      '--role',
+      'agent',
+      '--capacity',
+      '3',
+    ]);
+    const issued = JSON.parse(
+      (await cli(['token:issue', '--org', slug, '--email', 'bot@example.com', '--name', 'ci', '--json'])).stdout,
+    ) as { token: string; tokenId: string };
 
     const revoked = await cli(['token:revoke', '--org', slug, '--token-id', issued.tokenId, '--json']);
     expect(revoked.code).toBe(0);
     expect(JSON.parse(revoked.stdout)).toMatchObject({ tokenId: issued.tokenId, alreadyRevoked: false });
 
     const listed = await cli(['user:list', '--org', slug, '--json']);
-    const users = JSON.parse(listed.stdout) as Array<{ capacity: number; tokens: Array<{ id: string; revokedAt: string | null }> }>;
+    const users = JSON.parse(listed.stdout) as Array<{
+      capacity: number;
+      tokens: Array<{ id: string; revokedAt: string | null }>;
+    }>;
     expect(users[0].capacity).toBe(3);
-    expect(users[0].tokens).toEqual([expect.objectContaining({ id: issued.tokenId, name: 'ci', revokedAt: expect.any(String) })]);
+    expect(users[0].tokens).toEqual([
+      expect.objectContaining({ id: issued.tokenId, name: 'ci', revokedAt: expect.any(String) }),
+    ]);
     expect(listed.stdout).not.toMatch(/hash/i);
     expect(listed.stdout).not.toContain(issued.token);
   });
@@ -63,11 +87,40 @@ describe('cli', () => {
   it('changes settings and creates categories from flags', async () => {
     const slug = uniqueSlug('cli');
     await cli(['org:create', '--slug', slug, '--name', 'CLI Org']);
-    const settings = await cli(['org:settings', '--org', slug, '--human-agent-tag', 'true', '--categorizer', 'llm', '--attention-after-seconds', '600', '--json']);
-    expect(JSON.parse(settings.stdout)).toMatchObject({ humanAgentTagEnabled: true, categorizer: 'llm', attentionAfterSeconds: 600 });
+    const settings = await cli([
+      'org:settings',
+      '--org',
+      slug,
+      '--human-agent-tag',
+      'true',
+      '--categorizer',
+      'llm',
+      '--attention-after-seconds',
+      '600',
+      '--json',
+    ]);
+    expect(JSON.parse(settings.stdout)).toMatchObject({
+      humanAgentTagEnabled: true,
+      categorizer: 'llm',
+      attentionAfterSeconds: 600,
+    });
 
-    const category = await cli(['category:create', '--org', slug, '--name', 'Spam', '--auto-resolve', '--example', 'cheap backlinks', '--json']);
-    expect(JSON.parse(category.stdout)).toMatchObject({ name: 'Spam', autoResolve: true, examples: ['cheap backlinks'] });
+    const category = await cli([
+      'category:create',
+      '--org',
+      slug,
+      '--name',
+      'Spam',
+      '--auto-resolve',
+      '--example',
+      'cheap backlinks',
+      '--json',
+    ]);
+    expect(JSON.parse(category.stdout)).toMatchObject({
+      name: 'Spam',
+      autoResolve: true,
+      examples: ['cheap backlinks'],
+    });
   });
 
   it('exits 1 on a conflict, with the message on stderr or as JSON', async () => {
@@ -85,7 +138,10 @@ describe('cli', () => {
   it.each([
     [['org:create', '--slug', 'x-y', '--name', 'X', '--colour', 'red'], /Unknown option '--colour'/],
     [['org:create', '--name', 'X'], /--slug is required/],
-    [['user:create', '--org', 'x', '--email', 'a@b.c', '--name', 'A', '--role', 'owner'], /--role must be one of admin, agent, partner/],
+    [
+      ['user:create', '--org', 'x', '--email', 'a@b.c', '--name', 'A', '--role', 'owner'],
+      /--role must be one of admin, agent, partner/,
+    ],
     [['org:settings', '--org', 'x', '--reopen-window-seconds', 'soon'], /whole number/],
     [['org:settings', '--org', 'x', '--human-agent-tag', 'yes'], /true or false/],
     [['org:list', 'extra'], /Unexpected argument 'extra'/],
@@ -112,7 +168,17 @@ describe('cli', () => {
   it('prints help without a database', async () => {
     const help = await cli(['help'], {});
     expect(help.code).toBe(0);
-    for (const command of ['org:create', 'org:list', 'org:settings', 'user:create', 'user:list', 'token:issue', 'token:revoke', 'category:create', 'seed:demo']) {
+    for (const command of [
+      'org:create',
+      'org:list',
+      'org:settings',
+      'user:create',
+      'user:list',
+      'token:issue',
+      'token:revoke',
+      'category:create',
+      'seed:demo',
+    ]) {
       expect(help.stdout).toContain(command);
     }
     const commandHelp = await cli(['token:issue', '--help'], {});

@@ -1,6 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { CHANNELS, TIME_SENSITIVE_CHANNELS, type CaseStatus } from '../../domain/case.model';
-import { QUICK_FILTERS, encodeInboxCursor, matchesQuickFilter, type InboxCaseFacts, type InboxSort, type QuickFilter } from '../../domain/inbox-filters';
+import {
+  QUICK_FILTERS,
+  encodeInboxCursor,
+  matchesQuickFilter,
+  type InboxCaseFacts,
+  type InboxSort,
+  type QuickFilter,
+} from '../../domain/inbox-filters';
 import { countInboxCases } from '../../db/inbox/count-inbox-cases';
 import { inboxWhere, validateInboxQuery, type InboxQuery } from '../../db/inbox/inbox-query';
 import { InboxQueryError } from '../../db/inbox/inbox-query-error';
@@ -10,7 +17,13 @@ import { listInboxCases, type InboxCaseItem } from '../../db/inbox/list-inbox-ca
 import type { Orm } from '../../db/orm';
 import { connectTestOrm } from '../support/connections';
 import { createTestOrganization, createTestUser } from '../support/factories';
-import { connectChannel, createTestCategory, insertInboxCase, markRead, type InboxCaseSeed } from '../support/inbox-factories';
+import {
+  connectChannel,
+  createTestCategory,
+  insertInboxCase,
+  markRead,
+  type InboxCaseSeed,
+} from '../support/inbox-factories';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -19,16 +32,32 @@ const NOW = new Date(Date.UTC(2026, 10, 25, 12, 0, 0));
 const at = (offsetMs: number): Date => new Date(NOW.getTime() + offsetMs);
 
 let orm: Orm;
-beforeAll(async () => { orm = await connectTestOrm(); });
-afterAll(async () => { await orm.close(true); });
+beforeAll(async () => {
+  orm = await connectTestOrm();
+});
+afterAll(async () => {
+  await orm.close(true);
+});
 const fork = (): EntityManager => orm.em.fork();
 
 /** Follows nextCursor to the end. */
-async function listAll(input: { query: InboxQuery; filter?: QuickFilter; sort?: InboxSort; limit?: number; between?: () => Promise<void> }): Promise<InboxCaseItem[]> {
+async function listAll(input: {
+  query: InboxQuery;
+  filter?: QuickFilter;
+  sort?: InboxSort;
+  limit?: number;
+  between?: () => Promise<void>;
+}): Promise<InboxCaseItem[]> {
   const items: InboxCaseItem[] = [];
   let cursor: string | undefined;
   for (let page = 0; page < 200; page += 1) {
-    const result = await listInboxCases(fork(), { query: input.query, filter: input.filter, sort: input.sort, cursor, limit: input.limit ?? 4 });
+    const result = await listInboxCases(fork(), {
+      query: input.query,
+      filter: input.filter,
+      sort: input.sort,
+      cursor,
+      limit: input.limit ?? 4,
+    });
     items.push(...result.items);
     if (result.nextCursor === null) return items;
     cursor = result.nextCursor;
@@ -50,10 +79,19 @@ async function newOrganization(settings: Parameters<typeof createTestOrganizatio
 }
 
 describe('quick filters over every channel and state', () => {
-  interface Seeded { id: string; facts: InboxCaseFacts; archived: boolean; updatedAt: number; windowExpiresAt: number | null }
+  interface Seeded {
+    id: string;
+    facts: InboxCaseFacts;
+    archived: boolean;
+    updatedAt: number;
+    windowExpiresAt: number | null;
+  }
   const STATES: Array<{ status: CaseStatus; archived: boolean }> = [
-    { status: 'open', archived: false }, { status: 'in_progress', archived: false }, { status: 'waiting_for_customer', archived: false },
-    { status: 'resolved', archived: false }, { status: 'resolved', archived: true },
+    { status: 'open', archived: false },
+    { status: 'in_progress', archived: false },
+    { status: 'waiting_for_customer', archived: false },
+    { status: 'resolved', archived: false },
+    { status: 'resolved', archived: true },
   ];
   let world: Awaited<ReturnType<typeof newOrganization>>;
   const seeded: Seeded[] = [];
@@ -71,29 +109,60 @@ describe('quick filters over every channel and state', () => {
       return options[random % options.length];
     };
     let index = 0;
-    for (const channel of CHANNELS) for (const state of STATES) for (let variant = 0; variant < 2; variant += 1) {
-      index += 1;
-      const assigneeId = pick([world.me, world.colleague, null]);
-      const openedAt = pick([at(-5 * DAY), at(-3 * DAY), at(-3 * DAY + MINUTE), at(-HOUR)]);
-      const lastCustomerMessageAt = pick([null, at(-index * MINUTE), at(-index * MINUTE), at(-index * MINUTE)]);
-      const windowExpiresAt = TIME_SENSITIVE_CHANNELS.includes(channel) || index % 7 === 0 ? pick([at(2 * HOUR), at(HOUR), at(-HOUR), NOW, null]) : null;
-      const updatedAt = at(-index * 7 * MINUTE);
-      const important = pick([true, false]);
-      const kase = await world.seed({
-        channel, ...state, assigneeId, openedAt, lastCustomerMessageAt, windowExpiresAt, updatedAt, important, createdAt: at(-10 * DAY + index * MINUTE),
-      });
-      const readAt = lastCustomerMessageAt === null ? at(-DAY).getTime() : pick([null, lastCustomerMessageAt.getTime() - 1, lastCustomerMessageAt.getTime(), lastCustomerMessageAt.getTime() + MINUTE]);
-      if (readAt !== null) await markRead(world.em, { orgId: world.orgId, userId: world.me, caseId: kase.id, at: new Date(readAt) });
-      // The colleague has read everything: unread is the caller's, not the case's.
-      await markRead(world.em, { orgId: world.orgId, userId: world.colleague, caseId: kase.id, at: NOW });
-      seeded.push({
-        id: kase.id, archived: state.archived, updatedAt: updatedAt.getTime(), windowExpiresAt: windowExpiresAt?.getTime() ?? null,
-        facts: {
-          channel, status: state.status, assigneeId, important, openedAt: openedAt.getTime(), windowExpiresAt: windowExpiresAt?.getTime() ?? null,
-          lastCustomerMessageAt: lastCustomerMessageAt?.getTime() ?? null, readAt,
-        },
-      });
-    }
+    for (const channel of CHANNELS)
+      for (const state of STATES)
+        for (let variant = 0; variant < 2; variant += 1) {
+          index += 1;
+          const assigneeId = pick([world.me, world.colleague, null]);
+          const openedAt = pick([at(-5 * DAY), at(-3 * DAY), at(-3 * DAY + MINUTE), at(-HOUR)]);
+          const lastCustomerMessageAt = pick([null, at(-index * MINUTE), at(-index * MINUTE), at(-index * MINUTE)]);
+          const windowExpiresAt =
+            TIME_SENSITIVE_CHANNELS.includes(channel) || index % 7 === 0
+              ? pick([at(2 * HOUR), at(HOUR), at(-HOUR), NOW, null])
+              : null;
+          const updatedAt = at(-index * 7 * MINUTE);
+          const important = pick([true, false]);
+          const kase = await world.seed({
+            channel,
+            ...state,
+            assigneeId,
+            openedAt,
+            lastCustomerMessageAt,
+            windowExpiresAt,
+            updatedAt,
+            important,
+            createdAt: at(-10 * DAY + index * MINUTE),
+          });
+          const readAt =
+            lastCustomerMessageAt === null
+              ? at(-DAY).getTime()
+              : pick([
+                  null,
+                  lastCustomerMessageAt.getTime() - 1,
+                  lastCustomerMessageAt.getTime(),
+                  lastCustomerMessageAt.getTime() + MINUTE,
+                ]);
+          if (readAt !== null)
+            await markRead(world.em, { orgId: world.orgId, userId: world.me, caseId: kase.id, at: new Date(readAt) });
+          // The colleague has read everything: unread is the caller's, not the case's.
+          await markRead(world.em, { orgId: world.orgId, userId: world.colleague, caseId: kase.id, at: NOW });
+          seeded.push({
+            id: kase.id,
+            archived: state.archived,
+            updatedAt: updatedAt.getTime(),
+            windowExpiresAt: windowExpiresAt?.getTime() ?? null,
+            facts: {
+              channel,
+              status: state.status,
+              assigneeId,
+              important,
+              openedAt: openedAt.getTime(),
+              windowExpiresAt: windowExpiresAt?.getTime() ?? null,
+              lastCustomerMessageAt: lastCustomerMessageAt?.getTime() ?? null,
+              readAt,
+            },
+          });
+        }
   });
 
   const context = () => ({ userId: world.me, now: NOW.getTime(), attentionAfterMs: 3 * DAY });
@@ -105,38 +174,61 @@ describe('quick filters over every channel and state', () => {
 
   it('has active cases on every boundary, so the comparisons below are really tested', () => {
     const live = seeded.filter(active).map(facts);
-    expect(live.some((kase) => TIME_SENSITIVE_CHANNELS.includes(kase.channel) && kase.windowExpiresAt === NOW.getTime())).toBe(true);
+    expect(
+      live.some((kase) => TIME_SENSITIVE_CHANNELS.includes(kase.channel) && kase.windowExpiresAt === NOW.getTime()),
+    ).toBe(true);
     expect(live.some((kase) => kase.openedAt === NOW.getTime() - 3 * DAY)).toBe(true);
     expect(live.some((kase) => kase.readAt !== null && kase.readAt === kase.lastCustomerMessageAt)).toBe(true);
-    expect(live.some((kase) => kase.readAt !== null && kase.readAt === (kase.lastCustomerMessageAt ?? 0) - 1)).toBe(true);
+    expect(live.some((kase) => kase.readAt !== null && kase.readAt === (kase.lastCustomerMessageAt ?? 0) - 1)).toBe(
+      true,
+    );
     expect(new Set(seeded.filter(active).map((s) => s.facts.channel))).toEqual(new Set(CHANNELS));
   });
 
-  it.each(QUICK_FILTERS.filter((filter) => filter !== 'time_sensitive'))('%s lists exactly the active cases its rule admits, newest first', async (filter) => {
-    const want = expected(filter, active);
-    expect(want.length).toBeGreaterThan(0);
-    const items = await listAll({ query: world.query, filter, sort: 'updated' });
-    expect(ids(items)).toEqual(byUpdated(want));
-    for (const item of items) {
-      const seed = seeded.find((s) => s.id === item.id) as Seeded;
-      expect(item.unread).toBe(matchesQuickFilter({ filter: 'unread', kase: seed.facts, context: context() }));
-      expect(item.needsAttention).toBe(matchesQuickFilter({ filter: 'needs_attention', kase: seed.facts, context: context() }));
-    }
-    const counts = await countInboxCases(fork(), { query: world.query });
-    expect(counts[filter]).toBe(items.length);
-  });
+  it.each(QUICK_FILTERS.filter((filter) => filter !== 'time_sensitive'))(
+    '%s lists exactly the active cases its rule admits, newest first',
+    async (filter) => {
+      const want = expected(filter, active);
+      expect(want.length).toBeGreaterThan(0);
+      const items = await listAll({ query: world.query, filter, sort: 'updated' });
+      expect(ids(items)).toEqual(byUpdated(want));
+      for (const item of items) {
+        const seed = seeded.find((s) => s.id === item.id) as Seeded;
+        expect(item.unread).toBe(matchesQuickFilter({ filter: 'unread', kase: seed.facts, context: context() }));
+        expect(item.needsAttention).toBe(
+          matchesQuickFilter({ filter: 'needs_attention', kase: seed.facts, context: context() }),
+        );
+      }
+      const counts = await countInboxCases(fork(), { query: world.query });
+      expect(counts[filter]).toBe(items.length);
+    },
+  );
 
   it('time_sensitive lists open Meta windows soonest first, and counts them', async () => {
     const want = expected('time_sensitive', active);
     expect(want.length).toBeGreaterThan(0);
     const items = await listAll({ query: world.query, filter: 'time_sensitive' });
-    expect(ids(items)).toEqual([...want].sort((a, b) => (a.windowExpiresAt as number) - (b.windowExpiresAt as number) || (a.id < b.id ? -1 : 1)).map((s) => s.id));
-    expect(items.every((item) => item.windowExpiresAt !== null && item.windowExpiresAt > NOW && ['instagram', 'facebook'].includes(item.channel))).toBe(true);
+    expect(ids(items)).toEqual(
+      [...want]
+        .sort((a, b) => (a.windowExpiresAt as number) - (b.windowExpiresAt as number) || (a.id < b.id ? -1 : 1))
+        .map((s) => s.id),
+    );
+    expect(
+      items.every(
+        (item) =>
+          item.windowExpiresAt !== null &&
+          item.windowExpiresAt > NOW &&
+          ['instagram', 'facebook'].includes(item.channel),
+      ),
+    ).toBe(true);
     expect((await countInboxCases(fork(), { query: world.query })).time_sensitive).toBe(items.length);
   });
 
   it.each(QUICK_FILTERS)('%s also holds with every status and in the archive', async (filter) => {
-    const everyStatus: InboxQuery = { ...world.query, statuses: ['open', 'in_progress', 'waiting_for_customer', 'resolved'] };
+    const everyStatus: InboxQuery = {
+      ...world.query,
+      statuses: ['open', 'in_progress', 'waiting_for_customer', 'resolved'],
+    };
     const items = await listAll({ query: everyStatus, filter, sort: 'updated', limit: 9 });
     expect(ids(items)).toEqual(byUpdated(expected(filter, (s) => !s.archived)));
     expect((await countInboxCases(fork(), { query: everyStatus }))[filter]).toBe(items.length);
@@ -157,7 +249,8 @@ describe('quick filters over every channel and state', () => {
       { ...world.query, statuses: ['waiting_for_customer' as const] },
     ]) {
       const counts = await countInboxCases(fork(), { query });
-      for (const filter of QUICK_FILTERS) expect([filter, (await listAll({ query, filter, limit: 10 })).length]).toEqual([filter, counts[filter]]);
+      for (const filter of QUICK_FILTERS)
+        expect([filter, (await listAll({ query, filter, limit: 10 })).length]).toEqual([filter, counts[filter]]);
     }
   });
 });
@@ -192,12 +285,18 @@ describe('the rules, case by case', () => {
     await markRead(em, { orgId, userId: colleague, caseId: neverRead.id, at: NOW });
 
     expect(ids(await listAll({ query, filter: 'unread' })).sort()).toEqual([neverRead.id, readBefore.id].sort());
-    expect(ids(await listAll({ query: { ...query, userId: colleague }, filter: 'unread' })).sort()).toEqual([readBefore.id, readExactly.id].sort());
+    expect(ids(await listAll({ query: { ...query, userId: colleague }, filter: 'unread' })).sort()).toEqual(
+      [readBefore.id, readExactly.id].sort(),
+    );
   });
 
   it('unread: finds the unread cases behind more read ones than the first probe looks at', async () => {
     const { orgId, me, query, seed } = await newOrganization();
-    const oldest = await seed({ createdAt: at(-10 * DAY), updatedAt: at(-10 * DAY), lastCustomerMessageAt: at(-10 * DAY) });
+    const oldest = await seed({
+      createdAt: at(-10 * DAY),
+      updatedAt: at(-10 * DAY),
+      lastCustomerMessageAt: at(-10 * DAY),
+    });
     // More read cases than the probe covers, all newer than the unread one, in one statement.
     await fork().execute(
       `with made as (
@@ -244,7 +343,9 @@ describe('the rules, case by case', () => {
     const resolved = await seed({ status: 'resolved' });
     const archived = await seed({ status: 'resolved', archived: true });
     expect(ids(await listAll({ query }))).toEqual([open.id]);
-    expect(ids(await listAll({ query: { ...query, statuses: ['open', 'resolved'] } })).sort()).toEqual([open.id, resolved.id].sort());
+    expect(ids(await listAll({ query: { ...query, statuses: ['open', 'resolved'] } })).sort()).toEqual(
+      [open.id, resolved.id].sort(),
+    );
     expect(ids(await listAll({ query: { ...query, archived: true } }))).toEqual([archived.id]);
     expect((await countInboxCases(fork(), { query: { ...query, archived: true } })).all).toBe(1);
   });
@@ -253,13 +354,22 @@ describe('the rules, case by case', () => {
     const { em, orgId, me, colleague, query, seed } = await newOrganization();
     const billing = await createTestCategory(em, { orgId, name: 'Billing' });
     const match = await seed({ channel: 'phone', status: 'in_progress', categoryId: billing, assigneeId: me });
-    const alsoMatch = await seed({ channel: 'widget', status: 'waiting_for_customer', categoryId: billing, assigneeId: colleague });
+    const alsoMatch = await seed({
+      channel: 'widget',
+      status: 'waiting_for_customer',
+      categoryId: billing,
+      assigneeId: colleague,
+    });
     await seed({ channel: 'email', status: 'in_progress', categoryId: billing, assigneeId: me });
     await seed({ channel: 'phone', status: 'open', categoryId: billing, assigneeId: me });
     await seed({ channel: 'phone', status: 'in_progress', categoryId: null, assigneeId: me });
     await seed({ channel: 'phone', status: 'in_progress', categoryId: billing, assigneeId: null });
     const filtered: InboxQuery = {
-      ...query, statuses: ['in_progress', 'waiting_for_customer'], channels: ['phone', 'widget'], categoryIds: [billing], assigneeIds: [me, colleague],
+      ...query,
+      statuses: ['in_progress', 'waiting_for_customer'],
+      channels: ['phone', 'widget'],
+      categoryIds: [billing],
+      assigneeIds: [me, colleague],
     };
     expect(ids(await listAll({ query: filtered })).sort()).toEqual([match.id, alsoMatch.id].sort());
     expect((await countInboxCases(fork(), { query: filtered })).all).toBe(2);
@@ -280,17 +390,40 @@ describe('the rules, case by case', () => {
     const { em, orgId, me, query, seed } = await newOrganization();
     const category = await createTestCategory(em, { orgId, name: 'Shipping' });
     const kase = await seed({
-      channel: 'instagram', subject: 'Where is my parcel', assigneeId: me, categoryId: category, important: true, openedAt: at(-4 * DAY),
-      windowExpiresAt: at(HOUR), lastCustomerMessageAt: at(-HOUR), snippet: 'Still waiting…', createdAt: at(-4 * DAY), updatedAt: at(-HOUR),
+      channel: 'instagram',
+      subject: 'Where is my parcel',
+      assigneeId: me,
+      categoryId: category,
+      important: true,
+      openedAt: at(-4 * DAY),
+      windowExpiresAt: at(HOUR),
+      lastCustomerMessageAt: at(-HOUR),
+      snippet: 'Still waiting…',
+      createdAt: at(-4 * DAY),
+      updatedAt: at(-HOUR),
       customer: { name: 'Grace Hopper', email: 'grace@navy.test', phone: '+15550100' },
     });
     const [item] = (await listInboxCases(fork(), { query })).items;
     expect(item).toEqual({
-      id: kase.id, number: kase.number, subject: 'Where is my parcel', channel: 'instagram', status: 'open',
-      assignee: { id: me, name: 'Me Agent' }, category: { id: category, name: 'Shipping' },
+      id: kase.id,
+      number: kase.number,
+      subject: 'Where is my parcel',
+      channel: 'instagram',
+      status: 'open',
+      assignee: { id: me, name: 'Me Agent' },
+      category: { id: category, name: 'Shipping' },
       customer: { id: kase.customerId, name: 'Grace Hopper', email: 'grace@navy.test', phone: '+15550100' },
-      important: true, unread: true, needsAttention: true, windowExpiresAt: at(HOUR), lastMessageSnippet: 'Still waiting…', lastMessageAt: at(-HOUR),
-      createdAt: at(-4 * DAY), updatedAt: at(-HOUR), openedAt: at(-4 * DAY), resolvedAt: null, archived: false,
+      important: true,
+      unread: true,
+      needsAttention: true,
+      windowExpiresAt: at(HOUR),
+      lastMessageSnippet: 'Still waiting…',
+      lastMessageAt: at(-HOUR),
+      createdAt: at(-4 * DAY),
+      updatedAt: at(-HOUR),
+      openedAt: at(-4 * DAY),
+      resolvedAt: null,
+      archived: false,
     });
   });
 });
@@ -299,10 +432,14 @@ describe('q: free text over subject, messages and customer', () => {
   /** The same ids from both search strategies, the list and the counts. */
   async function search(query: InboxQuery, q: string): Promise<string[]> {
     const found = ids(await listAll({ query: { ...query, q } })).sort();
-    const strategies: SearchStrategy[] = searchesActiveOnly(validateInboxQuery(query)) ? ['active', 'index', 'scan'] : ['index', 'scan'];
+    const strategies: SearchStrategy[] = searchesActiveOnly(validateInboxQuery(query))
+      ? ['active', 'index', 'scan']
+      : ['index', 'scan'];
     for (const strategy of strategies) {
       const where = inboxWhere(validateInboxQuery({ ...query, q }), strategy);
-      const rows: Array<{ id: string }> = await fork().execute(`select c.id from cases c where ${where.sql}`, [...where.params]);
+      const rows: Array<{ id: string }> = await fork().execute(`select c.id from cases c where ${where.sql}`, [
+        ...where.params,
+      ]);
       expect([strategy, ids(rows).sort()]).toEqual([strategy, found]);
     }
     expect((await countInboxCases(fork(), { query: { ...query, q } })).all).toBe(found.length);
@@ -312,11 +449,18 @@ describe('q: free text over subject, messages and customer', () => {
   it('finds a case by its subject, any message, or its customer’s name, email or phone, ignoring case', async () => {
     const { query, seed } = await newOrganization();
     const bySubject = await seed({ subject: 'Blender MAKES Smoke', customer: null });
-    const byMessage = await seed({ subject: 'Help', customer: null, messages: [{ body: 'hello' }, { body: 'The blender makes smoke again' }] });
+    const byMessage = await seed({
+      subject: 'Help',
+      customer: null,
+      messages: [{ body: 'hello' }, { body: 'The blender makes smoke again' }],
+    });
     const byName = await seed({ customer: { name: 'Linus Torvalds', email: 'linus@kernel.test' } });
     const byEmail = await seed({ customer: { name: null, email: 'Margaret@Hamilton.test' } });
     const byPhone = await seed({ customer: { name: 'Someone', email: null, phone: '+44 20 7946 0018' } });
-    await seed({ subject: 'Nothing to see', customer: { name: 'Other Person', email: 'other@example.test', phone: '+1 555 0000' } });
+    await seed({
+      subject: 'Nothing to see',
+      customer: { name: 'Other Person', email: 'other@example.test', phone: '+1 555 0000' },
+    });
 
     expect(await search(query, 'blender makes')).toEqual([bySubject.id, byMessage.id].sort());
     expect(await search(query, 'TORVALDS')).toEqual([byName.id]);
@@ -357,13 +501,22 @@ describe('q: free text over subject, messages and customer', () => {
     expect(await search(query, 'Grace Murray')).toEqual([renamed.id]);
     expect(await search(query, 'Hopper')).toEqual([]);
 
-    await fork().execute(`update cases set status = 'resolved', resolution = 'manual', resolved_at = now() where id = ?`, [resolvedLater.id]);
+    await fork().execute(
+      `update cases set status = 'resolved', resolution = 'manual', resolved_at = now() where id = ?`,
+      [resolvedLater.id],
+    );
     expect(await search(query, 'squeaks loudly')).toEqual([]);
     expect(await search(archive, 'squeaks loudly')).toEqual([resolvedLater.id]);
-    await fork().execute(`update cases set status = 'open', resolution = null, resolved_at = null where id = ?`, [resolvedLater.id]);
+    await fork().execute(`update cases set status = 'open', resolution = null, resolved_at = null where id = ?`, [
+      resolvedLater.id,
+    ]);
     expect(await search(query, 'squeaks loudly')).toEqual([resolvedLater.id]);
 
-    await fork().execute(`update messages set case_id = ? where case_id = ? and org_id = ?`, [other.id, resolvedLater.id, orgId]);
+    await fork().execute(`update messages set case_id = ? where case_id = ? and org_id = ?`, [
+      other.id,
+      resolvedLater.id,
+      orgId,
+    ]);
     expect(await search(query, 'squeaks loudly')).toEqual([other.id]);
     await fork().execute(`update cases set customer_id = ? where id = ?`, [renamed.customerId, other.id]);
     expect(await search(query, 'grace murray')).toEqual([renamed.id, other.id].sort());
@@ -372,45 +525,81 @@ describe('q: free text over subject, messages and customer', () => {
   it('does not search internal notes for partners', async () => {
     const { orgId, query, seed } = await newOrganization({ plan: 'enterprise' });
     const partner = await createTestUser(fork(), { orgId, role: 'partner' });
-    const kase = await seed({ createdByUserId: partner, messages: [{ body: 'customer seems angry', direction: 'internal' }] });
+    const kase = await seed({
+      createdByUserId: partner,
+      messages: [{ body: 'customer seems angry', direction: 'internal' }],
+    });
     expect(await search(query, 'seems angry')).toEqual([kase.id]);
     expect(await search({ ...query, userId: partner, createdByUserId: partner }, 'seems angry')).toEqual([]);
   });
 });
 
 describe('cursor pagination', () => {
-  it.each(['updated', 'created', 'window_expires'] as InboxSort[])('returns every case exactly once by %s, even as new cases arrive', async (sort) => {
-    const { query, seed } = await newOrganization();
-    const original: string[] = [];
-    for (let index = 0; index < 23; index += 1) {
-      // Threes share a timestamp, so the id decides their order; some have no window at all.
-      const time = at(-Math.floor(index / 3) * HOUR);
-      original.push((await seed({ channel: 'instagram', createdAt: time, updatedAt: time, windowExpiresAt: index % 4 === 0 ? null : time })).id);
-    }
-    let inserted = 0;
-    const arriving = async () => {
-      inserted += 1;
-      await seed({ channel: 'instagram', createdAt: at(inserted * MINUTE), updatedAt: at(inserted * MINUTE), windowExpiresAt: at(-100 * DAY - inserted) });
-      await seed({ channel: 'instagram', createdAt: at(-2 * HOUR), updatedAt: at(-2 * HOUR), windowExpiresAt: at(-2 * HOUR) });
-    };
-    const seen = ids(await listAll({ query, sort, limit: 4, between: arriving }));
-    expect(new Set(seen).size).toBe(seen.length);
-    for (const id of original) expect(seen.filter((seenId) => seenId === id)).toHaveLength(1);
-    expect(inserted).toBeGreaterThanOrEqual(5);
-  });
+  it.each(['updated', 'created', 'window_expires'] as InboxSort[])(
+    'returns every case exactly once by %s, even as new cases arrive',
+    async (sort) => {
+      const { query, seed } = await newOrganization();
+      const original: string[] = [];
+      for (let index = 0; index < 23; index += 1) {
+        // Threes share a timestamp, so the id decides their order; some have no window at all.
+        const time = at(-Math.floor(index / 3) * HOUR);
+        original.push(
+          (
+            await seed({
+              channel: 'instagram',
+              createdAt: time,
+              updatedAt: time,
+              windowExpiresAt: index % 4 === 0 ? null : time,
+            })
+          ).id,
+        );
+      }
+      let inserted = 0;
+      const arriving = async () => {
+        inserted += 1;
+        await seed({
+          channel: 'instagram',
+          createdAt: at(inserted * MINUTE),
+          updatedAt: at(inserted * MINUTE),
+          windowExpiresAt: at(-100 * DAY - inserted),
+        });
+        await seed({
+          channel: 'instagram',
+          createdAt: at(-2 * HOUR),
+          updatedAt: at(-2 * HOUR),
+          windowExpiresAt: at(-2 * HOUR),
+        });
+      };
+      const seen = ids(await listAll({ query, sort, limit: 4, between: arriving }));
+      expect(new Set(seen).size).toBe(seen.length);
+      for (const id of original) expect(seen.filter((seenId) => seenId === id)).toHaveLength(1);
+      expect(inserted).toBeGreaterThanOrEqual(5);
+    },
+  );
 
   it('rejects a cursor from another sort, a forged cursor, and unknown parameters', async () => {
     const { query, seed } = await newOrganization();
     for (let index = 0; index < 3; index += 1) await seed();
     const { nextCursor } = await listInboxCases(fork(), { query, limit: 1 });
     const failure = async (input: Partial<Parameters<typeof listInboxCases>[1]>) => {
-      const error = await listInboxCases(fork(), { query, ...input }).then(() => null, (caught: unknown) => caught);
+      const error = await listInboxCases(fork(), { query, ...input }).then(
+        () => null,
+        (caught: unknown) => caught,
+      );
       expect(error).toBeInstanceOf(InboxQueryError);
       return (error as InboxQueryError).field;
     };
     expect(await failure({ cursor: nextCursor as string, sort: 'created' })).toBe('cursor');
     expect(await failure({ cursor: 'not-a-cursor' })).toBe('cursor');
-    expect(await failure({ cursor: encodeInboxCursor({ sort: 'updated', key: "2026-11-25T12:00:00Z'; drop table cases; --", id: query.userId }) })).toBe('cursor');
+    expect(
+      await failure({
+        cursor: encodeInboxCursor({
+          sort: 'updated',
+          key: "2026-11-25T12:00:00Z'; drop table cases; --",
+          id: query.userId,
+        }),
+      }),
+    ).toBe('cursor');
     expect(await failure({ filter: 'everything' })).toBe('filter');
     expect(await failure({ sort: 'priority' })).toBe('sort');
     expect(await failure({ limit: 0 })).toBe('limit');
@@ -431,8 +620,14 @@ describe('organization isolation', () => {
     const kept = await mine.seed({ subject: 'Shared words here', assigneeId: mine.me });
     for (const assigneeId of [other.me, null]) {
       await other.seed({
-        subject: 'Shared words here', channel: 'instagram', assigneeId, important: true, openedAt: at(-5 * DAY), windowExpiresAt: at(HOUR),
-        customer: { name: 'Shared Name' }, messages: [{ body: 'shared words here' }],
+        subject: 'Shared words here',
+        channel: 'instagram',
+        assigneeId,
+        important: true,
+        openedAt: at(-5 * DAY),
+        windowExpiresAt: at(HOUR),
+        customer: { name: 'Shared Name' },
+        messages: [{ body: 'shared words here' }],
       });
     }
     // Even a caller from the other organization, or another organization's user id, sees only the scoped org.
@@ -443,7 +638,10 @@ describe('organization isolation', () => {
         expect(listed.every((id) => id === kept.id)).toBe(true);
       }
       expect(ids(await listAll({ query: { ...query, q: 'shared' } }))).toEqual([kept.id]);
-      expect(await countInboxCases(fork(), { query: { ...query, q: 'shared' } })).toMatchObject({ all: 1, important: 0 });
+      expect(await countInboxCases(fork(), { query: { ...query, q: 'shared' } })).toMatchObject({
+        all: 1,
+        important: 0,
+      });
     }
     expect((await countInboxCases(fork(), { query: other.query })).all).toBe(2);
   });

@@ -20,8 +20,11 @@ describe('migrations', () => {
   it('apply to an empty database, revert completely, and apply again', async () => {
     const orm = await createOrm({ databaseUrl: `${testStack.read().postgresServerUrl}/${database}`, poolMax: 2 });
     const tables = async () => {
-      const rows: Array<{ table_name: string }> = await orm.em.fork().execute(
-        `select table_name from information_schema.tables where table_schema = 'public' and table_name <> 'mikro_orm_migrations' order by 1`);
+      const rows: Array<{ table_name: string }> = await orm.em
+        .fork()
+        .execute(
+          `select table_name from information_schema.tables where table_schema = 'public' and table_name <> 'mikro_orm_migrations' order by 1`,
+        );
       return rows.map((row) => row.table_name);
     };
     try {
@@ -30,9 +33,30 @@ describe('migrations', () => {
       expect(applied.length).toBeGreaterThan(0);
       expect(await listPendingMigrations(orm)).toEqual([]);
       const created = await tables();
-      expect(created).toEqual(expect.arrayContaining(['organizations', 'users', 'api_tokens', 'customers', 'customer_identities', 'devices', 'threads',
-        'cases', 'messages', 'attachments', 'categories', 'routing_rules', 'read_marks', 'case_events', 'webhook_deliveries', 'slack_threads',
-        'slack_connections', 'channel_connections', 'notification_deliveries', 'idempotency_keys']));
+      expect(created).toEqual(
+        expect.arrayContaining([
+          'organizations',
+          'users',
+          'api_tokens',
+          'customers',
+          'customer_identities',
+          'devices',
+          'threads',
+          'cases',
+          'messages',
+          'attachments',
+          'categories',
+          'routing_rules',
+          'read_marks',
+          'case_events',
+          'webhook_deliveries',
+          'slack_threads',
+          'slack_connections',
+          'channel_connections',
+          'notification_deliveries',
+          'idempotency_keys',
+        ]),
+      );
 
       const reverted = await migrateDownToEmpty(orm);
       expect(reverted).toEqual([...applied].reverse());

@@ -18,28 +18,53 @@ let activities: SlackActivities;
 beforeAll(async () => {
   orm = await connectTestOrm();
   slack = await FakeSlackApi.start();
-  activities = createSlackActivities({ orm, slackApiUrl: slack.url, secretsKey: SECRETS_KEY, publicBaseUrl: 'https://support.example.test' });
+  activities = createSlackActivities({
+    orm,
+    slackApiUrl: slack.url,
+    secretsKey: SECRETS_KEY,
+    publicBaseUrl: 'https://support.example.test',
+  });
 });
-afterAll(async () => { await slack.stop(); await orm.close(true); });
+afterAll(async () => {
+  await slack.stop();
+  await orm.close(true);
+});
 beforeEach(() => slack.reset());
 
-async function connectedCase(options: { categoryChannels?: (categoryId: string) => Record<string, string>; connected?: boolean } = {}) {
+async function connectedCase(
+  options: { categoryChannels?: (categoryId: string) => Record<string, string>; connected?: boolean } = {},
+) {
   const em = orm.em.fork();
   const org = await createTestOrganization(em);
   const categoryId = await createTestCategory(em, { orgId: org.id, name: 'Billing' });
   if (options.connected !== false) {
     await em.execute(
       `insert into slack_connections (org_id, team_id, bot_token_encrypted, default_channel, category_channels) values (?, ?, ?, 'C-DEFAULT', ?)`,
-      [org.id, `T-${org.slug}`, encryptSecret({ plaintext: BOT_TOKEN, key: SECRETS_KEY }), JSON.stringify(options.categoryChannels?.(categoryId) ?? {})]);
+      [
+        org.id,
+        `T-${org.slug}`,
+        encryptSecret({ plaintext: BOT_TOKEN, key: SECRETS_KEY }),
+        JSON.stringify(options.categoryChannels?.(categoryId) ?? {}),
+      ],
+    );
   }
-  const kase = await createTestCase(orm, { orgId: org.id, channel: 'email', openedAt: new Date(), subject: '<!channel> refund please' });
+  const kase = await createTestCase(orm, {
+    orgId: org.id,
+    channel: 'email',
+    openedAt: new Date(),
+    subject: '<!channel> refund please',
+  });
   return { orgId: org.id, caseId: kase.caseId, categoryId };
 }
 
-const announce = (kase: { orgId: string; caseId: string }) => activities.announceCase({ ...kase, notificationKey: 'case_created' });
+const announce = (kase: { orgId: string; caseId: string }) =>
+  activities.announceCase({ ...kase, notificationKey: 'case_created' });
 
 async function expectFailure(promise: Promise<unknown>): Promise<ApplicationFailure> {
-  const error = await promise.then(() => null, (e: unknown) => e);
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(ApplicationFailure);
   return error as ApplicationFailure;
 }
@@ -55,7 +80,9 @@ describe('announceCase', () => {
     expect(call.token).toBe(BOT_TOKEN);
     expect(call.args.channel).toBe('C-DEFAULT');
     expect(call.args.text).not.toContain('<!channel>');
-    const threads = await orm.em.fork().execute(`select channel_id, root_ts from slack_threads where case_id = ?`, [kase.caseId]);
+    const threads = await orm.em
+      .fork()
+      .execute(`select channel_id, root_ts from slack_threads where case_id = ?`, [kase.caseId]);
     expect(threads).toEqual([{ channel_id: 'C-DEFAULT', root_ts: (first as { ts: string }).ts }]);
   });
 
@@ -99,7 +126,10 @@ describe('announceCase', () => {
     // As if the insert after the post had been lost.
     await orm.em.fork().execute(`delete from slack_threads where case_id = ?`, [kase.caseId]);
     await orm.em.fork().execute(`delete from notification_deliveries where case_id = ?`, [kase.caseId]);
-    const retried = await new MockActivityEnvironment({ attempt: 2 }).run(activities.announceCase, { ...kase, notificationKey: 'case_created' as const });
+    const retried = await new MockActivityEnvironment({ attempt: 2 }).run(activities.announceCase, {
+      ...kase,
+      notificationKey: 'case_created' as const,
+    });
     expect(retried).toEqual({ ...first });
     expect(slack.succeeded('chat.postMessage')).toHaveLength(1);
     expect(slack.succeeded('conversations.history')).toHaveLength(1);
@@ -111,8 +141,18 @@ describe('notifyCaseEvent', () => {
     const kase = await connectedCase();
     const root = (await announce(kase)) as { channel: string; ts: string };
     const agentId = await createTestUser(orm.em.fork(), { orgId: kase.orgId, name: 'Grace Agent' });
-    await orm.em.fork().execute(`update cases set status = 'resolved', resolution = 'manual', resolved_at = now(), assignee_id = ? where id = ?`, [agentId, kase.caseId]);
-    const input = { ...kase, notificationKey: 'status:3', kind: 'status_changed' as const, details: { from: 'open', to: 'resolved' } };
+    await orm.em
+      .fork()
+      .execute(
+        `update cases set status = 'resolved', resolution = 'manual', resolved_at = now(), assignee_id = ? where id = ?`,
+        [agentId, kase.caseId],
+      );
+    const input = {
+      ...kase,
+      notificationKey: 'status:3',
+      kind: 'status_changed' as const,
+      details: { from: 'open', to: 'resolved' },
+    };
     await activities.notifyCaseEvent(input);
     await activities.notifyCaseEvent(input);
 
@@ -132,7 +172,12 @@ describe('notifyCaseEvent', () => {
     const kaseRow = { caseId: kase.caseId } as Parameters<typeof storeCustomerMessage>[1]['kase'];
     await storeCustomerMessage(orm, { kase: kaseRow, at: new Date(Date.now() - 60_000), body: 'first' });
     await storeCustomerMessage(orm, { kase: kaseRow, at: new Date(), body: 'any news? <!here>' });
-    await activities.notifyCaseEvent({ ...kase, notificationKey: 'customer_reply:4', kind: 'customer_reply', details: {} });
+    await activities.notifyCaseEvent({
+      ...kase,
+      notificationKey: 'customer_reply:4',
+      kind: 'customer_reply',
+      details: {},
+    });
     const posts = slack.succeeded('chat.postMessage');
     expect(posts).toHaveLength(2);
     expect(posts[0].args.thread_ts).toBeUndefined();

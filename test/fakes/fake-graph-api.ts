@@ -16,14 +16,22 @@ export class FakeGraph {
   next: Reply = { status: 200, body: {} };
   /** Answered before `next`, one per request; 'hang' never answers. */
   readonly queued: Array<Reply | 'hang'> = [];
-  private constructor(private readonly server: Server, readonly url: string) {}
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+  ) {}
 
   static async start(): Promise<FakeGraph> {
     const holder: { graph?: FakeGraph } = {};
     const server = createServer((req, res) => {
       void readBody(req).then((text) => {
         const graph = holder.graph!;
-        graph.requests.push({ method: req.method ?? '', path: req.url ?? '', authorization: req.headers.authorization, body: text ? JSON.parse(text) : null });
+        graph.requests.push({
+          method: req.method ?? '',
+          path: req.url ?? '',
+          authorization: req.headers.authorization,
+          body: text ? JSON.parse(text) : null,
+        });
         const reply = graph.queued.shift() ?? graph.next;
         if (reply === 'hang') return;
         res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
@@ -36,7 +44,10 @@ export class FakeGraph {
   }
 
   stop(): Promise<void> {
-    return new Promise((resolve) => { this.server.closeAllConnections(); this.server.close(() => resolve()); });
+    return new Promise((resolve) => {
+      this.server.closeAllConnections();
+      this.server.close(() => resolve());
+    });
   }
 }
 
@@ -46,5 +57,6 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-export const graphError = (code: number, message: string, type = 'OAuthException', subcode?: number) =>
-  ({ error: { message, type, code, ...(subcode ? { error_subcode: subcode } : {}), fbtrace_id: 'AbC1dEfGhIj' } });
+export const graphError = (code: number, message: string, type = 'OAuthException', subcode?: number) => ({
+  error: { message, type, code, ...(subcode ? { error_subcode: subcode } : {}), fbtrace_id: 'AbC1dEfGhIj' },
+});

@@ -11,7 +11,11 @@ export interface SlackCall {
 }
 
 /** `hang`: the call takes effect but its answer never comes. */
-type Failure = { kind: 'rate_limited'; retryAfter: number } | { kind: 'error'; error: string } | { kind: 'http_error'; status: number } | { kind: 'hang' };
+type Failure =
+  | { kind: 'rate_limited'; retryAfter: number }
+  | { kind: 'error'; error: string }
+  | { kind: 'http_error'; status: number }
+  | { kind: 'hang' };
 
 interface StoredMessage {
   channel: string;
@@ -39,7 +43,10 @@ export class FakeSlackApi {
   readonly messages: StoredMessage[] = [];
   private readonly failures = new Map<string, Failure[]>();
   private clock = 1_764_000_000;
-  private constructor(private readonly server: Server, readonly url: string) {}
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+  ) {}
 
   static async start(): Promise<FakeSlackApi> {
     const holder: { fake?: FakeSlackApi } = {};
@@ -86,12 +93,21 @@ export class FakeSlackApi {
   }
 
   stop(): Promise<void> {
-    return new Promise((resolve) => { this.server.closeAllConnections(); this.server.close(() => resolve()); });
+    return new Promise((resolve) => {
+      this.server.closeAllConnections();
+      this.server.close(() => resolve());
+    });
   }
 
-  private handle(req: IncomingMessage, text: string): { status: number; body: unknown; headers?: Record<string, string> } | null {
+  private handle(
+    req: IncomingMessage,
+    text: string,
+  ): { status: number; body: unknown; headers?: Record<string, string> } | null {
     if (req.url?.startsWith('/actions/')) {
-      this.responsePosts.push({ url: `${new URL(this.url).origin}${req.url}`, body: parseArgs(req.headers['content-type'] ?? '', text) });
+      this.responsePosts.push({
+        url: `${new URL(this.url).origin}${req.url}`,
+        body: parseArgs(req.headers['content-type'] ?? '', text),
+      });
       return { status: 200, body: { ok: true } };
     }
     const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0];
@@ -101,7 +117,11 @@ export class FakeSlackApi {
     const record = (outcome: string) => this.calls.push({ method, token, args, outcome });
     if (failure?.kind === 'rate_limited') {
       record('rate_limited');
-      return { status: 429, body: { ok: false, error: 'ratelimited' }, headers: { 'retry-after': String(failure.retryAfter) } };
+      return {
+        status: 429,
+        body: { ok: false, error: 'ratelimited' },
+        headers: { 'retry-after': String(failure.retryAfter) },
+      };
     }
     if (failure?.kind === 'http_error') {
       record(`http_${failure.status}`);
@@ -126,7 +146,14 @@ export class FakeSlackApi {
     switch (method) {
       case 'chat.postMessage': {
         this.clock += 1;
-        const message: StoredMessage = { channel: args.channel, ts: `${this.clock}.000100`, thread_ts: args.thread_ts, text: args.text, blocks: args.blocks, metadata: args.metadata };
+        const message: StoredMessage = {
+          channel: args.channel,
+          ts: `${this.clock}.000100`,
+          thread_ts: args.thread_ts,
+          text: args.text,
+          blocks: args.blocks,
+          metadata: args.metadata,
+        };
         this.messages.push(message);
         return { ok: true, channel: args.channel, ts: message.ts, message: { type: 'message', ...message } };
       }
@@ -134,12 +161,31 @@ export class FakeSlackApi {
         const message = this.messages.find((m) => m.channel === args.channel && m.ts === args.ts);
         if (!message) return { ok: false, error: 'message_not_found' };
         Object.assign(message, { text: args.text, blocks: args.blocks });
-        return { ok: true, channel: args.channel, ts: args.ts, text: args.text, message: { type: 'message', ...message } };
+        return {
+          ok: true,
+          channel: args.channel,
+          ts: args.ts,
+          text: args.text,
+          message: { type: 'message', ...message },
+        };
       }
       case 'conversations.history':
-        return { ok: true, messages: this.messages.filter((m) => m.channel === args.channel && !m.thread_ts).reverse().map((m) => this.view(m, args)), has_more: false };
+        return {
+          ok: true,
+          messages: this.messages
+            .filter((m) => m.channel === args.channel && !m.thread_ts)
+            .reverse()
+            .map((m) => this.view(m, args)),
+          has_more: false,
+        };
       case 'conversations.replies':
-        return { ok: true, messages: this.messages.filter((m) => m.channel === args.channel && (m.ts === args.ts || m.thread_ts === args.ts)).map((m) => this.view(m, args)), has_more: false };
+        return {
+          ok: true,
+          messages: this.messages
+            .filter((m) => m.channel === args.channel && (m.ts === args.ts || m.thread_ts === args.ts))
+            .map((m) => this.view(m, args)),
+          has_more: false,
+        };
       default:
         return { ok: false, error: 'unknown_method' };
     }
@@ -164,7 +210,11 @@ function parseArgs(contentType: string, text: string): Record<string, any> {
 }
 
 function safeJson(value: string): unknown {
-  try { return JSON.parse(value); } catch { return value; }
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {

@@ -13,7 +13,10 @@ export async function startSmtp(refuse?: { code: number; message: string }) {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
-        if (refuse) { callback(Object.assign(new Error(refuse.message), { responseCode: refuse.code })); return; }
+        if (refuse) {
+          callback(Object.assign(new Error(refuse.message), { responseCode: refuse.code }));
+          return;
+        }
         simpleParser(Buffer.concat(chunks)).then((mail) => {
           received.push({ mail, envelopeFrom: session.envelope.mailFrom && session.envelope.mailFrom.address });
           callback();

@@ -30,8 +30,15 @@ describe('one case receiving 10,000 messages', () => {
   beforeAll(async () => {
     runDir = makeTestRunDir('long-');
     // The server's own continue-as-new suggestion (4,096 events by default), not a lowered one; runs continue earlier, at their own point.
-    server = await startTemporalDevServer({ cli: testStack.read().temporalCli, port: await findFreePort(), logFile: path.join(runDir, 'temporal.log') });
-    harness = await CaseHarness.startOnDevServer({ taskQueue: `long-case-${randomUUID().slice(0, 8)}`, address: server.address });
+    server = await startTemporalDevServer({
+      cli: testStack.read().temporalCli,
+      port: await findFreePort(),
+      logFile: path.join(runDir, 'temporal.log'),
+    });
+    harness = await CaseHarness.startOnDevServer({
+      taskQueue: `long-case-${randomUUID().slice(0, 8)}`,
+      address: server.address,
+    });
   });
   afterAll(async () => {
     await harness.stop();
@@ -76,14 +83,34 @@ describe('one case receiving 10,000 messages', () => {
     expect(moves).toBe(MESSAGES);
     expect(state.version).toBe(moves);
     expect(state.state.lastCustomerMessageAt).toBe(start + ids.length * 1000);
-    const timeline = await eventually(async () => Number((await harness.orm.em.fork().execute<Array<{ n: string }>>(
-      `select count(*) as n from case_events where case_id = ?`, [kase.caseId]))[0].n), (count) => count >= moves, 60_000);
+    const timeline = await eventually(
+      async () =>
+        Number(
+          (
+            await harness.orm.em
+              .fork()
+              .execute<Array<{ n: string }>>(`select count(*) as n from case_events where case_id = ?`, [kase.caseId])
+          )[0].n,
+        ),
+      (count) => count >= moves,
+      60_000,
+    );
     expect(timeline).toBe(moves);
 
     reportFigures('long-case', {
-      messagesSent: MESSAGES, batchSize: BATCH, foundInHistories: copies.size, lost: lost.length, duplicates: doubled,
-      movedTheCase: state.version, timelineEntries: timeline,
-      runs: runs.length, eventsPerRun: runs.map((run) => run.events).reverse().join(' '), sendAndProcessSeconds: sentSeconds,
+      messagesSent: MESSAGES,
+      batchSize: BATCH,
+      foundInHistories: copies.size,
+      lost: lost.length,
+      duplicates: doubled,
+      movedTheCase: state.version,
+      timelineEntries: timeline,
+      runs: runs.length,
+      eventsPerRun: runs
+        .map((run) => run.events)
+        .reverse()
+        .join(' '),
+      sendAndProcessSeconds: sentSeconds,
     });
   });
 });
@@ -95,15 +122,29 @@ describe('one case receiving 10,000 messages', () => {
 async function lull(input: { harness: CaseHarness; kase: CaseToStart; lastAt: number }): Promise<void> {
   const handle = input.harness.handle(input.kase);
   // A workflow task that timed out on a loaded machine is retried by the server; until then queries fail.
-  const queried = await eventually(() => handle.query(caseStateQuery).catch(() => null), (current) => current?.state.lastCustomerMessageAt === input.lastAt, 120_000);
+  const queried = await eventually(
+    () => handle.query(caseStateQuery).catch(() => null),
+    (current) => current?.state.lastCustomerMessageAt === input.lastAt,
+    120_000,
+  );
   if (queried === null) throw new Error('the case workflow did not answer its state query');
   const state = queried;
-  const readModelVersion = async () => Number((await input.harness.orm.em.fork().execute<Array<{ version: string }>>(
-    `select version from cases where id = ?`, [input.kase.caseId]))[0].version);
+  const readModelVersion = async () =>
+    Number(
+      (
+        await input.harness.orm.em
+          .fork()
+          .execute<Array<{ version: string }>>(`select version from cases where id = ?`, [input.kase.caseId])
+      )[0].version,
+    );
   await eventually(readModelVersion, (version) => version >= state.version, 60_000);
   const run = await handle.describe();
   if (run.historyLength >= continueAsNewAfterEvents(run.runId)) {
-    await eventually(() => handle.describe(), (current) => current.runId !== run.runId, 30_000);
+    await eventually(
+      () => handle.describe(),
+      (current) => current.runId !== run.runId,
+      30_000,
+    );
   }
 }
 
@@ -111,7 +152,13 @@ async function lull(input: { harness: CaseHarness; kase: CaseToStart; lastAt: nu
  * One after the other, so that each message is newer than every one before it and moves the case:
  * a lost message shows as a missing version, not only as a missing signal.
  */
-async function sendInOrder(input: { kase: CaseToStart; ids: string[]; firstIndex: number; start: number; harness: CaseHarness }): Promise<void> {
+async function sendInOrder(input: {
+  kase: CaseToStart;
+  ids: string[];
+  firstIndex: number;
+  start: number;
+  harness: CaseHarness;
+}): Promise<void> {
   for (const [offset, messageId] of input.ids.entries()) {
     const at = input.start + (input.firstIndex + offset + 1) * 1000;
     await input.harness.deliver(input.kase, { messageId, at });

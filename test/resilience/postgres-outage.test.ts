@@ -16,8 +16,16 @@ describe('PostgreSQL is stopped for 30 s while webhooks arrive', () => {
 
   beforeAll(async () => {
     postgres = await startStoppablePostgres('postgres-outage');
-    const target = { databaseUrl: postgres.databaseUrl, temporalAddress: testStack.read().temporalAddress, taskQueue: `pg-outage-${randomUUID().slice(0, 8)}`, metaAppSecret: META_APP_SECRET };
-    [api, worker] = await Promise.all([startApiProcess(target, 'pg-outage-api'), startWorkerProcess(target, 'pg-outage-worker')]);
+    const target = {
+      databaseUrl: postgres.databaseUrl,
+      temporalAddress: testStack.read().temporalAddress,
+      taskQueue: `pg-outage-${randomUUID().slice(0, 8)}`,
+      metaAppSecret: META_APP_SECRET,
+    };
+    [api, worker] = await Promise.all([
+      startApiProcess(target, 'pg-outage-api'),
+      startWorkerProcess(target, 'pg-outage-worker'),
+    ]);
   });
   afterAll(async () => {
     await Promise.all([api?.stop(), worker?.stop()]);
@@ -29,7 +37,13 @@ describe('PostgreSQL is stopped for 30 s while webhooks arrive', () => {
     const org = await createConnectedOrganization(postgres.orm.em.fork());
     const customers = Array.from({ length: 20 }, (_, index) => `7${index}${Math.floor(Math.random() * 1e9)}`);
     const outage = { from: 0, to: 0 };
-    const sending = sendSteadily({ baseUrl: () => api.baseUrl, accountId: org.instagramAccountId, customers, everyMs: 100, durationMs: OUTAGE_MS + 8_000 });
+    const sending = sendSteadily({
+      baseUrl: () => api.baseUrl,
+      accountId: org.instagramAccountId,
+      customers,
+      everyMs: 100,
+      durationMs: OUTAGE_MS + 8_000,
+    });
 
     await new Promise((resolve) => setTimeout(resolve, 5_000));
     await postgres.stop();
@@ -45,16 +59,31 @@ describe('PostgreSQL is stopped for 30 s while webhooks arrive', () => {
     expect(summary.statusesSeen.filter((status) => status !== 200 && status !== 503)).toEqual([]);
     expect(summary.acknowledged).toBe(summary.sent);
 
-    const stored = await countByMessage(postgres.orm, { orgId: org.id, providerMessageIds: deliveries.map((delivery) => delivery.dm.mid) });
+    const stored = await countByMessage(postgres.orm, {
+      orgId: org.id,
+      providerMessageIds: deliveries.map((delivery) => delivery.dm.mid),
+    });
     expect(stored.missing).toEqual([]);
     expect(stored.duplicated).toEqual([]);
-    const cases = await waitForCasesCaughtUp(postgres.orm, { orgId: org.id, latestByCustomer: summary.latestByCustomer });
-    expect(cases.map((kase) => [kase.customer, kase.latestCustomerMessageAt])).toEqual(cases.map((kase) => [kase.customer, summary.latestByCustomer.get(kase.customer)]));
+    const cases = await waitForCasesCaughtUp(postgres.orm, {
+      orgId: org.id,
+      latestByCustomer: summary.latestByCustomer,
+    });
+    expect(cases.map((kase) => [kase.customer, kase.latestCustomerMessageAt])).toEqual(
+      cases.map((kase) => [kase.customer, summary.latestByCustomer.get(kase.customer)]),
+    );
     expect(cases.every((kase) => kase.status === 'open')).toBe(true);
 
     reportFigures('postgres-outage', {
-      outageSeconds: (outage.to - outage.from) / 1000, webhooksSent: summary.sent, deliveryAttempts: summary.attempts, refusedWith503: summary.refusedAttempts,
-      attemptsDuringOutage: summary.attemptsDuringOutage, acknowledged: summary.acknowledged, foundAfterwards: stored.found, duplicates: stored.duplicated.length, cases: cases.length,
+      outageSeconds: (outage.to - outage.from) / 1000,
+      webhooksSent: summary.sent,
+      deliveryAttempts: summary.attempts,
+      refusedWith503: summary.refusedAttempts,
+      attemptsDuringOutage: summary.attemptsDuringOutage,
+      acknowledged: summary.acknowledged,
+      foundAfterwards: stored.found,
+      duplicates: stored.duplicated.length,
+      cases: cases.length,
     });
   });
 });

@@ -35,17 +35,33 @@ describe('Slack and the Graph API fail with 500s and time-outs while the case go
     harness = await CaseHarness.startOnDevServer({ taskQueue, slackApiUrl: slack.url, senders: { instagram: meta } });
     const temporal = await connectTestTemporal();
     closeTemporal = () => temporal.connection.close();
-    app = await listen(createApp({
-      orm: harness.orm, temporal: temporal.client, temporalConnection: temporal.connection, taskQueue, logger: silentLogger,
-      bodyLimit: '1mb', publicBaseUrl: 'http://localhost', secretsKey: TEST_SECRETS_KEY,
-    }));
+    app = await listen(
+      createApp({
+        orm: harness.orm,
+        temporal: temporal.client,
+        temporalConnection: temporal.connection,
+        taskQueue,
+        logger: silentLogger,
+        bodyLimit: '1mb',
+        publicBaseUrl: 'http://localhost',
+        secretsKey: TEST_SECRETS_KEY,
+      }),
+    );
     const em = harness.orm.em.fork();
     orgId = (await createTestOrganization(em)).id;
     agent = await createApiUser(harness.orm, { orgId, role: 'agent' });
-    await em.execute(`insert into channel_connections (org_id, channel, external_id, credentials_encrypted) values (?, 'instagram', ?, ?)`,
-      [orgId, `ig-${randomUUID().slice(0, 8)}`, encryptSecret({ plaintext: JSON.stringify({ pageAccessToken: 'EAAG-failures' }), key: TEST_SECRETS_KEY })]);
-    await em.execute(`insert into slack_connections (org_id, team_id, bot_token_encrypted, default_channel) values (?, ?, ?, 'C-SUPPORT')`,
-      [orgId, `T-${orgId.slice(0, 6)}`, encryptSecret({ plaintext: 'xoxb-failures', key: TEST_SECRETS_KEY })]);
+    await em.execute(
+      `insert into channel_connections (org_id, channel, external_id, credentials_encrypted) values (?, 'instagram', ?, ?)`,
+      [
+        orgId,
+        `ig-${randomUUID().slice(0, 8)}`,
+        encryptSecret({ plaintext: JSON.stringify({ pageAccessToken: 'EAAG-failures' }), key: TEST_SECRETS_KEY }),
+      ],
+    );
+    await em.execute(
+      `insert into slack_connections (org_id, team_id, bot_token_encrypted, default_channel) values (?, ?, ?, 'C-SUPPORT')`,
+      [orgId, `T-${orgId.slice(0, 6)}`, encryptSecret({ plaintext: 'xoxb-failures', key: TEST_SECRETS_KEY })],
+    );
   });
   afterAll(async () => {
     await app.close();
@@ -56,24 +72,45 @@ describe('Slack and the Graph API fail with 500s and time-outs while the case go
 
   const call = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(`${app.baseUrl}${path}`, {
-      method, headers: { authorization: `Bearer ${agent.token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
+      method,
+      headers: { authorization: `Bearer ${agent.token}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
     });
-    return { status: response.status, body: await response.json() as Record<string, any> };
+    return { status: response.status, body: (await response.json()) as Record<string, any> };
   };
-  const customerWrites = (customerId: string, text: string) => ingestCustomerMessage({
-    orm: harness.orm, temporal: harness.temporal,
-    message: { orgId, channel: 'instagram', sender: { externalId: customerId, name: 'maria.k' }, threadRef: `ig:${customerId}`, subject: 'Instagram message',
-      body: text, providerMessageId: `mid.${randomUUID()}`, occurredAt: new Date() },
-  });
+  const customerWrites = (customerId: string, text: string) =>
+    ingestCustomerMessage({
+      orm: harness.orm,
+      temporal: harness.temporal,
+      message: {
+        orgId,
+        channel: 'instagram',
+        sender: { externalId: customerId, name: 'maria.k' },
+        threadRef: `ig:${customerId}`,
+        subject: 'Instagram message',
+        body: text,
+        providerMessageId: `mid.${randomUUID()}`,
+        occurredAt: new Date(),
+      },
+    });
 
   /** Event ids in the case's history: when the status update was answered, and when the reply's delivery finished. */
   async function historyOrder(workflowId: string): Promise<{ statusAnswered: number; replyDelivered: number }> {
     const events = (await harness.env.client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
     const idOf = (event: (typeof events)[number] | undefined) => Number(event?.eventId ?? -1);
-    const statusAccepted = events.find((event) => event.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name === 'setStatus');
-    const statusAnswered = events.find((event) => Number(event.workflowExecutionUpdateCompletedEventAttributes?.acceptedEventId ?? -1) === idOf(statusAccepted));
-    const deliveryScheduled = events.find((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'deliverReply');
-    const replyDelivered = events.find((event) => Number(event.activityTaskCompletedEventAttributes?.scheduledEventId ?? -1) === idOf(deliveryScheduled));
+    const statusAccepted = events.find(
+      (event) => event.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name === 'setStatus',
+    );
+    const statusAnswered = events.find(
+      (event) =>
+        Number(event.workflowExecutionUpdateCompletedEventAttributes?.acceptedEventId ?? -1) === idOf(statusAccepted),
+    );
+    const deliveryScheduled = events.find(
+      (event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'deliverReply',
+    );
+    const replyDelivered = events.find(
+      (event) => Number(event.activityTaskCompletedEventAttributes?.scheduledEventId ?? -1) === idOf(deliveryScheduled),
+    );
     return { statusAnswered: idOf(statusAnswered), replyDelivered: idOf(replyDelivered) };
   }
 
@@ -82,7 +119,10 @@ describe('Slack and the Graph API fail with 500s and time-outs while the case go
     slack.failNext('chat.postMessage', { kind: 'http_error', status: 500 });
     slack.failNext('chat.postMessage', { kind: 'hang' });
     // Graph: a 500, then a send that never answers, then the real answer.
-    graph.queued.push({ status: 500, body: { error: { message: 'An unknown error has occurred.', type: 'OAuthException', code: 1 } } }, 'hang');
+    graph.queued.push(
+      { status: 500, body: { error: { message: 'An unknown error has occurred.', type: 'OAuthException', code: 1 } } },
+      'hang',
+    );
     graph.next = { status: 200, body: { recipient_id: 'igsid', message_id: 'm_after_failures' } };
 
     const customerId = `igsid-${randomUUID().slice(0, 8)}`;
@@ -100,11 +140,16 @@ describe('Slack and the Graph API fail with 500s and time-outs while the case go
     const handle = harness.env.client.workflow.getHandle(kase.workflowId);
     expect((await handle.query(caseStateQuery)).version).toBeGreaterThanOrEqual(3);
 
-    const delivered = await eventually(async () => {
-      const rows: Array<{ delivery_status: string; provider_message_id: string | null }> = await harness.orm.em.fork().execute(
-        `select delivery_status, provider_message_id from messages where id = ?`, [reply.body.id]);
-      return rows[0];
-    }, (row) => row.delivery_status !== 'pending', 60_000);
+    const delivered = await eventually(
+      async () => {
+        const rows: Array<{ delivery_status: string; provider_message_id: string | null }> = await harness.orm.em
+          .fork()
+          .execute(`select delivery_status, provider_message_id from messages where id = ?`, [reply.body.id]);
+        return rows[0];
+      },
+      (row) => row.delivery_status !== 'pending',
+      60_000,
+    );
     expect(delivered).toEqual({ delivery_status: 'sent', provider_message_id: 'm_after_failures' });
     const sends = graph.requests.filter((request) => request.body?.message?.text === 'Yes, it is rated IP66.').length;
     expect(sends).toBe(3);
@@ -112,19 +157,41 @@ describe('Slack and the Graph API fail with 500s and time-outs while the case go
     expect(order.statusAnswered).toBeGreaterThan(0);
     expect(order.statusAnswered).toBeLessThan(order.replyDelivered);
 
-    const announcementOutcomes = () => slack.calls.filter((entry) => entry.method === 'chat.postMessage' && !entry.args.thread_ts
-      && entry.args.metadata?.event_payload?.caseId === kase.caseId).map((entry) => entry.outcome);
-    const announcementsStored = () => slack.messages.filter((message) => !message.thread_ts && JSON.stringify(message.metadata ?? {}).includes(kase.caseId)).length;
-    await eventually(async () => slack.calls.filter((entry) => entry.method === 'conversations.history').length, (count) => count >= 2, 60_000);
-    await eventually(async () => harness.orm.em.fork().execute(`select root_ts from slack_threads where case_id = ?`, [kase.caseId]), (rows) => rows.length === 1, 60_000);
+    const announcementOutcomes = () =>
+      slack.calls
+        .filter(
+          (entry) =>
+            entry.method === 'chat.postMessage' &&
+            !entry.args.thread_ts &&
+            entry.args.metadata?.event_payload?.caseId === kase.caseId,
+        )
+        .map((entry) => entry.outcome);
+    const announcementsStored = () =>
+      slack.messages.filter(
+        (message) => !message.thread_ts && JSON.stringify(message.metadata ?? {}).includes(kase.caseId),
+      ).length;
+    await eventually(
+      async () => slack.calls.filter((entry) => entry.method === 'conversations.history').length,
+      (count) => count >= 2,
+      60_000,
+    );
+    await eventually(
+      async () => harness.orm.em.fork().execute(`select root_ts from slack_threads where case_id = ?`, [kase.caseId]),
+      (rows) => rows.length === 1,
+      60_000,
+    );
     expect(announcementOutcomes()).toEqual(['http_500', 'hang']);
     expect(announcementsStored()).toBe(1);
 
     const final = await handle.query(caseStateQuery);
     expect(final.state.status).toBe('in_progress');
     reportFigures('provider-failures', {
-      slackAnnouncementAttempts: announcementOutcomes().length + 1, slackAnnouncementsPosted: announcementsStored(), graphSendAttempts: sends,
-      replyDelivered: delivered.delivery_status === 'sent', agentActionMsWhileProvidersFail: agentActionMs, caseVersion: final.version,
+      slackAnnouncementAttempts: announcementOutcomes().length + 1,
+      slackAnnouncementsPosted: announcementsStored(),
+      graphSendAttempts: sends,
+      replyDelivered: delivered.delivery_status === 'sent',
+      agentActionMsWhileProvidersFail: agentActionMs,
+      caseVersion: final.version,
     });
   });
 });

@@ -8,20 +8,37 @@ import { createTestOrganization } from '../support/factories';
 import { TEST_SECRETS_KEY } from '../workflows/case-harness';
 import { waitForCasesCaughtUp } from './support/checks';
 import { reportFigures } from './support/figures';
-import { createConnectedOrganization, instagramWebhookBody, isAcknowledged, META_APP_SECRET, newInstagramDm, postMetaWebhook } from './support/provider';
+import {
+  createConnectedOrganization,
+  instagramWebhookBody,
+  isAcknowledged,
+  META_APP_SECRET,
+  newInstagramDm,
+  postMetaWebhook,
+} from './support/provider';
 
 const COPIES = 5;
 const RUNS = 6;
 const HOUR = 3_600_000;
 
 /** Every delivery `COPIES` times, in the order fast-check picked, all in flight at once. */
-const inPermutedOrder = <T>(events: T[]) => fc.shuffledSubarray(events.flatMap((event) => Array.from({ length: COPIES }, () => event)), {
-  minLength: events.length * COPIES, maxLength: events.length * COPIES,
-});
+const inPermutedOrder = <T>(events: T[]) =>
+  fc.shuffledSubarray(
+    events.flatMap((event) => Array.from({ length: COPIES }, () => event)),
+    {
+      minLength: events.length * COPIES,
+      maxLength: events.length * COPIES,
+    },
+  );
 
 describe('redeliveries, concurrent and in any order, leave one message each and the same read model', () => {
   let api: ApiHarness;
-  const config: WebhookDeps['config'] = { SECRETS_KEY: TEST_SECRETS_KEY.toString('base64'), META_APP_SECRET, PUBLIC_BASE_URL: 'http://localhost', API_BODY_LIMIT: '1mb' };
+  const config: WebhookDeps['config'] = {
+    SECRETS_KEY: TEST_SECRETS_KEY.toString('base64'),
+    META_APP_SECRET,
+    PUBLIC_BASE_URL: 'http://localhost',
+    API_BODY_LIMIT: '1mb',
+  };
   const figures = { deliveries: 0, acknowledged: 0, messagesFound: 0, duplicates: 0 };
 
   beforeAll(async () => {
@@ -38,64 +55,123 @@ describe('redeliveries, concurrent and in any order, leave one message each and 
   it('Meta: four DMs of one customer', async () => {
     const base = Date.now();
     const dmTimes = [0, 1_000, 2_000, 3_000].map((offset) => base + offset);
-    await fc.assert(fc.asyncProperty(inPermutedOrder([0, 1, 2, 3]), async (order) => {
-      const org = await createConnectedOrganization(api.orm.em.fork());
-      const customerId = `1${Math.floor(Math.random() * 1e12)}`;
-      const dms = dmTimes.map((at, index) => newInstagramDm({ customerId, at, text: `message ${index}` }));
-      const statuses = await Promise.all(order.map((index) => postMetaWebhook(api.baseUrl, instagramWebhookBody(org.instagramAccountId, dms[index]))));
-      figures.deliveries += statuses.length;
-      figures.acknowledged += statuses.filter(isAcknowledged).length;
-      expect(statuses.every(isAcknowledged)).toBe(true);
+    await fc.assert(
+      fc.asyncProperty(inPermutedOrder([0, 1, 2, 3]), async (order) => {
+        const org = await createConnectedOrganization(api.orm.em.fork());
+        const customerId = `1${Math.floor(Math.random() * 1e12)}`;
+        const dms = dmTimes.map((at, index) => newInstagramDm({ customerId, at, text: `message ${index}` }));
+        const statuses = await Promise.all(
+          order.map((index) => postMetaWebhook(api.baseUrl, instagramWebhookBody(org.instagramAccountId, dms[index]))),
+        );
+        figures.deliveries += statuses.length;
+        figures.acknowledged += statuses.filter(isAcknowledged).length;
+        expect(statuses.every(isAcknowledged)).toBe(true);
 
-      const [kase] = await waitForCasesCaughtUp(api.orm, { orgId: org.id, latestByCustomer: new Map([[customerId, dmTimes[3]]]), timeoutMs: 20_000 });
-      const messages = await rows<{ provider_message_id: string; body: string }>(
-        `select provider_message_id, body from messages where org_id = ? order by occurred_at`, [org.id]);
-      const cases = await rows<{ status: string; last_message_at: string; last_message_snippet: string; window_expires_at: string }>(
-        `select status, last_message_at, last_message_snippet, window_expires_at from cases where org_id = ?`, [org.id]);
-      figures.messagesFound += messages.length;
-      figures.duplicates += messages.length - new Set(messages.map((message) => message.provider_message_id)).size;
-      expect({
-        messages, cases: cases.map((row) => ({ ...row, last_message_at: new Date(row.last_message_at).getTime(), window_expires_at: new Date(row.window_expires_at).getTime() })),
-        lastCustomerMessageAt: kase.latestCustomerMessageAt,
-      }).toEqual({
-        messages: dms.map((dm) => ({ provider_message_id: dm.mid, body: dm.text })),
-        cases: [{ status: 'open', last_message_at: dmTimes[3], last_message_snippet: 'message 3', window_expires_at: dmTimes[3] + 24 * HOUR }],
-        lastCustomerMessageAt: dmTimes[3],
-      });
-    }), { numRuns: RUNS });
+        const [kase] = await waitForCasesCaughtUp(api.orm, {
+          orgId: org.id,
+          latestByCustomer: new Map([[customerId, dmTimes[3]]]),
+          timeoutMs: 20_000,
+        });
+        const messages = await rows<{ provider_message_id: string; body: string }>(
+          `select provider_message_id, body from messages where org_id = ? order by occurred_at`,
+          [org.id],
+        );
+        const cases = await rows<{
+          status: string;
+          last_message_at: string;
+          last_message_snippet: string;
+          window_expires_at: string;
+        }>(`select status, last_message_at, last_message_snippet, window_expires_at from cases where org_id = ?`, [
+          org.id,
+        ]);
+        figures.messagesFound += messages.length;
+        figures.duplicates += messages.length - new Set(messages.map((message) => message.provider_message_id)).size;
+        expect({
+          messages,
+          cases: cases.map((row) => ({
+            ...row,
+            last_message_at: new Date(row.last_message_at).getTime(),
+            window_expires_at: new Date(row.window_expires_at).getTime(),
+          })),
+          lastCustomerMessageAt: kase.latestCustomerMessageAt,
+        }).toEqual({
+          messages: dms.map((dm) => ({ provider_message_id: dm.mid, body: dm.text })),
+          cases: [
+            {
+              status: 'open',
+              last_message_at: dmTimes[3],
+              last_message_snippet: 'message 3',
+              window_expires_at: dmTimes[3] + 24 * HOUR,
+            },
+          ],
+          lastCustomerMessageAt: dmTimes[3],
+        });
+      }),
+      { numRuns: RUNS },
+    );
   });
 
   it('Twilio: the call, its status callbacks and its recording', async () => {
-    await fc.assert(fc.asyncProperty(inPermutedOrder(['voice', 'in-progress', 'completed', 'recording'] as const), async (order) => {
-      const call = await connectedPhoneNumber();
-      // Twilio asks for the call's TwiML before anything else happens on the call; its redeliveries may come at any time.
-      const first = await postTwilio('/webhooks/twilio/voice', call.authToken, call.voice);
-      expect(first).toBe(200);
-      const statuses = await Promise.all(order.map((event) => postTwilio(pathOf(event), call.authToken, call[event === 'voice' ? 'voice' : event === 'recording' ? 'recording' : event])));
-      figures.deliveries += statuses.length + 1;
-      figures.acknowledged += statuses.filter(isAcknowledged).length + 1;
-      expect(statuses.every(isAcknowledged)).toBe(true);
+    await fc.assert(
+      fc.asyncProperty(inPermutedOrder(['voice', 'in-progress', 'completed', 'recording'] as const), async (order) => {
+        const call = await connectedPhoneNumber();
+        // Twilio asks for the call's TwiML before anything else happens on the call; its redeliveries may come at any time.
+        const first = await postTwilio('/webhooks/twilio/voice', call.authToken, call.voice);
+        expect(first).toBe(200);
+        const statuses = await Promise.all(
+          order.map((event) =>
+            postTwilio(
+              pathOf(event),
+              call.authToken,
+              call[event === 'voice' ? 'voice' : event === 'recording' ? 'recording' : event],
+            ),
+          ),
+        );
+        figures.deliveries += statuses.length + 1;
+        figures.acknowledged += statuses.filter(isAcknowledged).length + 1;
+        expect(statuses.every(isAcknowledged)).toBe(true);
 
-      const messages = await rows<{ provider_message_id: string; metadata: Record<string, unknown>; recordings: string }>(
-        `select m.provider_message_id, m.metadata, (select count(*) from attachments a where a.message_id = m.id and a.kind = 'recording') as recordings
-         from messages m where m.org_id = ?`, [call.orgId]);
-      figures.messagesFound += messages.length;
-      figures.duplicates += Math.max(0, messages.length - 1);
-      expect(await rows(`select count(*)::int as n from cases where org_id = ?`, [call.orgId])).toEqual([{ n: 1 }]);
-      expect(messages).toEqual([{
-        provider_message_id: call.callSid, recordings: '1',
-        metadata: expect.objectContaining({ status: 'completed', durationSeconds: 47, endedAt: '2025-11-25T16:42:07.000Z' }),
-      }]);
-    }), { numRuns: RUNS });
+        const messages = await rows<{
+          provider_message_id: string;
+          metadata: Record<string, unknown>;
+          recordings: string;
+        }>(
+          `select m.provider_message_id, m.metadata, (select count(*) from attachments a where a.message_id = m.id and a.kind = 'recording') as recordings
+         from messages m where m.org_id = ?`,
+          [call.orgId],
+        );
+        figures.messagesFound += messages.length;
+        figures.duplicates += Math.max(0, messages.length - 1);
+        expect(await rows(`select count(*)::int as n from cases where org_id = ?`, [call.orgId])).toEqual([{ n: 1 }]);
+        expect(messages).toEqual([
+          {
+            provider_message_id: call.callSid,
+            recordings: '1',
+            metadata: expect.objectContaining({
+              status: 'completed',
+              durationSeconds: 47,
+              endedAt: '2025-11-25T16:42:07.000Z',
+            }),
+          },
+        ]);
+      }),
+      { numRuns: RUNS },
+    );
   });
 
   const pathOf = (event: 'voice' | 'in-progress' | 'completed' | 'recording') =>
-    event === 'voice' ? '/webhooks/twilio/voice' : event === 'recording' ? '/webhooks/twilio/recording' : '/webhooks/twilio/status';
+    event === 'voice'
+      ? '/webhooks/twilio/voice'
+      : event === 'recording'
+        ? '/webhooks/twilio/recording'
+        : '/webhooks/twilio/status';
 
   async function postTwilio(path: string, authToken: string, params: Record<string, string>): Promise<number> {
     const signature = signTwilioRequest({ authToken, url: `${api.baseUrl}${path}`, params });
     const response = await fetch(`${api.baseUrl}${path}`, {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature }, body: new URLSearchParams(params).toString(),
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
+      body: new URLSearchParams(params).toString(),
     });
     await response.arrayBuffer();
     return response.status;
@@ -108,17 +184,41 @@ describe('redeliveries, concurrent and in any order, leave one message each and 
     const caller = `+1${Math.floor(2_000_000_000 + Math.random() * 7_000_000_000)}`;
     const authToken = randomBytes(16).toString('hex');
     const accountSid = 'AC3f9b2c1d4e5f60718293a4b5c6d7e8f9';
-    await rows(`insert into channel_connections (org_id, channel, external_id, credentials_encrypted) values (?, 'phone', ?, ?)`,
-      [org.id, ourNumber, encryptSecret({ plaintext: JSON.stringify({ accountSid, authToken }), key: TEST_SECRETS_KEY })]);
+    await rows(
+      `insert into channel_connections (org_id, channel, external_id, credentials_encrypted) values (?, 'phone', ?, ?)`,
+      [
+        org.id,
+        ourNumber,
+        encryptSecret({ plaintext: JSON.stringify({ accountSid, authToken }), key: TEST_SECRETS_KEY }),
+      ],
+    );
     const callSid = `CA${randomUUID().replace(/-/g, '')}`;
-    const common = { AccountSid: accountSid, CallSid: callSid, From: caller, To: ourNumber, Direction: 'inbound', ApiVersion: '2010-04-01' };
+    const common = {
+      AccountSid: accountSid,
+      CallSid: callSid,
+      From: caller,
+      To: ourNumber,
+      Direction: 'inbound',
+      ApiVersion: '2010-04-01',
+    };
     return {
-      orgId: org.id, authToken, callSid,
+      orgId: org.id,
+      authToken,
+      callSid,
       voice: { ...common, CallStatus: 'ringing', CallerName: 'MARIA KOWALSKI' },
       'in-progress': { ...common, CallStatus: 'in-progress', Timestamp: 'Tue, 25 Nov 2025 16:41:20 +0000' },
-      completed: { ...common, CallStatus: 'completed', CallDuration: '47', Timestamp: 'Tue, 25 Nov 2025 16:42:07 +0000' },
+      completed: {
+        ...common,
+        CallStatus: 'completed',
+        CallDuration: '47',
+        Timestamp: 'Tue, 25 Nov 2025 16:42:07 +0000',
+      },
       recording: {
-        AccountSid: accountSid, CallSid: callSid, RecordingSid: `RE${randomUUID().replace(/-/g, '')}`, RecordingStatus: 'completed', RecordingDuration: '38',
+        AccountSid: accountSid,
+        CallSid: callSid,
+        RecordingSid: `RE${randomUUID().replace(/-/g, '')}`,
+        RecordingStatus: 'completed',
+        RecordingDuration: '38',
         RecordingUrl: `https://api.twilio.com/2010-04-01/Accounts/${accountSid}/Recordings/RE1`,
       },
     };

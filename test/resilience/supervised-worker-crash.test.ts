@@ -7,11 +7,24 @@ import { superviseService, type SupervisedService } from '../../scripts/local-st
 import { connectTestOrm } from '../support/connections';
 import { eventually } from '../support/eventually';
 import { testStack } from '../support/test-stack';
-import { spawnWorkerChild, startApiProcess, whenWorkerReady, type ApiProcess, type AppTarget } from './support/app-processes';
+import {
+  spawnWorkerChild,
+  startApiProcess,
+  whenWorkerReady,
+  type ApiProcess,
+  type AppTarget,
+} from './support/app-processes';
 import { countByMessage, customerCases, waitForCasesCaughtUp } from './support/checks';
 import { reportFigures } from './support/figures';
 import {
-  createConnectedOrganization, deliverUntilAcknowledged, instagramWebhookBody, isAcknowledged, META_APP_SECRET, newInstagramDm, runWithConcurrency, type InstagramDm,
+  createConnectedOrganization,
+  deliverUntilAcknowledged,
+  instagramWebhookBody,
+  isAcknowledged,
+  META_APP_SECRET,
+  newInstagramDm,
+  runWithConcurrency,
+  type InstagramDm,
 } from './support/provider';
 
 /**
@@ -28,7 +41,7 @@ interface WorkerLife {
   ready: Promise<void>;
 }
 
-describe('a worker run by the dev stack\'s supervisor is killed (SIGKILL) after webhooks were acknowledged', () => {
+describe("a worker run by the dev stack's supervisor is killed (SIGKILL) after webhooks were acknowledged", () => {
   let orm: Orm;
   let api: ApiProcess;
   let supervisor: SupervisedService;
@@ -39,11 +52,17 @@ describe('a worker run by the dev stack\'s supervisor is killed (SIGKILL) after 
   beforeAll(async () => {
     orm = await connectTestOrm();
     const stack = testStack.read();
-    const target: AppTarget = { databaseUrl: stack.databaseUrl, temporalAddress: stack.temporalAddress, taskQueue: `supervised-${randomUUID().slice(0, 8)}`, metaAppSecret: META_APP_SECRET };
+    const target: AppTarget = {
+      databaseUrl: stack.databaseUrl,
+      temporalAddress: stack.temporalAddress,
+      taskQueue: `supervised-${randomUUID().slice(0, 8)}`,
+      metaAppSecret: META_APP_SECRET,
+    };
     api = await startApiProcess(target, 'supervised-api');
     const metricsPort = await findFreePort();
     supervisor = superviseService({
-      name: 'worker', ...DEV_STACK_CRASH_POLICY,
+      name: 'worker',
+      ...DEV_STACK_CRASH_POLICY,
       start: () => {
         const child = spawnWorkerChild(target, { name: `supervised-worker-${lives.length + 1}`, metricsPort });
         const ready = whenWorkerReady(child, `supervised worker, life ${lives.length + 1}`);
@@ -71,7 +90,16 @@ describe('a worker run by the dev stack\'s supervisor is killed (SIGKILL) after 
       for (const customerId of customers) dms.push(newInstagramDm({ customerId, at: start + round * 1_000 }));
     }
     const deliver = async (batch: InstagramDm[]) => {
-      const deliveries = await runWithConcurrency(IN_FLIGHT, batch.map((dm) => () => deliverUntilAcknowledged({ baseUrl: () => api.baseUrl, body: instagramWebhookBody(org.instagramAccountId, dm) })));
+      const deliveries = await runWithConcurrency(
+        IN_FLIGHT,
+        batch.map(
+          (dm) => () =>
+            deliverUntilAcknowledged({
+              baseUrl: () => api.baseUrl,
+              body: instagramWebhookBody(org.instagramAccountId, dm),
+            }),
+        ),
+      );
       return deliveries.filter((attempts) => isAcknowledged(attempts[attempts.length - 1].status)).length;
     };
 
@@ -81,30 +109,61 @@ describe('a worker run by the dev stack\'s supervisor is killed (SIGKILL) after 
     lives[0].child.kill('SIGKILL');
     // Only the worker writes a case's latest message: this is how far the cases were when it died.
     const latestBeforeCrash = start + (MESSAGES_PER_CUSTOMER / 2 - 1) * 1_000;
-    const casesCaughtUpAtCrash = (await customerCases(orm, org.id)).filter((kase) => kase.latestCustomerMessageAt === latestBeforeCrash).length;
+    const casesCaughtUpAtCrash = (await customerCases(orm, org.id)).filter(
+      (kase) => kase.latestCustomerMessageAt === latestBeforeCrash,
+    ).length;
     const acknowledgedAfterCrash = await deliver(dms.slice(dms.length / 2));
-    expect({ acknowledgedBeforeCrash, acknowledgedAfterCrash }).toEqual({ acknowledgedBeforeCrash: dms.length / 2, acknowledgedAfterCrash: dms.length / 2 });
+    expect({ acknowledgedBeforeCrash, acknowledgedAfterCrash }).toEqual({
+      acknowledgedBeforeCrash: dms.length / 2,
+      acknowledgedAfterCrash: dms.length / 2,
+    });
 
-    const workerLives = await eventually(async () => lives.length, (count) => count >= 2, 30_000);
+    const workerLives = await eventually(
+      async () => lives.length,
+      (count) => count >= 2,
+      30_000,
+    );
     expect({ workerLives, logLines, giveUps }).toEqual({
-      workerLives: 2, logLines: ['worker exited (signal SIGKILL); restarting it (crash 1 within a minute; gives up at 3)'], giveUps: [],
+      workerLives: 2,
+      logLines: ['worker exited (signal SIGKILL); restarting it (crash 1 within a minute; gives up at 3)'],
+      giveUps: [],
     });
     await lives[1].ready;
     const restartedReadyAfterSeconds = (Date.now() - killedAt) / 1_000;
 
-    const latestByCustomer = new Map(customers.map((customerId) => [customerId, start + (MESSAGES_PER_CUSTOMER - 1) * 1_000]));
+    const latestByCustomer = new Map(
+      customers.map((customerId) => [customerId, start + (MESSAGES_PER_CUSTOMER - 1) * 1_000]),
+    );
     const cases = await waitForCasesCaughtUp(orm, { orgId: org.id, latestByCustomer, timeoutMs: 90_000 });
     const caughtUpAfterSeconds = (Date.now() - killedAt) / 1_000;
-    const seen = cases.map((kase) => ({ customer: kase.customer, status: kase.status, messages: kase.messages, latest: kase.latestCustomerMessageAt }));
-    const expected = customers.map((customer) => ({ customer, status: 'open', messages: MESSAGES_PER_CUSTOMER, latest: latestByCustomer.get(customer) }));
+    const seen = cases.map((kase) => ({
+      customer: kase.customer,
+      status: kase.status,
+      messages: kase.messages,
+      latest: kase.latestCustomerMessageAt,
+    }));
+    const expected = customers.map((customer) => ({
+      customer,
+      status: 'open',
+      messages: MESSAGES_PER_CUSTOMER,
+      latest: latestByCustomer.get(customer),
+    }));
     expect(seen.sort(byCustomer)).toEqual(expected.sort(byCustomer));
     const stored = await countByMessage(orm, { orgId: org.id, providerMessageIds: dms.map((dm) => dm.mid) });
     expect({ missing: stored.missing, duplicated: stored.duplicated }).toEqual({ missing: [], duplicated: [] });
     expect({ workerLives: lives.length, giveUps }).toEqual({ workerLives: 2, giveUps: [] });
 
     reportFigures('supervised-worker-crash', {
-      webhooksSent: dms.length, acknowledgedBeforeCrash, casesCaughtUpAtCrash, acknowledgedAfterCrash, foundAfterwards: stored.found, duplicates: stored.duplicated.length,
-      cases: cases.length, workerLives: lives.length, restartedReadyAfterSeconds, caughtUpAfterSeconds,
+      webhooksSent: dms.length,
+      acknowledgedBeforeCrash,
+      casesCaughtUpAtCrash,
+      acknowledgedAfterCrash,
+      foundAfterwards: stored.found,
+      duplicates: stored.duplicated.length,
+      cases: cases.length,
+      workerLives: lives.length,
+      restartedReadyAfterSeconds,
+      caughtUpAfterSeconds,
     });
   });
 });

@@ -27,19 +27,29 @@ describe('Temporal is unreachable while webhooks arrive', () => {
   let worker: AppProcess;
 
   // On a file, so the workflows started before the outage are there after it.
-  const startOwnTemporal = async () => startTemporalDevServer({
-    cli: testStack.read().temporalCli, port, dbFile: path.join(runDir, 'temporal.db'), logFile: path.join(runDir, 'temporal.log'),
-  });
+  const startOwnTemporal = async () =>
+    startTemporalDevServer({
+      cli: testStack.read().temporalCli,
+      port,
+      dbFile: path.join(runDir, 'temporal.db'),
+      logFile: path.join(runDir, 'temporal.log'),
+    });
 
   beforeAll(async () => {
     port = await findFreePort();
     temporal = await startOwnTemporal();
     orm = await connectTestOrm();
     const target = {
-      databaseUrl: testStack.read().databaseUrl, temporalAddress: temporal.address, taskQueue: `temporal-outage-${randomUUID().slice(0, 8)}`,
-      metaAppSecret: META_APP_SECRET, redelivery: REDELIVERY,
+      databaseUrl: testStack.read().databaseUrl,
+      temporalAddress: temporal.address,
+      taskQueue: `temporal-outage-${randomUUID().slice(0, 8)}`,
+      metaAppSecret: META_APP_SECRET,
+      redelivery: REDELIVERY,
     };
-    [api, worker] = await Promise.all([startApiProcess(target, 'temporal-outage-api'), startWorkerProcess(target, 'temporal-outage-worker')]);
+    [api, worker] = await Promise.all([
+      startApiProcess(target, 'temporal-outage-api'),
+      startWorkerProcess(target, 'temporal-outage-worker'),
+    ]);
   });
   afterAll(async () => {
     await Promise.all([api?.stop(), worker?.stop()]);
@@ -51,16 +61,30 @@ describe('Temporal is unreachable while webhooks arrive', () => {
     const org = await createConnectedOrganization(orm.em.fork());
     const customers = Array.from({ length: 20 }, (_, index) => `5${index}${Math.floor(Math.random() * 1e9)}`);
     // One message each, so a case that catches up proves that this very message reached the workflow.
-    const unretriedCustomers = Array.from({ length: UNRETRIED_WEBHOOKS }, (_, index) => `7${index}${Math.floor(Math.random() * 1e9)}`);
+    const unretriedCustomers = Array.from(
+      { length: UNRETRIED_WEBHOOKS },
+      (_, index) => `7${index}${Math.floor(Math.random() * 1e9)}`,
+    );
     const outage = { from: 0, to: 0 };
     const baseUrl = () => api.baseUrl;
-    const sending = sendSteadily({ baseUrl, accountId: org.instagramAccountId, customers, everyMs: 100, durationMs: OUTAGE_MS + 8_000 });
+    const sending = sendSteadily({
+      baseUrl,
+      accountId: org.instagramAccountId,
+      customers,
+      everyMs: 100,
+      durationMs: OUTAGE_MS + 8_000,
+    });
 
     await new Promise((resolve) => setTimeout(resolve, 5_000));
     await temporal.stop();
     outage.from = Date.now();
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    const sendingUnretried = sendOnceEach({ baseUrl, accountId: org.instagramAccountId, customers: unretriedCustomers, everyMs: UNRETRIED_EVERY_MS });
+    const sendingUnretried = sendOnceEach({
+      baseUrl,
+      accountId: org.instagramAccountId,
+      customers: unretriedCustomers,
+      everyMs: UNRETRIED_EVERY_MS,
+    });
     await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS - 1_000));
     // Every one of them is answered before Temporal is back, however slow the machine.
     const unretriedDeliveries = await sendingUnretried;
@@ -79,27 +103,54 @@ describe('Temporal is unreachable while webhooks arrive', () => {
     expect(unretried.statusesSeen).toEqual([503]);
 
     // Stored while Temporal was down: the message was kept, the signal failed, the answer was 503.
-    const storedDuringOutage: Array<{ n: string }> = await orm.em.fork().execute(
-      `select count(*) as n from messages where org_id = ? and created_at between ? and ?`, [org.id, new Date(outage.from), new Date(outage.to)]);
-    const stored = await countByMessage(orm, { orgId: org.id, providerMessageIds: [...deliveries, ...unretriedDeliveries].map((delivery) => delivery.dm.mid) });
+    const storedDuringOutage: Array<{ n: string }> = await orm.em
+      .fork()
+      .execute(`select count(*) as n from messages where org_id = ? and created_at between ? and ?`, [
+        org.id,
+        new Date(outage.from),
+        new Date(outage.to),
+      ]);
+    const stored = await countByMessage(orm, {
+      orgId: org.id,
+      providerMessageIds: [...deliveries, ...unretriedDeliveries].map((delivery) => delivery.dm.mid),
+    });
     expect(stored.missing).toEqual([]);
     expect(stored.duplicated).toEqual([]);
     // Refused and never retried: only the worker's redelivery sweep brings these to their workflows.
-    const latestByCustomer = new Map([...summary.latestByCustomer, ...unretriedDeliveries.map((delivery) => [delivery.dm.customerId, delivery.dm.at] as const)]);
+    const latestByCustomer = new Map([
+      ...summary.latestByCustomer,
+      ...unretriedDeliveries.map((delivery) => [delivery.dm.customerId, delivery.dm.at] as const),
+    ]);
     const cases = await waitForCasesCaughtUp(orm, { orgId: org.id, latestByCustomer });
     const caughtUpAt = Date.now();
-    expect(cases.map((kase) => [kase.customer, kase.latestCustomerMessageAt])).toEqual(cases.map((kase) => [kase.customer, latestByCustomer.get(kase.customer)]));
-    const unretriedCaughtUp = cases.filter((kase) => unretriedCustomers.includes(kase.customer) && kase.latestCustomerMessageAt !== null);
+    expect(cases.map((kase) => [kase.customer, kase.latestCustomerMessageAt])).toEqual(
+      cases.map((kase) => [kase.customer, latestByCustomer.get(kase.customer)]),
+    );
+    const unretriedCaughtUp = cases.filter(
+      (kase) => unretriedCustomers.includes(kase.customer) && kase.latestCustomerMessageAt !== null,
+    );
     expect(unretriedCaughtUp).toHaveLength(UNRETRIED_WEBHOOKS);
-    const stillPending: Array<{ n: string }> = await orm.em.fork().execute(`select count(*) as n from messages where org_id = ? and signal_pending`, [org.id]);
+    const stillPending: Array<{ n: string }> = await orm.em
+      .fork()
+      .execute(`select count(*) as n from messages where org_id = ? and signal_pending`, [org.id]);
     expect(Number(stillPending[0].n)).toBe(0);
 
     reportFigures('temporal-outage', {
-      outageSeconds: (outage.to - outage.from) / 1000, webhooksSent: summary.sent, deliveryAttempts: summary.attempts, refusedWith503: summary.refusedAttempts,
-      attemptsDuringOutage: summary.attemptsDuringOutage, storedWhileTemporalDown: Number(storedDuringOutage[0].n), acknowledged: summary.acknowledged,
-      foundAfterwards: stored.found, duplicates: stored.duplicated.length, cases: cases.length,
-      unretriedSent: unretried.sent, unretriedRefusedWith503: unretried.refusedAttempts, unretriedRedeliveredBySweep: unretriedCaughtUp.length,
-      secondsFromTemporalBackToAllCaughtUp: (caughtUpAt - outage.to) / 1000, stillPending: Number(stillPending[0].n),
+      outageSeconds: (outage.to - outage.from) / 1000,
+      webhooksSent: summary.sent,
+      deliveryAttempts: summary.attempts,
+      refusedWith503: summary.refusedAttempts,
+      attemptsDuringOutage: summary.attemptsDuringOutage,
+      storedWhileTemporalDown: Number(storedDuringOutage[0].n),
+      acknowledged: summary.acknowledged,
+      foundAfterwards: stored.found,
+      duplicates: stored.duplicated.length,
+      cases: cases.length,
+      unretriedSent: unretried.sent,
+      unretriedRefusedWith503: unretried.refusedAttempts,
+      unretriedRedeliveredBySweep: unretriedCaughtUp.length,
+      secondsFromTemporalBackToAllCaughtUp: (caughtUpAt - outage.to) / 1000,
+      stillPending: Number(stillPending[0].n),
     });
   }, 180_000);
 });

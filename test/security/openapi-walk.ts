@@ -40,17 +40,29 @@ interface Operation {
 
 /** Every route /openapi.json documents: routes added later are walked without touching the tests. */
 export async function documentedRoutes(api: ApiHarness): Promise<DocumentedRoute[]> {
-  const document = (await api.call({ path: '/openapi.json' })).body as { paths: Record<string, Record<string, Operation>> };
-  const routes = Object.entries(document.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, operation]) => ({
-    method: method.toUpperCase(), path,
-    roles: (/Roles: ([a-z, ]+)\./.exec(operation.description ?? '')?.[1].split(', ') ?? []) as DocumentedRoute['roles'],
-    body: operation.requestBody?.content['application/json'].schema ?? null,
-    query: (operation.parameters ?? []).filter((parameter) => parameter.in === 'query').map((parameter) => ({ name: parameter.name, schema: parameter.schema })),
-  })));
+  const document = (await api.call({ path: '/openapi.json' })).body as {
+    paths: Record<string, Record<string, Operation>>;
+  };
+  const routes = Object.entries(document.paths).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, operation]) => ({
+      method: method.toUpperCase(),
+      path,
+      roles: (/Roles: ([a-z, ]+)\./.exec(operation.description ?? '')?.[1].split(', ') ??
+        []) as DocumentedRoute['roles'],
+      body: operation.requestBody?.content['application/json'].schema ?? null,
+      query: (operation.parameters ?? [])
+        .filter((parameter) => parameter.in === 'query')
+        .map((parameter) => ({ name: parameter.name, schema: parameter.schema })),
+    })),
+  );
   // The walks loop over these: if the document's shape changed, they would probe nothing and pass.
-  const withoutRoles = routes.filter((route) => route.roles.length === 0).map((route) => `${route.method} ${route.path}`);
+  const withoutRoles = routes
+    .filter((route) => route.roles.length === 0)
+    .map((route) => `${route.method} ${route.path}`);
   if (routes.length === 0 || withoutRoles.length > 0) {
-    throw new Error(`/openapi.json no longer reads as expected: ${routes.length} routes; without "Roles: …." in their description: ${withoutRoles.join(', ') || 'none'}`);
+    throw new Error(
+      `/openapi.json no longer reads as expected: ${routes.length} routes; without "Roles: …." in their description: ${withoutRoles.join(', ') || 'none'}`,
+    );
   }
   return routes;
 }
@@ -59,8 +71,14 @@ export async function documentedRoutes(api: ApiHarness): Promise<DocumentedRoute
 export function idFor(path: string, ids: ConnectedOrg['ids'] & { userId: string }): string {
   const collection = /\/([a-z-]+)\/\{id\}/.exec(path)?.[1];
   const byCollection: Record<string, string> = {
-    cases: ids.caseId, categories: ids.categoryId, customers: ids.customerId, devices: ids.deviceId, 'routing-rules': ids.routingRuleId,
-    users: ids.userId, tokens: ids.tokenId, channels: ids.connectionId,
+    cases: ids.caseId,
+    categories: ids.categoryId,
+    customers: ids.customerId,
+    devices: ids.deviceId,
+    'routing-rules': ids.routingRuleId,
+    users: ids.userId,
+    tokens: ids.tokenId,
+    channels: ids.connectionId,
   };
   return (collection && byCollection[collection]) ?? '00000000-0000-4000-8000-000000000000';
 }
@@ -71,8 +89,30 @@ export const concrete = (path: string, id: string) => path.replace(/\{[^}]+\}/g,
 export const hostile: fc.Arbitrary<unknown> = fc.oneof(
   fc.jsonValue({ maxDepth: 3 }),
   fc.string({ unit: 'grapheme', maxLength: 40 }),
-  fc.constantFrom('', ' ', '<script>alert(1)</script>', "'; select pg_sleep(2)--", "' or '1'='1", '\u202e', '𝕏'.repeat(100), 'a'.repeat(5000),
-    -1, 0, 1e308, -1e308, 2 ** 53, 2 ** 31, 1.5, true, null, [], {}, { $ne: null }, JSON.parse('{"__proto__":{"isAdmin":true}}') as unknown, '00000000-0000-0000-0000-000000000000'),
+  fc.constantFrom(
+    '',
+    ' ',
+    '<script>alert(1)</script>',
+    "'; select pg_sleep(2)--",
+    "' or '1'='1",
+    '\u202e',
+    '𝕏'.repeat(100),
+    'a'.repeat(5000),
+    -1,
+    0,
+    1e308,
+    -1e308,
+    2 ** 53,
+    2 ** 31,
+    1.5,
+    true,
+    null,
+    [],
+    {},
+    { $ne: null },
+    JSON.parse('{"__proto__":{"isAdmin":true}}') as unknown,
+    '00000000-0000-0000-0000-000000000000',
+  ),
 );
 
 /**
@@ -93,16 +133,30 @@ export function fromSchema(schema: JsonSchema, uuids: string[]): fc.Arbitrary<un
 
 function fromType(type: string, schema: JsonSchema, uuids: string[]): fc.Arbitrary<unknown> {
   switch (type) {
-    case 'string': return stringFrom(schema, uuids);
-    case 'integer': return fc.integer({ min: schema.minimum ?? -1000, max: schema.maximum ?? 1_000_000 });
-    case 'number': return fc.double({ min: schema.minimum ?? -1e6, max: schema.maximum ?? 1e6, noNaN: true });
-    case 'boolean': return fc.boolean();
-    case 'null': return fc.constant(null);
-    case 'array': return fc.array(fromSchema(schema.items ?? {}, uuids), { minLength: schema.minItems ?? 0, maxLength: Math.min(schema.maxItems ?? 4, 4) });
+    case 'string':
+      return stringFrom(schema, uuids);
+    case 'integer':
+      return fc.integer({ min: schema.minimum ?? -1000, max: schema.maximum ?? 1_000_000 });
+    case 'number':
+      return fc.double({ min: schema.minimum ?? -1e6, max: schema.maximum ?? 1e6, noNaN: true });
+    case 'boolean':
+      return fc.boolean();
+    case 'null':
+      return fc.constant(null);
+    case 'array':
+      return fc.array(fromSchema(schema.items ?? {}, uuids), {
+        minLength: schema.minItems ?? 0,
+        maxLength: Math.min(schema.maxItems ?? 4, 4),
+      });
     default: {
       const properties = schema.properties ?? {};
       // Some emails are checked after a transform, which the document cannot show as a format.
-      const record = Object.fromEntries(Object.entries(properties).map(([name, property]) => [name, fromSchema(name === 'email' ? { ...property, format: 'email' } : property, uuids)]));
+      const record = Object.fromEntries(
+        Object.entries(properties).map(([name, property]) => [
+          name,
+          fromSchema(name === 'email' ? { ...property, format: 'email' } : property, uuids),
+        ]),
+      );
       return fc.record(record, { requiredKeys: schema.required ?? [] });
     }
   }
@@ -110,11 +164,18 @@ function fromType(type: string, schema: JsonSchema, uuids: string[]): fc.Arbitra
 
 function stringFrom(schema: JsonSchema, uuids: string[]): fc.Arbitrary<string> {
   if (schema.format === 'uuid') return uuids.length > 0 ? fc.oneof(fc.constantFrom(...uuids), fc.uuid()) : fc.uuid();
-  if (schema.format === 'email') return fc.tuple(fc.stringMatching(/^[a-z0-9]{1,12}$/), fc.stringMatching(/^[a-z]{1,8}$/)).map(([user, domain]) => `${user}@${domain}.test`);
-  if (schema.format === 'date-time') return fc.date({ noInvalidDate: true, min: new Date(0), max: new Date(4e12) }).map((date) => date.toISOString());
-  if (schema.pattern) return fc.stringMatching(new RegExp(schema.pattern)).filter((text) => text.length <= (schema.maxLength ?? 10_000));
+  if (schema.format === 'email')
+    return fc
+      .tuple(fc.stringMatching(/^[a-z0-9]{1,12}$/), fc.stringMatching(/^[a-z]{1,8}$/))
+      .map(([user, domain]) => `${user}@${domain}.test`);
+  if (schema.format === 'date-time')
+    return fc.date({ noInvalidDate: true, min: new Date(0), max: new Date(4e12) }).map((date) => date.toISOString());
+  if (schema.pattern)
+    return fc.stringMatching(new RegExp(schema.pattern)).filter((text) => text.length <= (schema.maxLength ?? 10_000));
   const minLength = schema.minLength ?? 0;
-  return fc.string({ unit: 'grapheme', minLength, maxLength: Math.min(schema.maxLength ?? 60, 60) }).filter((text) => text.trim().length >= minLength);
+  return fc
+    .string({ unit: 'grapheme', minLength, maxLength: Math.min(schema.maxLength ?? 60, 60) })
+    .filter((text) => text.trim().length >= minLength);
 }
 
 /** A valid body with one field (or the whole body) replaced by a hostile value. */

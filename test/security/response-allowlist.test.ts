@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { ApiHarness } from '../support/api-harness';
 import { concrete, documentedRoutes, idFor } from './openapi-walk';
-import { SecurityApi, createConnectedOrg, metaDirectMessage, send, sign, type ConnectedOrg, type RawResponse } from './security-setup';
+import {
+  SecurityApi,
+  createConnectedOrg,
+  metaDirectMessage,
+  send,
+  sign,
+  type ConnectedOrg,
+  type RawResponse,
+} from './security-setup';
 
 /**
  * Every field name any answer carries. A new field fails this test until it is added here, which is
@@ -10,29 +18,149 @@ import { SecurityApi, createConnectedOrg, metaDirectMessage, send, sign, type Co
  */
 const ALLOWED_FIELDS = new Set([
   // cases and the inbox
-  'items', 'nextCursor', 'id', 'number', 'workflowId', 'channel', 'status', 'resolution', 'archived', 'subject', 'important', 'needsAttention',
-  'windowExpiresAt', 'assignee', 'category', 'customer', 'device', 'version', 'name', 'email', 'phone', 'serialNumber', 'model', 'messages', 'timeline',
-  'unread', 'lastMessageAt', 'lastMessageSnippet', 'openedAt', 'resolvedAt', 'createdAt', 'updatedAt', 'direction', 'kind', 'author', 'body',
-  'deliveryStatus', 'deliveryError', 'messagingTag', 'occurredAt', 'sentAt', 'attachments', 'url', 'contentType', 'durationSeconds', 'type', 'userId',
-  'at', 'action', 'from', 'to', 'actor', 'metadata', 'results', 'caseId', 'ok', 'detail', 'caseNumber', 'messageId', 'callSid', 'duplicate', 'visibility',
-  'previousCaseId', 'changes', 'assigneeId', 'categoryId', 'deviceId', 'lastAgentReplyAt',
+  'items',
+  'nextCursor',
+  'id',
+  'number',
+  'workflowId',
+  'channel',
+  'status',
+  'resolution',
+  'archived',
+  'subject',
+  'important',
+  'needsAttention',
+  'windowExpiresAt',
+  'assignee',
+  'category',
+  'customer',
+  'device',
+  'version',
+  'name',
+  'email',
+  'phone',
+  'serialNumber',
+  'model',
+  'messages',
+  'timeline',
+  'unread',
+  'lastMessageAt',
+  'lastMessageSnippet',
+  'openedAt',
+  'resolvedAt',
+  'createdAt',
+  'updatedAt',
+  'direction',
+  'kind',
+  'author',
+  'body',
+  'deliveryStatus',
+  'deliveryError',
+  'messagingTag',
+  'occurredAt',
+  'sentAt',
+  'attachments',
+  'url',
+  'contentType',
+  'durationSeconds',
+  'type',
+  'userId',
+  'at',
+  'action',
+  'from',
+  'to',
+  'actor',
+  'metadata',
+  'results',
+  'caseId',
+  'ok',
+  'detail',
+  'caseNumber',
+  'messageId',
+  'callSid',
+  'duplicate',
+  'visibility',
+  'previousCaseId',
+  'changes',
+  'assigneeId',
+  'categoryId',
+  'deviceId',
+  'lastAgentReplyAt',
   // quick-filter counts
-  'all', 'time_sensitive', 'needs_attention', 'assigned_to_me', 'unassigned',
+  'all',
+  'time_sensitive',
+  'needs_attention',
+  'assigned_to_me',
+  'unassigned',
   // administration
-  'description', 'autoResolve', 'slackChannel', 'examples', 'position', 'deletedAt', 'enabled', 'conditions', 'userIds', 'capacity', 'channels',
-  'categoryIds', 'keywords', 'emailDomains', 'deviceModels', 'role', 'available', 'deactivatedAt', 'prefix', 'lastUsedAt', 'revokedAt', 'nextOffset',
-  'firmwareVersion', 'customerId', 'identities', 'devices', 'externalId', 'displayName', 'plan', 'reopenWindowSeconds', 'messagingWindowSeconds',
-  'attentionAfterSeconds', 'humanAgentTagEnabled', 'categorizer', 'supportEmail', 'slack', 'connected', 'defaultChannel', 'categoryChannels',
-  'teamId', 'webhookSecretSet', 'widgetSecretSet', 'widgetIdentityRequired', 'deleted',
+  'description',
+  'autoResolve',
+  'slackChannel',
+  'examples',
+  'position',
+  'deletedAt',
+  'enabled',
+  'conditions',
+  'userIds',
+  'capacity',
+  'channels',
+  'categoryIds',
+  'keywords',
+  'emailDomains',
+  'deviceModels',
+  'role',
+  'available',
+  'deactivatedAt',
+  'prefix',
+  'lastUsedAt',
+  'revokedAt',
+  'nextOffset',
+  'firmwareVersion',
+  'customerId',
+  'identities',
+  'devices',
+  'externalId',
+  'displayName',
+  'plan',
+  'reopenWindowSeconds',
+  'messagingWindowSeconds',
+  'attentionAfterSeconds',
+  'humanAgentTagEnabled',
+  'categorizer',
+  'supportEmail',
+  'slack',
+  'connected',
+  'defaultChannel',
+  'categoryChannels',
+  'teamId',
+  'webhookSecretSet',
+  'widgetSecretSet',
+  'widgetIdentityRequired',
+  'deleted',
   // widget and webhooks
-  'conversationId', 'text', 'ignored', 'reason',
+  'conversationId',
+  'text',
+  'ignored',
+  'reason',
   // problems, health
-  'title', 'instance', 'errors', 'field', 'message', 'checks', 'postgres', 'temporal', 'latencyMs',
+  'title',
+  'instance',
+  'errors',
+  'field',
+  'message',
+  'checks',
+  'postgres',
+  'temporal',
+  'latencyMs',
 ]);
 /** The only answers that may carry a credential: the one that issues it. */
-const CREDENTIAL_FIELDS: Record<string, string> = { token: 'POST /api/v1/users/{id}/tokens', visitorToken: 'POST /webhooks/widget/escalations' };
+const CREDENTIAL_FIELDS: Record<string, string> = {
+  token: 'POST /api/v1/users/{id}/tokens',
+  visitorToken: 'POST /webhooks/widget/escalations',
+};
 const FREE_FORM_MAPS = new Set(['categoryChannels', 'metadata']);
-const SECRET_NAME = /hash|secret|password|encrypted|credential|access_?token|auth_?token|bot_?token|signing|api_?key|private/i;
+const SECRET_NAME =
+  /hash|secret|password|encrypted|credential|access_?token|auth_?token|bot_?token|signing|api_?key|private/i;
 /** Booleans that say whether a secret is set, never what it is. */
 const ABOUT_A_SECRET = new Set(['webhookSecretSet', 'widgetSecretSet']);
 
@@ -55,7 +183,9 @@ describe('response allowlist', () => {
     other = await createConnectedOrg(api);
     await walk();
   });
-  afterAll(async () => { await stack.stop(); });
+  afterAll(async () => {
+    await stack.stop();
+  });
 
   async function record(endpoint: string, input: Parameters<typeof send>[1]): Promise<RawResponse> {
     const response = await send(api, input);
@@ -64,30 +194,76 @@ describe('response allowlist', () => {
   }
 
   const bearer = (token: string, body?: unknown) => ({
-    headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
 
   /** Traffic of every kind: webhooks that store messages, writes that answer objects, then every documented GET as each role. */
   async function walk(): Promise<void> {
     const admin = org.users.admin.token;
-    const meta = metaDirectMessage({ accountId: org.instagramAccountId, channel: 'instagram', mid: `mid-${randomUUID()}`, text: 'walk',
-      attachments: [{ type: 'image', payload: { url: 'https://scontent.xx.fbcdn.net/v/a.jpg' } }] });
+    const meta = metaDirectMessage({
+      accountId: org.instagramAccountId,
+      channel: 'instagram',
+      mid: `mid-${randomUUID()}`,
+      text: 'walk',
+      attachments: [{ type: 'image', payload: { url: 'https://scontent.xx.fbcdn.net/v/a.jpg' } }],
+    });
     await record('POST /webhooks/meta', { path: '/webhooks/meta', headers: sign.meta(meta), body: meta });
     const mail = `From: Ada <ada@example.test>\r\nTo: support@example.test\r\nSubject: Walk\r\nMessage-ID: <${randomUUID()}@example.test>\r\n\r\nHello`;
-    await record('POST /webhooks/email/:orgSlug', { path: `/webhooks/email/${org.slug}`, headers: sign.email(org.secrets.webhookSecret), body: mail });
+    await record('POST /webhooks/email/:orgSlug', {
+      path: `/webhooks/email/${org.slug}`,
+      headers: sign.email(org.secrets.webhookSecret),
+      body: mail,
+    });
     const conversationId = `conv_${randomUUID()}`;
-    const escalation = await record('POST /webhooks/widget/escalations', { path: '/webhooks/widget/escalations', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ widgetKey: org.widgetKey, visitor: { name: 'Walker' }, conversationId, transcript: [{ id: 'v1', author: 'visitor', text: 'hi', at: new Date().toISOString() }] }) });
-    await record('GET /webhooks/widget/conversations/{id}/messages', { method: 'GET', path: `/webhooks/widget/conversations/${conversationId}/messages`,
-      headers: { authorization: `Bearer ${JSON.parse(escalation.text).visitorToken}` } });
-    await record('POST /api/v1/cases/{id}/notes', { path: `/api/v1/cases/${org.ids.caseId}/notes`, ...bearer(admin, { body: 'internal' }) });
-    await record('POST /api/v1/cases/{id}/replies', { path: `/api/v1/cases/${org.ids.caseId}/replies`, ...bearer(admin, { body: 'hello' }) });
-    await record('POST /api/v1/cases/bulk', { path: '/api/v1/cases/bulk', ...bearer(admin, { action: 'status', caseIds: [org.ids.caseId, randomUUID()], status: 'in_progress' }) });
-    await record('POST /api/v1/users/{id}/tokens', { path: `/api/v1/users/${org.users.agent.userId}/tokens`, ...bearer(admin, { name: 'walk' }) });
-    await record('PUT /api/v1/settings/secrets', { method: 'PUT', path: '/api/v1/settings/secrets', ...bearer(admin, { widgetIdentityRequired: false }) });
-    await record('PATCH /api/v1/settings', { method: 'PATCH', path: '/api/v1/settings', ...bearer(admin, { name: 'Walked' }) });
-    await record('POST /api/v1/cases/{id}/calls', { path: `/api/v1/cases/${org.ids.caseId}/calls`, ...bearer(admin, { to: 'not-a-number' }) });
+    const escalation = await record('POST /webhooks/widget/escalations', {
+      path: '/webhooks/widget/escalations',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        widgetKey: org.widgetKey,
+        visitor: { name: 'Walker' },
+        conversationId,
+        transcript: [{ id: 'v1', author: 'visitor', text: 'hi', at: new Date().toISOString() }],
+      }),
+    });
+    await record('GET /webhooks/widget/conversations/{id}/messages', {
+      method: 'GET',
+      path: `/webhooks/widget/conversations/${conversationId}/messages`,
+      headers: { authorization: `Bearer ${JSON.parse(escalation.text).visitorToken}` },
+    });
+    await record('POST /api/v1/cases/{id}/notes', {
+      path: `/api/v1/cases/${org.ids.caseId}/notes`,
+      ...bearer(admin, { body: 'internal' }),
+    });
+    await record('POST /api/v1/cases/{id}/replies', {
+      path: `/api/v1/cases/${org.ids.caseId}/replies`,
+      ...bearer(admin, { body: 'hello' }),
+    });
+    await record('POST /api/v1/cases/bulk', {
+      path: '/api/v1/cases/bulk',
+      ...bearer(admin, { action: 'status', caseIds: [org.ids.caseId, randomUUID()], status: 'in_progress' }),
+    });
+    await record('POST /api/v1/users/{id}/tokens', {
+      path: `/api/v1/users/${org.users.agent.userId}/tokens`,
+      ...bearer(admin, { name: 'walk' }),
+    });
+    await record('PUT /api/v1/settings/secrets', {
+      method: 'PUT',
+      path: '/api/v1/settings/secrets',
+      ...bearer(admin, { widgetIdentityRequired: false }),
+    });
+    await record('PATCH /api/v1/settings', {
+      method: 'PATCH',
+      path: '/api/v1/settings',
+      ...bearer(admin, { name: 'Walked' }),
+    });
+    await record('POST /api/v1/cases/{id}/calls', {
+      path: `/api/v1/cases/${org.ids.caseId}/calls`,
+      ...bearer(admin, { to: 'not-a-number' }),
+    });
     for (const route of await documentedRoutes(api)) {
       if (route.method !== 'GET') continue;
       for (const role of route.roles) {
@@ -101,7 +277,10 @@ describe('response allowlist', () => {
 
   /** Field names, with the path to each; keys of free-form maps are not names. */
   function fieldNames(value: unknown, path: string, out: Array<{ name: string; path: string }>): void {
-    if (Array.isArray(value)) { value.forEach((item) => fieldNames(item, path, out)); return; }
+    if (Array.isArray(value)) {
+      value.forEach((item) => fieldNames(item, path, out));
+      return;
+    }
     if (value === null || typeof value !== 'object') return;
     for (const [name, entry] of Object.entries(value)) {
       out.push({ name, path: `${path}.${name}` });
@@ -125,21 +304,41 @@ describe('response allowlist', () => {
     expect([...unexpected]).toEqual([]);
   });
 
-  it('never answers a secret, a token hash, a ciphertext or another organization\'s data', async () => {
+  it("never answers a secret, a token hash, a ciphertext or another organization's data", async () => {
     const rows: Array<{ value: string | null }> = await api.orm.em.fork().execute(
       `select token_hash as value from api_tokens where org_id in (?, ?)
        union all select webhook_secret_encrypted from organizations where id in (?, ?) union all select widget_secret_encrypted from organizations where id in (?, ?)
        union all select credentials_encrypted from channel_connections where org_id in (?, ?)
        union all select bot_token_encrypted from slack_connections where org_id in (?, ?) union all select signing_secret_encrypted from slack_connections where org_id in (?, ?)`,
-      [org.orgId, other.orgId, org.orgId, other.orgId, org.orgId, other.orgId, org.orgId, other.orgId, org.orgId, other.orgId, org.orgId, other.orgId]);
+      [
+        org.orgId,
+        other.orgId,
+        org.orgId,
+        other.orgId,
+        org.orgId,
+        other.orgId,
+        org.orgId,
+        other.orgId,
+        org.orgId,
+        other.orgId,
+        org.orgId,
+        other.orgId,
+      ],
+    );
     const stored = rows.map((row) => row.value).filter((value): value is string => Boolean(value));
     const plain = [org, other].flatMap((owner) => Object.values(owner.secrets));
-    const tokens = [...Object.values(org.users).filter((user) => user !== org.users.admin).map((user) => user.token), ...Object.values(other.users).map((user) => user.token)];
+    const tokens = [
+      ...Object.values(org.users)
+        .filter((user) => user !== org.users.admin)
+        .map((user) => user.token),
+      ...Object.values(other.users).map((user) => user.token),
+    ];
     const foreign = [other.orgId, other.marker, ...Object.values(other.ids)];
     const leaks: string[] = [];
     for (const { endpoint, response } of collected) {
       for (const [kind, values] of Object.entries({ stored, plain, tokens, foreign })) {
-        for (const value of values) if (response.text.includes(value)) leaks.push(`${endpoint}: ${kind} ${value.slice(0, 12)}…`);
+        for (const value of values)
+          if (response.text.includes(value)) leaks.push(`${endpoint}: ${kind} ${value.slice(0, 12)}…`);
       }
     }
     expect(stored.length).toBeGreaterThan(10);
@@ -151,12 +350,17 @@ describe('response allowlist', () => {
     for (const { endpoint, response } of collected) {
       const headers = response.headers;
       const expected = {
-        'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY', 'referrer-policy': 'no-referrer',
-        'content-security-policy': "default-src 'none'; frame-ancestors 'none'", 'strict-transport-security': 'max-age=31536000; includeSubDomains',
+        'x-content-type-options': 'nosniff',
+        'x-frame-options': 'DENY',
+        'referrer-policy': 'no-referrer',
+        'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+        'strict-transport-security': 'max-age=31536000; includeSubDomains',
       };
-      for (const [name, value] of Object.entries(expected)) if (headers.get(name) !== value) wrong.push(`${endpoint} ${name}: ${headers.get(name)}`);
+      for (const [name, value] of Object.entries(expected))
+        if (headers.get(name) !== value) wrong.push(`${endpoint} ${name}: ${headers.get(name)}`);
       if (headers.has('x-powered-by')) wrong.push(`${endpoint} x-powered-by`);
-      if (!/^application\/(problem\+)?json/.test(response.contentType ?? '') && endpoint.includes('/api/v1')) wrong.push(`${endpoint} content-type ${response.contentType}`);
+      if (!/^application\/(problem\+)?json/.test(response.contentType ?? '') && endpoint.includes('/api/v1'))
+        wrong.push(`${endpoint} content-type ${response.contentType}`);
     }
     expect(wrong).toEqual([]);
   });

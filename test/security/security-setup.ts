@@ -13,16 +13,28 @@ export const META_VERIFY_TOKEN = 'security-verify-token';
 
 /** The API with every webhook enabled, and a fake Slack for the case announcements of connected organizations. */
 export class SecurityApi {
-  private constructor(readonly api: ApiHarness, readonly slack: FakeSlackApi) {}
+  private constructor(
+    readonly api: ApiHarness,
+    readonly slack: FakeSlackApi,
+  ) {}
 
   /** PUBLIC_BASE_URL is the API's own address, as Twilio signs the URL it calls. */
   static async start(taskQueue: string, options: { rateLimits?: RateLimitSettings } = {}): Promise<SecurityApi> {
     const slack = await FakeSlackApi.start();
     const config: WebhookDeps['config'] = {
-      META_APP_SECRET, META_VERIFY_TOKEN, META_APP_ID: '1517428896093847', SECRETS_KEY: TEST_SECRETS_KEY.toString('base64'),
-      PUBLIC_BASE_URL: 'http://localhost', API_BODY_LIMIT: '1mb', SLACK_API_URL: slack.url,
+      META_APP_SECRET,
+      META_VERIFY_TOKEN,
+      META_APP_ID: '1517428896093847',
+      SECRETS_KEY: TEST_SECRETS_KEY.toString('base64'),
+      PUBLIC_BASE_URL: 'http://localhost',
+      API_BODY_LIMIT: '1mb',
+      SLACK_API_URL: slack.url,
     };
-    const api = await ApiHarness.start(taskQueue, { webhookConfig: config, rateLimits: options.rateLimits, slackApiUrl: slack.url });
+    const api = await ApiHarness.start(taskQueue, {
+      webhookConfig: config,
+      rateLimits: options.rateLimits,
+      slackApiUrl: slack.url,
+    });
     config.PUBLIC_BASE_URL = api.baseUrl;
     return new SecurityApi(api, slack);
   }
@@ -58,8 +70,14 @@ export interface ConnectedOrg {
   /** A word found only in this organization's case (subject and body). */
   marker: string;
   ids: {
-    caseId: string; partnerCaseId: string; categoryId: string; customerId: string; deviceId: string; routingRuleId: string;
-    connectionId: string; tokenId: string;
+    caseId: string;
+    partnerCaseId: string;
+    categoryId: string;
+    customerId: string;
+    deviceId: string;
+    routingRuleId: string;
+    connectionId: string;
+    tokenId: string;
   };
 }
 
@@ -74,14 +92,18 @@ export async function createConnectedOrg(api: ApiHarness, options: { phone?: boo
     partner: await createApiUser(api.orm, { orgId: org.id, role: 'partner' }),
   };
   const secrets: OrgSecrets = {
-    webhookSecret: `whsec-${randomBytes(12).toString('hex')}`, widgetSecret: `wsec-${randomBytes(12).toString('hex')}`,
-    pageAccessToken: `EAAG${randomBytes(16).toString('hex')}`, twilioAuthToken: randomBytes(16).toString('hex'),
-    slackBotToken: `xoxb-${randomBytes(10).toString('hex')}`, slackSigningSecret: `slsec-${randomBytes(12).toString('hex')}`,
+    webhookSecret: `whsec-${randomBytes(12).toString('hex')}`,
+    widgetSecret: `wsec-${randomBytes(12).toString('hex')}`,
+    pageAccessToken: `EAAG${randomBytes(16).toString('hex')}`,
+    twilioAuthToken: randomBytes(16).toString('hex'),
+    slackBotToken: `xoxb-${randomBytes(10).toString('hex')}`,
+    slackSigningSecret: `slsec-${randomBytes(12).toString('hex')}`,
   };
   const admin = users.admin.token;
   const call = async (method: string, path: string, body?: unknown) => {
     const response = await api.call({ method, path, token: admin, body });
-    if (response.status >= 300) throw new Error(`${method} ${path} answered ${response.status}: ${JSON.stringify(response.body)}`);
+    if (response.status >= 300)
+      throw new Error(`${method} ${path} answered ${response.status}: ${JSON.stringify(response.body)}`);
     return response.body;
   };
   const instagramAccountId = `1784${digits(11)}`;
@@ -92,30 +114,84 @@ export async function createConnectedOrg(api: ApiHarness, options: { phone?: boo
   const slackTeamId = `T${randomBytes(5).toString('hex').toUpperCase()}`;
   const slackUserId = `U${randomBytes(5).toString('hex').toUpperCase()}`;
 
-  await call('PUT', '/api/v1/settings/secrets', { webhookSecret: secrets.webhookSecret, widgetSecret: secrets.widgetSecret });
-  await call('PUT', '/api/v1/settings/slack', { teamId: slackTeamId, botToken: secrets.slackBotToken, signingSecret: secrets.slackSigningSecret, defaultChannel: 'C0SUPPORT' });
-  const connection = await call('POST', '/api/v1/settings/channels', { channel: 'instagram', externalId: instagramAccountId, credentials: { pageAccessToken: secrets.pageAccessToken } });
-  await call('POST', '/api/v1/settings/channels', { channel: 'facebook', externalId: pageId, credentials: { pageAccessToken: secrets.pageAccessToken } });
+  await call('PUT', '/api/v1/settings/secrets', {
+    webhookSecret: secrets.webhookSecret,
+    widgetSecret: secrets.widgetSecret,
+  });
+  await call('PUT', '/api/v1/settings/slack', {
+    teamId: slackTeamId,
+    botToken: secrets.slackBotToken,
+    signingSecret: secrets.slackSigningSecret,
+    defaultChannel: 'C0SUPPORT',
+  });
+  const connection = await call('POST', '/api/v1/settings/channels', {
+    channel: 'instagram',
+    externalId: instagramAccountId,
+    credentials: { pageAccessToken: secrets.pageAccessToken },
+  });
+  await call('POST', '/api/v1/settings/channels', {
+    channel: 'facebook',
+    externalId: pageId,
+    credentials: { pageAccessToken: secrets.pageAccessToken },
+  });
   // Without a phone connection, calls answer 422 instead of reaching out to Twilio.
   if (options.phone !== false) {
-    await call('POST', '/api/v1/settings/channels', { channel: 'phone', externalId: phoneNumber, credentials: { accountSid, authToken: secrets.twilioAuthToken } });
+    await call('POST', '/api/v1/settings/channels', {
+      channel: 'phone',
+      externalId: phoneNumber,
+      credentials: { accountSid, authToken: secrets.twilioAuthToken },
+    });
   }
   await call('POST', '/api/v1/settings/channels', { channel: 'widget', externalId: widgetKey });
   await api.orm.em.fork().execute(`update users set slack_user_id = ? where id = ?`, [slackUserId, users.agent.userId]);
 
   const marker = `zq${randomBytes(6).toString('hex')}`;
-  const kase = await call('POST', '/api/v1/cases', { subject: `Camera ${marker}`, body: `Body ${marker}`, customer: { name: `Customer ${marker}`, email: `${marker}@customer.test` } });
-  const partnerCase = await api.call({ method: 'POST', path: '/api/v1/cases', token: users.partner.token, body: { channel: 'partner', subject: `Partner ${marker}` } });
+  const kase = await call('POST', '/api/v1/cases', {
+    subject: `Camera ${marker}`,
+    body: `Body ${marker}`,
+    customer: { name: `Customer ${marker}`, email: `${marker}@customer.test` },
+  });
+  const partnerCase = await api.call({
+    method: 'POST',
+    path: '/api/v1/cases',
+    token: users.partner.token,
+    body: { channel: 'partner', subject: `Partner ${marker}` },
+  });
   const category = await call('POST', '/api/v1/categories', { name: `Billing ${marker}` });
   const customer = await call('POST', '/api/v1/customers', { name: `Other ${marker}` });
-  const device = await call('POST', '/api/v1/devices', { serialNumber: `SN-${marker}`, model: 'Vela Cam 2', customerId: customer.id });
-  const rule = await call('POST', '/api/v1/routing-rules', { name: `Rule ${marker}`, conditions: { keywords: [marker] }, action: { type: 'user', userId: users.agent.userId } });
+  const device = await call('POST', '/api/v1/devices', {
+    serialNumber: `SN-${marker}`,
+    model: 'Vela Cam 2',
+    customerId: customer.id,
+  });
+  const rule = await call('POST', '/api/v1/routing-rules', {
+    name: `Rule ${marker}`,
+    conditions: { keywords: [marker] },
+    action: { type: 'user', userId: users.agent.userId },
+  });
   const token = await call('POST', `/api/v1/users/${users.agent.userId}/tokens`, { name: 'second' });
   return {
-    orgId: org.id, slug: org.slug, users, secrets, instagramAccountId, pageId, phoneNumber, accountSid, widgetKey, slackTeamId, slackUserId, marker,
+    orgId: org.id,
+    slug: org.slug,
+    users,
+    secrets,
+    instagramAccountId,
+    pageId,
+    phoneNumber,
+    accountSid,
+    widgetKey,
+    slackTeamId,
+    slackUserId,
+    marker,
     ids: {
-      caseId: kase.id, partnerCaseId: partnerCase.body.id, categoryId: category.id, customerId: customer.id, deviceId: device.id,
-      routingRuleId: rule.id, connectionId: connection.id, tokenId: token.id,
+      caseId: kase.id,
+      partnerCaseId: partnerCase.body.id,
+      categoryId: category.id,
+      customerId: customer.id,
+      deviceId: device.id,
+      routingRuleId: rule.id,
+      connectionId: connection.id,
+      tokenId: token.id,
     },
   };
 }
@@ -127,57 +203,115 @@ export interface RawResponse {
   text: string;
 }
 
-export async function send(api: ApiHarness, input: { method?: string; path: string; headers?: Record<string, string>; body?: string | Buffer }): Promise<RawResponse> {
-  const response = await fetch(`${api.baseUrl}${input.path}`, { method: input.method ?? 'POST', headers: input.headers, body: input.body });
-  return { status: response.status, contentType: response.headers.get('content-type'), headers: response.headers, text: await response.text() };
+export async function send(
+  api: ApiHarness,
+  input: { method?: string; path: string; headers?: Record<string, string>; body?: string | Buffer },
+): Promise<RawResponse> {
+  const response = await fetch(`${api.baseUrl}${input.path}`, {
+    method: input.method ?? 'POST',
+    headers: input.headers,
+    body: input.body,
+  });
+  return {
+    status: response.status,
+    contentType: response.headers.get('content-type'),
+    headers: response.headers,
+    text: await response.text(),
+  };
 }
 
 /** How each provider signs: the exact bytes, headers included, as the channel tests do. */
 export const sign = {
   meta: (body: Buffer | string, secret = META_APP_SECRET) => ({
-    'content-type': 'application/json', 'x-hub-signature-256': signMetaBody({ appSecret: secret, rawBody: Buffer.from(body) }),
+    'content-type': 'application/json',
+    'x-hub-signature-256': signMetaBody({ appSecret: secret, rawBody: Buffer.from(body) }),
   }),
   email: (password: string, contentType = 'message/rfc822') => ({
-    'content-type': contentType, authorization: `Basic ${Buffer.from(`postmark:${password}`).toString('base64')}`,
+    'content-type': contentType,
+    authorization: `Basic ${Buffer.from(`postmark:${password}`).toString('base64')}`,
   }),
   slack: (body: string, secret: string, timestamp = Math.floor(Date.now() / 1000)) => ({
-    'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(timestamp),
+    'content-type': 'application/x-www-form-urlencoded',
+    'x-slack-request-timestamp': String(timestamp),
     'x-slack-signature': `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`,
   }),
   twilio: (api: ApiHarness, path: string, params: Record<string, string>, authToken: string) => ({
-    'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signTwilioRequest({ authToken, url: `${api.baseUrl}${path}`, params }),
+    'content-type': 'application/x-www-form-urlencoded',
+    'x-twilio-signature': signTwilioRequest({ authToken, url: `${api.baseUrl}${path}`, params }),
   }),
 };
 
 /** A signed-to-be click; its outcome goes to `responseUrl` (a fake Slack's, to read it), else to a host we never post to. */
-export function slackClick(input: { org: ConnectedOrg; actionId: string; caseId: string; responseUrl?: string }): string {
+export function slackClick(input: {
+  org: ConnectedOrg;
+  actionId: string;
+  caseId: string;
+  responseUrl?: string;
+}): string {
   const payload = {
-    type: 'block_actions', team: { id: input.org.slackTeamId }, user: { id: input.org.slackUserId }, response_url: input.responseUrl ?? 'https://hooks.slack.test/x',
+    type: 'block_actions',
+    team: { id: input.org.slackTeamId },
+    user: { id: input.org.slackUserId },
+    response_url: input.responseUrl ?? 'https://hooks.slack.test/x',
     actions: [{ action_id: input.actionId, value: input.caseId }],
   };
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }
 
-export function metaDirectMessage(input: { accountId: string; channel: 'instagram' | 'facebook'; mid: string; text: string; senderId?: string; attachments?: unknown[] }): string {
+export function metaDirectMessage(input: {
+  accountId: string;
+  channel: 'instagram' | 'facebook';
+  mid: string;
+  text: string;
+  senderId?: string;
+  attachments?: unknown[];
+}): string {
   return JSON.stringify({
     object: input.channel === 'instagram' ? 'instagram' : 'page',
-    entry: [{
-      id: input.accountId, time: Date.now(),
-      messaging: [{
-        sender: { id: input.senderId ?? '1129384756473829' }, recipient: { id: input.accountId }, timestamp: Date.now(),
-        message: { mid: input.mid, text: input.text, ...(input.attachments ? { attachments: input.attachments } : {}) },
-      }],
-    }],
+    entry: [
+      {
+        id: input.accountId,
+        time: Date.now(),
+        messaging: [
+          {
+            sender: { id: input.senderId ?? '1129384756473829' },
+            recipient: { id: input.accountId },
+            timestamp: Date.now(),
+            message: {
+              mid: input.mid,
+              text: input.text,
+              ...(input.attachments ? { attachments: input.attachments } : {}),
+            },
+          },
+        ],
+      },
+    ],
   });
 }
 
 /** Rows an organization owns, table by table: a refused request must leave every figure as it was. */
 export async function countOrgRows(api: ApiHarness, orgId: string): Promise<Record<string, number>> {
-  const tables = ['cases', 'messages', 'customers', 'customer_identities', 'threads', 'attachments', 'webhook_deliveries', 'categories', 'users', 'api_tokens',
-    'devices', 'routing_rules', 'channel_connections', 'read_marks'];
+  const tables = [
+    'cases',
+    'messages',
+    'customers',
+    'customer_identities',
+    'threads',
+    'attachments',
+    'webhook_deliveries',
+    'categories',
+    'users',
+    'api_tokens',
+    'devices',
+    'routing_rules',
+    'channel_connections',
+    'read_marks',
+  ];
   const counts: Record<string, number> = {};
   for (const table of tables) {
-    const rows: Array<{ n: string }> = await api.orm.em.fork().execute(`select count(*) as n from ${table} where org_id = ?`, [orgId]);
+    const rows: Array<{ n: string }> = await api.orm.em
+      .fork()
+      .execute(`select count(*) as n from ${table} where org_id = ?`, [orgId]);
     counts[table] = Number(rows[0].n);
   }
   return counts;
@@ -199,10 +333,15 @@ export class FuzzTally {
   }
 
   summary(title: string): string {
-    const lines = [...this.counts.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([endpoint, entry]) => {
-      const statuses = [...entry.statuses.entries()].sort(([a], [b]) => a - b).map(([status, count]) => `${status}×${count}`).join(' ');
-      return `  ${endpoint.padEnd(58)} ${String(entry.cases).padStart(5)}  ${statuses}`;
-    });
+    const lines = [...this.counts.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([endpoint, entry]) => {
+        const statuses = [...entry.statuses.entries()]
+          .sort(([a], [b]) => a - b)
+          .map(([status, count]) => `${status}×${count}`)
+          .join(' ');
+        return `  ${endpoint.padEnd(58)} ${String(entry.cases).padStart(5)}  ${statuses}`;
+      });
     return [`${title}: ${this.total} cases over ${this.counts.size} endpoints`, ...lines].join('\n');
   }
 }
@@ -212,9 +351,17 @@ export function problemShape(response: RawResponse): { status: string; contentTy
   let body = false;
   try {
     const parsed = JSON.parse(response.text) as Record<string, unknown>;
-    body = typeof parsed.type === 'string' && typeof parsed.title === 'string' && parsed.status === response.status && !('stack' in parsed);
+    body =
+      typeof parsed.type === 'string' &&
+      typeof parsed.title === 'string' &&
+      parsed.status === response.status &&
+      !('stack' in parsed);
   } catch {
     body = false;
   }
-  return { status: response.status >= 400 && response.status < 500 ? '4xx' : String(response.status), contentType: /^application\/problem\+json/.test(response.contentType ?? ''), body };
+  return {
+    status: response.status >= 400 && response.status < 500 ? '4xx' : String(response.status),
+    contentType: /^application\/problem\+json/.test(response.contentType ?? ''),
+    body,
+  };
 }

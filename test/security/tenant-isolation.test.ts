@@ -3,7 +3,16 @@ import fc from 'fast-check';
 import type { ApiHarness } from '../support/api-harness';
 import { concrete, documentedRoutes, fromSchema, idFor, type DocumentedRoute } from './openapi-walk';
 import { eventually } from '../support/eventually';
-import { FuzzTally, SecurityApi, createConnectedOrg, metaDirectMessage, send, sign, slackClick, type ConnectedOrg } from './security-setup';
+import {
+  FuzzTally,
+  SecurityApi,
+  createConnectedOrg,
+  metaDirectMessage,
+  send,
+  sign,
+  slackClick,
+  type ConnectedOrg,
+} from './security-setup';
 
 const BODY_ATTEMPTS = 40;
 const probes = new FuzzTally();
@@ -12,18 +21,33 @@ const probes = new FuzzTally();
 async function snapshotOf(api: ApiHarness, orgId: string): Promise<Record<string, string>> {
   const columns: Record<string, string> = {
     cases: 'id, org_id, status, assignee_id, category_id, device_id, important, archived, subject',
-    categories: 'id, org_id, name, deleted_at', users: 'id, org_id, name, role, capacity, available, deactivated_at',
-    api_tokens: 'id, org_id, user_id, revoked_at', customers: 'id, org_id, name, email, phone', devices: 'id, org_id, serial_number, customer_id',
-    routing_rules: 'id, org_id, name, position, enabled', channel_connections: 'id, org_id, external_id, enabled', messages: 'id, org_id, case_id, body',
+    categories: 'id, org_id, name, deleted_at',
+    users: 'id, org_id, name, role, capacity, available, deactivated_at',
+    api_tokens: 'id, org_id, user_id, revoked_at',
+    customers: 'id, org_id, name, email, phone',
+    devices: 'id, org_id, serial_number, customer_id',
+    routing_rules: 'id, org_id, name, position, enabled',
+    channel_connections: 'id, org_id, external_id, enabled',
+    messages: 'id, org_id, case_id, body',
     read_marks: 'case_id, org_id, user_id',
   };
   const snapshot: Record<string, string> = {};
   for (const [table, select] of Object.entries(columns)) {
     const rows: Array<{ digest: string | null }> = await api.orm.em.fork().execute(
-      `select md5(string_agg(row_text, '|' order by row_text)) as digest from (select (${select.split(', ').map((column) => `coalesce(${column}::text, '∅')`).join(` || ',' || `)}) as row_text from ${table} where org_id = ?) rows`, [orgId]);
+      `select md5(string_agg(row_text, '|' order by row_text)) as digest from (select (${select
+        .split(', ')
+        .map((column) => `coalesce(${column}::text, '∅')`)
+        .join(` || ',' || `)}) as row_text from ${table} where org_id = ?) rows`,
+      [orgId],
+    );
     snapshot[table] = rows[0].digest ?? 'empty';
   }
-  const organization: Array<{ row: string }> = await api.orm.em.fork().execute(`select (name || reopen_window_seconds || coalesce(webhook_secret_encrypted, '')) as row from organizations where id = ?`, [orgId]);
+  const organization: Array<{ row: string }> = await api.orm.em
+    .fork()
+    .execute(
+      `select (name || reopen_window_seconds || coalesce(webhook_secret_encrypted, '')) as row from organizations where id = ?`,
+      [orgId],
+    );
   snapshot.organization = organization[0].row;
   return snapshot;
 }
@@ -54,9 +78,17 @@ describe('tenant isolation', () => {
   let before: Record<string, string>;
   let bConversationId: string;
 
-  const escalate = (org: ConnectedOrg, conversationId: string) => api.call({ method: 'POST', path: '/webhooks/widget/escalations', body: {
-    widgetKey: org.widgetKey, visitor: { name: 'Vis' }, conversationId, transcript: [{ id: 'v1', author: 'visitor', text: 'hi', at: new Date().toISOString() }],
-  } });
+  const escalate = (org: ConnectedOrg, conversationId: string) =>
+    api.call({
+      method: 'POST',
+      path: '/webhooks/widget/escalations',
+      body: {
+        widgetKey: org.widgetKey,
+        visitor: { name: 'Vis' },
+        conversationId,
+        transcript: [{ id: 'v1', author: 'visitor', text: 'hi', at: new Date().toISOString() }],
+      },
+    });
 
   beforeAll(async () => {
     stack = await SecurityApi.start('security-tenants');
@@ -69,12 +101,19 @@ describe('tenant isolation', () => {
     before = await settledSnapshotOf(api, b.orgId);
   });
   afterAll(async () => {
-    console.log(probes.summary('Cross-tenant probes (organization A\'s tokens on organization B\'s ids)'));
+    console.log(probes.summary("Cross-tenant probes (organization A's tokens on organization B's ids)"));
     await stack.stop();
   });
 
   const bIds = () => ({ ...b.ids, userId: b.users.agent.userId });
-  const bSecrets = () => [b.orgId, ...Object.values(b.ids), b.users.admin.userId, b.users.agent.userId, b.users.partner.userId, b.marker];
+  const bSecrets = () => [
+    b.orgId,
+    ...Object.values(b.ids),
+    b.users.admin.userId,
+    b.users.agent.userId,
+    b.users.partner.userId,
+    b.marker,
+  ];
 
   it('answers 404 on every documented route that takes an id, for each role of A the route allows', async () => {
     const failures: string[] = [];
@@ -83,7 +122,12 @@ describe('tenant isolation', () => {
         const endpoint = `${route.method} ${route.path} as ${role}`;
         const path = concrete(route.path, idFor(route.path, bIds()));
         // A body is validated before the lookup: try bodies that follow the schema until one gets past validation.
-        const bodies = route.body ? fc.sample(fromSchema(route.body, [...Object.values(a.ids), a.users.agent.userId]), { numRuns: BODY_ATTEMPTS, seed: 42 }) : [undefined];
+        const bodies = route.body
+          ? fc.sample(fromSchema(route.body, [...Object.values(a.ids), a.users.agent.userId]), {
+              numRuns: BODY_ATTEMPTS,
+              seed: 42,
+            })
+          : [undefined];
         let status = 0;
         for (const body of bodies) {
           const response = await api.call({ method: route.method, path, token: a.users[role].token, body });
@@ -97,76 +141,122 @@ describe('tenant isolation', () => {
     expect(failures).toEqual([]);
   });
 
-  it('never lists, searches or counts B\'s objects', async () => {
+  it("never lists, searches or counts B's objects", async () => {
     const leaks: string[] = [];
     const lists = routes.filter((route) => route.method === 'GET' && !route.path.includes('{'));
-    const queries = ['', `q=${b.marker}`, `q=${encodeURIComponent(`${b.marker}@customer.test`)}`, `customerId=${b.ids.customerId}`, 'archived=true', 'filter=unassigned'];
+    const queries = [
+      '',
+      `q=${b.marker}`,
+      `q=${encodeURIComponent(`${b.marker}@customer.test`)}`,
+      `customerId=${b.ids.customerId}`,
+      'archived=true',
+      'filter=unassigned',
+    ];
     for (const route of lists) {
       for (const role of route.roles) {
         for (const query of queries) {
           const documented = route.query.some((parameter) => query.startsWith(`${parameter.name}=`));
           if (query && !documented) continue;
-          const response = await api.call({ path: query ? `${route.path}?${query}` : route.path, token: a.users[role].token });
+          const response = await api.call({
+            path: query ? `${route.path}?${query}` : route.path,
+            token: a.users[role].token,
+          });
           probes.record(`${route.method} ${route.path}${query ? ` ?${query.split('=')[0]}=<B>` : ''}`, response.status);
           const text = JSON.stringify(response.body);
-          for (const secret of bSecrets()) if (text.includes(secret)) leaks.push(`${role} ${route.path}?${query} shows ${secret}`);
+          for (const secret of bSecrets())
+            if (text.includes(secret)) leaks.push(`${role} ${route.path}?${query} shows ${secret}`);
         }
       }
     }
     const counts = await api.call({ path: `/api/v1/cases/counts?q=${b.marker}`, token: a.users.admin.token });
     expect(Object.values(counts.body as Record<string, number>).every((count) => count === 0)).toBe(true);
     const own = await api.call({ path: `/api/v1/cases?q=${a.marker}`, token: a.users.admin.token });
-    expect(own.body.items.map((item: { id: string }) => item.id).sort()).toEqual([a.ids.caseId, a.ids.partnerCaseId].sort());
+    expect(own.body.items.map((item: { id: string }) => item.id).sort()).toEqual(
+      [a.ids.caseId, a.ids.partnerCaseId].sort(),
+    );
     expect(leaks).toEqual([]);
   });
 
-  it('bulk actions on B\'s cases answer 404 per case', async () => {
+  it("bulk actions on B's cases answer 404 per case", async () => {
     const caseIds = [b.ids.caseId, b.ids.partnerCaseId];
     for (const body of [
-      { action: 'status', caseIds, status: 'resolved' }, { action: 'assign', caseIds, assigneeId: a.users.agent.userId },
-      { action: 'category', caseIds, categoryId: null }, { action: 'archive', caseIds },
+      { action: 'status', caseIds, status: 'resolved' },
+      { action: 'assign', caseIds, assigneeId: a.users.agent.userId },
+      { action: 'category', caseIds, categoryId: null },
+      { action: 'archive', caseIds },
     ]) {
       const response = await api.call({ method: 'POST', path: '/api/v1/cases/bulk', token: a.users.admin.token, body });
       probes.record(`POST /api/v1/cases/bulk (${body.action})`, response.status);
-      expect(response.body.results).toEqual(caseIds.map((caseId) => expect.objectContaining({ caseId, ok: false, status: 404 })));
+      expect(response.body.results).toEqual(
+        caseIds.map((caseId) => expect.objectContaining({ caseId, ok: false, status: 404 })),
+      );
     }
   });
 
-  it('refuses B\'s objects as references in A\'s bodies', async () => {
+  it("refuses B's objects as references in A's bodies", async () => {
     const token = a.users.admin.token;
     const attempts = [
       { method: 'POST', path: `/api/v1/cases/${a.ids.caseId}/assign`, body: { assigneeId: b.users.agent.userId } },
       { method: 'POST', path: `/api/v1/cases/${a.ids.caseId}/category`, body: { categoryId: b.ids.categoryId } },
       { method: 'POST', path: `/api/v1/cases/${a.ids.caseId}/device`, body: { deviceId: b.ids.deviceId } },
-      { method: 'POST', path: '/api/v1/devices', body: { serialNumber: `SN-${randomUUID()}`, model: 'Cam', customerId: b.ids.customerId } },
+      {
+        method: 'POST',
+        path: '/api/v1/devices',
+        body: { serialNumber: `SN-${randomUUID()}`, model: 'Cam', customerId: b.ids.customerId },
+      },
       { method: 'PATCH', path: `/api/v1/devices/${a.ids.deviceId}`, body: { customerId: b.ids.customerId } },
-      { method: 'POST', path: '/api/v1/routing-rules', body: { name: 'steal', conditions: { categoryIds: [b.ids.categoryId] }, action: { type: 'user', userId: b.users.agent.userId } } },
-      { method: 'POST', path: '/api/v1/routing-rules/order', body: { ids: [a.ids.routingRuleId, b.ids.routingRuleId] } },
+      {
+        method: 'POST',
+        path: '/api/v1/routing-rules',
+        body: {
+          name: 'steal',
+          conditions: { categoryIds: [b.ids.categoryId] },
+          action: { type: 'user', userId: b.users.agent.userId },
+        },
+      },
+      {
+        method: 'POST',
+        path: '/api/v1/routing-rules/order',
+        body: { ids: [a.ids.routingRuleId, b.ids.routingRuleId] },
+      },
     ];
     const results = [];
     for (const attempt of attempts) {
       const response = await api.call({ ...attempt, token });
-      probes.record(`${attempt.method} ${attempt.path.replace(/[0-9a-f-]{36}/g, '{id}')} (B's reference)`, response.status);
+      probes.record(
+        `${attempt.method} ${attempt.path.replace(/[0-9a-f-]{36}/g, '{id}')} (B's reference)`,
+        response.status,
+      );
       results.push({ path: attempt.path, status: response.status });
     }
     expect(results).toEqual(attempts.map(({ path }) => ({ path, status: 400 })));
   });
 
-  it('a Slack button in A\'s workspace finds no case of B', async () => {
+  it("a Slack button in A's workspace finds no case of B", async () => {
     const responseUrl = stack.slack.responseUrl();
     const body = slackClick({ org: a, actionId: 'case_resolve', caseId: b.ids.caseId, responseUrl });
-    const response = await send(api, { path: '/webhooks/slack/interactions', headers: sign.slack(body, a.secrets.slackSigningSecret), body });
-    probes.record('POST /webhooks/slack/interactions (B\'s case)', response.status);
+    const response = await send(api, {
+      path: '/webhooks/slack/interactions',
+      headers: sign.slack(body, a.secrets.slackSigningSecret),
+      body,
+    });
+    probes.record("POST /webhooks/slack/interactions (B's case)", response.status);
     expect(response.status).toBe(200);
     // Slack gets its 200 at once; the clicking user is told the outcome through the response_url.
-    const posts = await eventually(async () => stack.slack.postsTo(responseUrl), (found) => found.length > 0);
+    const posts = await eventually(
+      async () => stack.slack.postsTo(responseUrl),
+      (found) => found.length > 0,
+    );
     expect(posts.map((post) => post.body.text)).toEqual(['Case not found.']);
   });
 
   it('a visitor token of A reads no conversation of B', async () => {
     const mine = await escalate(a, `conv_${randomUUID()}`);
-    const response = await api.call({ path: `/webhooks/widget/conversations/${bConversationId}/messages`, token: mine.body.visitorToken });
-    probes.record('GET /webhooks/widget/conversations/{id}/messages (B\'s conversation)', response.status);
+    const response = await api.call({
+      path: `/webhooks/widget/conversations/${bConversationId}/messages`,
+      token: mine.body.visitorToken,
+    });
+    probes.record("GET /webhooks/widget/conversations/{id}/messages (B's conversation)", response.status);
     expect(response.status).toBe(404);
   });
 
@@ -181,17 +271,36 @@ describe('tenant isolation', () => {
       metaDirectMessage({ accountId: b.instagramAccountId, channel: 'instagram', mid, text: 'same id, B instagram' }),
       metaDirectMessage({ accountId: a.pageId, channel: 'facebook', mid, text: 'same id, A messenger' }),
     ];
-    for (const body of [...deliveries, ...deliveries]) expect((await send(api, { path: '/webhooks/meta', headers: sign.meta(body), body })).status).toBe(200);
+    for (const body of [...deliveries, ...deliveries])
+      expect((await send(api, { path: '/webhooks/meta', headers: sign.meta(body), body })).status).toBe(200);
     const messageId = `<${randomUUID()}@mail.example>`;
     const mail = `From: Ada <ada@example.test>\r\nTo: support@example.test\r\nSubject: Same id\r\nMessage-ID: ${messageId}\r\n\r\nHello`;
-    for (const org of [a, b, a, b]) expect((await send(api, { path: `/webhooks/email/${org.slug}`, headers: sign.email(org.secrets.webhookSecret), body: mail })).status).toBe(200);
-    const rows: Array<{ org_id: string; channel: string; n: string }> = await api.orm.em.fork().execute(
-      `select org_id, channel, count(*) as n from messages where provider_message_id in (?, ?) group by org_id, channel order by channel, org_id`, [mid, messageId]);
-    expect(rows.map((row) => ({ org: row.org_id === a.orgId ? 'A' : 'B', channel: row.channel, messages: Number(row.n) })).sort((x, y) => `${x.channel}${x.org}`.localeCompare(`${y.channel}${y.org}`)))
-      .toEqual([
-        { org: 'A', channel: 'email', messages: 1 }, { org: 'B', channel: 'email', messages: 1 },
-        { org: 'A', channel: 'facebook', messages: 1 },
-        { org: 'A', channel: 'instagram', messages: 1 }, { org: 'B', channel: 'instagram', messages: 1 },
-      ]);
+    for (const org of [a, b, a, b])
+      expect(
+        (
+          await send(api, {
+            path: `/webhooks/email/${org.slug}`,
+            headers: sign.email(org.secrets.webhookSecret),
+            body: mail,
+          })
+        ).status,
+      ).toBe(200);
+    const rows: Array<{ org_id: string; channel: string; n: string }> = await api.orm.em
+      .fork()
+      .execute(
+        `select org_id, channel, count(*) as n from messages where provider_message_id in (?, ?) group by org_id, channel order by channel, org_id`,
+        [mid, messageId],
+      );
+    expect(
+      rows
+        .map((row) => ({ org: row.org_id === a.orgId ? 'A' : 'B', channel: row.channel, messages: Number(row.n) }))
+        .sort((x, y) => `${x.channel}${x.org}`.localeCompare(`${y.channel}${y.org}`)),
+    ).toEqual([
+      { org: 'A', channel: 'email', messages: 1 },
+      { org: 'B', channel: 'email', messages: 1 },
+      { org: 'A', channel: 'facebook', messages: 1 },
+      { org: 'A', channel: 'instagram', messages: 1 },
+      { org: 'B', channel: 'instagram', messages: 1 },
+    ]);
   });
 });

@@ -16,19 +16,35 @@ export interface TestOrganization {
 /** An organization with a unique slug; settings default to the product defaults. */
 export async function createTestOrganization(
   em: EntityManager,
-  settings: Partial<{ reopenWindowSeconds: number; messagingWindowSeconds: number; attentionAfterSeconds: number; humanAgentTagEnabled: boolean; plan: 'standard' | 'enterprise' }> = {},
+  settings: Partial<{
+    reopenWindowSeconds: number;
+    messagingWindowSeconds: number;
+    attentionAfterSeconds: number;
+    humanAgentTagEnabled: boolean;
+    plan: 'standard' | 'enterprise';
+  }> = {},
 ): Promise<TestOrganization> {
   const slug = `t-${randomUUID().slice(0, 8)}`;
   const rows: Array<{ id: string }> = await em.execute(
     `insert into organizations (slug, name, plan, reopen_window_seconds, messaging_window_seconds, attention_after_seconds, human_agent_tag_enabled)
      values (?, ?, ?, ?, ?, ?, ?) returning id`,
-    [slug, `Test ${slug}`, settings.plan ?? 'standard', settings.reopenWindowSeconds ?? 7 * 24 * HOUR, settings.messagingWindowSeconds ?? 24 * HOUR,
-      settings.attentionAfterSeconds ?? 72 * HOUR, settings.humanAgentTagEnabled ?? false],
+    [
+      slug,
+      `Test ${slug}`,
+      settings.plan ?? 'standard',
+      settings.reopenWindowSeconds ?? 7 * 24 * HOUR,
+      settings.messagingWindowSeconds ?? 24 * HOUR,
+      settings.attentionAfterSeconds ?? 72 * HOUR,
+      settings.humanAgentTagEnabled ?? false,
+    ],
   );
   return { id: rows[0].id, slug };
 }
 
-export async function createTestUser(em: EntityManager, input: { orgId: string; role?: 'admin' | 'agent' | 'partner'; name?: string }): Promise<string> {
+export async function createTestUser(
+  em: EntityManager,
+  input: { orgId: string; role?: 'admin' | 'agent' | 'partner'; name?: string },
+): Promise<string> {
   const rows: Array<{ id: string }> = await em.execute(
     `insert into users (org_id, email, name, role) values (?, ?, ?, ?) returning id`,
     [input.orgId, `${randomUUID().slice(0, 8)}@example.test`, input.name ?? 'Test Agent', input.role ?? 'agent'],
@@ -37,28 +53,49 @@ export async function createTestUser(em: EntityManager, input: { orgId: string; 
 }
 
 /** A case row with a thread and customer, as ingest would store it, ready for its workflow to start. */
-export async function createTestCase(orm: Orm, input: { orgId: string; channel: Channel; openedAt: Date; subject?: string }): Promise<CaseToStart> {
+export async function createTestCase(
+  orm: Orm,
+  input: { orgId: string; channel: Channel; openedAt: Date; subject?: string },
+): Promise<CaseToStart> {
   const em = orm.em.fork();
   const organization = await loadOrganizationForCases(em, input.orgId);
   return em.transactional(async (tx) => {
-    const customers: Array<{ id: string }> = await tx.execute(`insert into customers (org_id, name, email) values (?, 'Ada Customer', ?) returning id`, [input.orgId, `${randomUUID().slice(0, 8)}@customer.test`]);
+    const customers: Array<{ id: string }> = await tx.execute(
+      `insert into customers (org_id, name, email) values (?, 'Ada Customer', ?) returning id`,
+      [input.orgId, `${randomUUID().slice(0, 8)}@customer.test`],
+    );
     const threads: Array<{ id: string }> = await tx.execute(
       `insert into threads (org_id, channel, customer_id, subject, reply_token) values (?, ?, ?, ?, ?) returning id`,
       [input.orgId, input.channel, customers[0].id, input.subject ?? 'Help', randomUUID()],
     );
     const created = await createCaseRecord(tx, {
-      orgId: input.orgId, channel: input.channel, subject: input.subject ?? 'Help', openedAt: input.openedAt,
-      customerId: customers[0].id, threadId: threads[0].id,
+      orgId: input.orgId,
+      channel: input.channel,
+      subject: input.subject ?? 'Help',
+      openedAt: input.openedAt,
+      customerId: customers[0].id,
+      threadId: threads[0].id,
     });
     return {
-      caseId: created.id, orgId: input.orgId, orgSlug: created.orgSlug, caseNumber: created.number, workflowId: created.workflowId,
-      channel: input.channel, policy: organization.policy, openedAt: input.openedAt.getTime(), subject: input.subject ?? 'Help', customerLabel: 'Ada Customer',
+      caseId: created.id,
+      orgId: input.orgId,
+      orgSlug: created.orgSlug,
+      caseNumber: created.number,
+      workflowId: created.workflowId,
+      channel: input.channel,
+      policy: organization.policy,
+      openedAt: input.openedAt.getTime(),
+      subject: input.subject ?? 'Help',
+      customerLabel: 'Ada Customer',
     };
   });
 }
 
 /** Stores an inbound customer message on a case, as ingest does before it signals the workflow. */
-export async function storeCustomerMessage(orm: Orm, input: { kase: CaseToStart; at: Date; body?: string; providerMessageId?: string }): Promise<string> {
+export async function storeCustomerMessage(
+  orm: Orm,
+  input: { kase: CaseToStart; at: Date; body?: string; providerMessageId?: string },
+): Promise<string> {
   const rows: Array<{ id: string }> = await orm.em.fork().execute(
     `insert into messages (org_id, case_id, thread_id, channel, direction, author_type, provider_message_id, body, occurred_at)
      select c.org_id, c.id, c.thread_id, c.channel, 'inbound', 'customer', ?, ?, ? from cases c where c.id = ? returning id`,
@@ -68,7 +105,10 @@ export async function storeCustomerMessage(orm: Orm, input: { kase: CaseToStart;
 }
 
 /** Stores an agent's reply on a case, as the reply route does before it asks the workflow to send it. */
-export async function storeAgentReply(orm: Orm, input: { kase: CaseToStart; at: Date; body?: string }): Promise<string> {
+export async function storeAgentReply(
+  orm: Orm,
+  input: { kase: CaseToStart; at: Date; body?: string },
+): Promise<string> {
   const rows: Array<{ id: string }> = await orm.em.fork().execute(
     `insert into messages (org_id, case_id, thread_id, channel, direction, kind, author_type, body, delivery_status, occurred_at)
      select c.org_id, c.id, c.thread_id, c.channel, 'outbound', 'message', 'agent', ?, 'pending', ? from cases c where c.id = ? returning id`,

@@ -5,7 +5,11 @@ import { createOrm } from '../../db/orm';
 import { migrateUp } from '../../db/migrate';
 import { findFreePort } from '../../scripts/local-stack/free-port';
 import { startPostgres } from '../../scripts/local-stack/postgres';
-import { ensureTemporalCli, ensureTimeSkippingTestServer, PROJECT_ROOT } from '../../scripts/local-stack/temporal-binaries';
+import {
+  ensureTemporalCli,
+  ensureTimeSkippingTestServer,
+  PROJECT_ROOT,
+} from '../../scripts/local-stack/temporal-binaries';
 import { startTemporalDevServer } from '../../scripts/local-stack/temporal-dev-server';
 import { testStack, type TestStackInfo } from './test-stack';
 import { makeTestRunDir } from './run-dir';
@@ -22,15 +26,27 @@ export default async function globalSetup(): Promise<void> {
   const timeSkippingServer = ensureTimeSkippingTestServer();
 
   const [postgresPort, temporalPort] = [await findFreePort(), await findFreePort()];
-  const postgres = await startPostgres({ dataDir: path.join(runDir, 'postgres'), port: postgresPort, persistent: false, databases: ['casebackend_test'] });
-  const temporal = await startTemporalDevServer({ cli: temporalCli, port: temporalPort, logFile: path.join(runDir, 'temporal.log') });
+  const postgres = await startPostgres({
+    dataDir: path.join(runDir, 'postgres'),
+    port: postgresPort,
+    persistent: false,
+    databases: ['casebackend_test'],
+  });
+  const temporal = await startTemporalDevServer({
+    cli: temporalCli,
+    port: temporalPort,
+    logFile: path.join(runDir, 'temporal.log'),
+  });
 
   const databaseUrl = `${postgres.serverUrl}/casebackend_test`;
   const orm = await createOrm({ databaseUrl });
   await migrateUp(orm);
   await orm.close(true);
 
-  const bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows/index'), logger: quietBundlerLogger });
+  const bundle = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../../workflows/index'),
+    logger: quietBundlerLogger,
+  });
   // Per run, so two jest runs in one checkout never load each other's workflow code.
   const workflowBundlePath = path.join(runDir, 'workflow-bundle.js');
   writeFileSync(workflowBundlePath, bundle.code);

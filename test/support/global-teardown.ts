@@ -4,7 +4,8 @@ import type { RunningTemporal } from '../../scripts/local-stack/temporal-dev-ser
 import { testStack } from './test-stack';
 
 export default async function globalTeardown(): Promise<void> {
-  const stack = (globalThis as Record<string, unknown>).__stack as { postgres: RunningPostgres; temporal: RunningTemporal } | undefined;
+  const stack = (globalThis as Record<string, unknown>).__stack as
+    { postgres: RunningPostgres; temporal: RunningTemporal } | undefined;
   // Several jest projects share the stack: the first teardown stops it, the others find nothing left.
   if (!stack) return;
   delete (globalThis as Record<string, unknown>).__stack;

@@ -38,7 +38,9 @@ export async function insertInboxCase(em: EntityManager, seed: InboxCaseSeed): P
   const status = seed.status ?? 'open';
   const customerId = seed.customer === null ? null : await insertCustomer(em, { orgId: seed.orgId, ...seed.customer });
   const counters: Array<{ number: number; slug: string }> = await em.execute(
-    `update organizations set next_case_number = next_case_number + 1 where id = ? returning next_case_number - 1 as number, slug`, [seed.orgId]);
+    `update organizations set next_case_number = next_case_number + 1 where id = ? returning next_case_number - 1 as number, slug`,
+    [seed.orgId],
+  );
   const { number, slug } = counters[0];
   const lastCustomerMessageAt = seed.lastCustomerMessageAt === undefined ? createdAt : seed.lastCustomerMessageAt;
   const rows: Array<{ id: string }> = await em.execute(
@@ -47,34 +49,69 @@ export async function insertInboxCase(em: EntityManager, seed: InboxCaseSeed): P
        last_message_snippet, created_at, updated_at)
      values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id`,
     [
-      seed.orgId, number, `case-${slug}-${number}`, seed.channel ?? 'email', status, status === 'resolved' ? 'manual' : null, seed.archived ?? false,
-      seed.subject ?? 'Help needed', customerId, seed.assigneeId ?? null, seed.categoryId ?? null, seed.createdByUserId ?? null,
-      seed.important ?? false, seed.windowExpiresAt ?? null, seed.openedAt ?? createdAt, status === 'resolved' ? new Date(createdAt.getTime() + HOUR) : null,
-      seed.archived ? new Date(createdAt.getTime() + 2 * HOUR) : null, lastCustomerMessageAt, lastCustomerMessageAt ?? createdAt,
-      seed.snippet === undefined ? 'Hello, I need help' : seed.snippet, createdAt, seed.updatedAt ?? createdAt,
+      seed.orgId,
+      number,
+      `case-${slug}-${number}`,
+      seed.channel ?? 'email',
+      status,
+      status === 'resolved' ? 'manual' : null,
+      seed.archived ?? false,
+      seed.subject ?? 'Help needed',
+      customerId,
+      seed.assigneeId ?? null,
+      seed.categoryId ?? null,
+      seed.createdByUserId ?? null,
+      seed.important ?? false,
+      seed.windowExpiresAt ?? null,
+      seed.openedAt ?? createdAt,
+      status === 'resolved' ? new Date(createdAt.getTime() + HOUR) : null,
+      seed.archived ? new Date(createdAt.getTime() + 2 * HOUR) : null,
+      lastCustomerMessageAt,
+      lastCustomerMessageAt ?? createdAt,
+      seed.snippet === undefined ? 'Hello, I need help' : seed.snippet,
+      createdAt,
+      seed.updatedAt ?? createdAt,
     ],
   );
   for (const message of seed.messages ?? []) {
     const direction = message.direction ?? 'inbound';
     await em.execute(
       `insert into messages (org_id, case_id, channel, direction, kind, author_type, body, occurred_at) values (?, ?, ?, ?, ?, ?, ?, ?)`,
-      [seed.orgId, rows[0].id, seed.channel ?? 'email', direction, direction === 'internal' ? 'note' : 'message',
-        direction === 'inbound' ? 'customer' : 'agent', message.body, createdAt],
+      [
+        seed.orgId,
+        rows[0].id,
+        seed.channel ?? 'email',
+        direction,
+        direction === 'internal' ? 'note' : 'message',
+        direction === 'inbound' ? 'customer' : 'agent',
+        message.body,
+        createdAt,
+      ],
     );
   }
   return { id: rows[0].id, number, customerId };
 }
 
-async function insertCustomer(em: EntityManager, input: { orgId: string; name?: string | null; email?: string | null; phone?: string | null }): Promise<string> {
+async function insertCustomer(
+  em: EntityManager,
+  input: { orgId: string; name?: string | null; email?: string | null; phone?: string | null },
+): Promise<string> {
   const rows: Array<{ id: string }> = await em.execute(
     `insert into customers (org_id, name, email, phone) values (?, ?, ?, ?) returning id`,
-    [input.orgId, input.name === undefined ? 'Ada Customer' : input.name, input.email === undefined ? `${randomUUID().slice(0, 8)}@customer.test` : input.email,
-      input.phone ?? null],
+    [
+      input.orgId,
+      input.name === undefined ? 'Ada Customer' : input.name,
+      input.email === undefined ? `${randomUUID().slice(0, 8)}@customer.test` : input.email,
+      input.phone ?? null,
+    ],
   );
   return rows[0].id;
 }
 
-export async function markRead(em: EntityManager, input: { orgId: string; userId: string; caseId: string; at: Date }): Promise<void> {
+export async function markRead(
+  em: EntityManager,
+  input: { orgId: string; userId: string; caseId: string; at: Date },
+): Promise<void> {
   await em.execute(
     `insert into read_marks (user_id, case_id, org_id, read_at) values (?, ?, ?, ?)
      on conflict (user_id, case_id) do update set read_at = excluded.read_at`,
@@ -83,13 +120,21 @@ export async function markRead(em: EntityManager, input: { orgId: string; userId
 }
 
 export async function createTestCategory(em: EntityManager, input: { orgId: string; name: string }): Promise<string> {
-  const rows: Array<{ id: string }> = await em.execute(`insert into categories (org_id, name) values (?, ?) returning id`, [input.orgId, input.name]);
+  const rows: Array<{ id: string }> = await em.execute(
+    `insert into categories (org_id, name) values (?, ?) returning id`,
+    [input.orgId, input.name],
+  );
   return rows[0].id;
 }
 
-export async function connectChannel(em: EntityManager, input: { orgId: string; channel: 'email' | 'instagram' | 'facebook' | 'phone' | 'widget'; enabled?: boolean }): Promise<void> {
-  await em.execute(
-    `insert into channel_connections (org_id, channel, external_id, enabled) values (?, ?, ?, ?)`,
-    [input.orgId, input.channel, `${input.channel}-${randomUUID()}`, input.enabled ?? true],
-  );
+export async function connectChannel(
+  em: EntityManager,
+  input: { orgId: string; channel: 'email' | 'instagram' | 'facebook' | 'phone' | 'widget'; enabled?: boolean },
+): Promise<void> {
+  await em.execute(`insert into channel_connections (org_id, channel, external_id, enabled) values (?, ?, ?, ?)`, [
+    input.orgId,
+    input.channel,
+    `${input.channel}-${randomUUID()}`,
+    input.enabled ?? true,
+  ]);
 }

@@ -25,13 +25,17 @@ export default class LogsOnFailureEnvironment extends NodeEnvironment {
 
 function recentLogFiles(since: number): string[] {
   const prefix = process.env.CASEBACKEND_TEST_RUN_PREFIX ?? 'casebackend-test-';
-  const runDirs = readdirSync(os.tmpdir()).filter((name) => name.startsWith(prefix)).map((name) => path.join(os.tmpdir(), name));
+  const runDirs = readdirSync(os.tmpdir())
+    .filter((name) => name.startsWith(prefix))
+    .map((name) => path.join(os.tmpdir(), name));
   return runDirs.flatMap((dir) => logFilesUnder(dir)).filter((file) => statSync(file).mtimeMs >= since);
 }
 
 function logFilesUnder(dir: string): string[] {
   try {
-    return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.log')).map((name) => path.join(dir, name));
+    return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+      .filter((name) => name.endsWith('.log'))
+      .map((name) => path.join(dir, name));
   } catch {
     return [];
   }

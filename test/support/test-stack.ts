@@ -17,7 +17,8 @@ export const testStack = {
   },
   read(): TestStackInfo {
     const raw = process.env[ENV_KEY];
-    if (!raw) throw new Error('The integration test stack is not running (run through jest with the integration project).');
+    if (!raw)
+      throw new Error('The integration test stack is not running (run through jest with the integration project).');
     return JSON.parse(raw) as TestStackInfo;
   },
 };

@@ -62,24 +62,22 @@ const environmentOf = (svc: ComposeService): Record<string, string | null> => {
       }),
     );
   }
-  return Object.fromEntries(
-    Object.entries(env).map(([key, value]) => [key, value === null ? null : String(value)]),
-  );
+  return Object.fromEntries(Object.entries(env).map(([key, value]) => [key, value === null ? null : String(value)]));
 };
 
 const dependenciesOf = (svc: ComposeService): Record<string, string> => {
   const deps = svc.depends_on ?? {};
   if (Array.isArray(deps)) return Object.fromEntries(deps.map((name) => [name, 'service_started']));
-  return Object.fromEntries(
-    Object.entries(deps).map(([name, entry]) => [name, entry.condition ?? 'service_started']),
-  );
+  return Object.fromEntries(Object.entries(deps).map(([name, entry]) => [name, entry.condition ?? 'service_started']));
 };
 
 /** [host port, container port] pairs; accepts "c", "h:c", "ip:h:c", "h:c/tcp" and the long syntax. */
 const publishedPorts = (svc: ComposeService): [number, number][] =>
   (svc.ports ?? []).map((port) => {
     if (typeof port === 'object') return [Number(port.published), Number(port.target)];
-    const parts = String(port).replace(/\/(tcp|udp)$/, '').split(':');
+    const parts = String(port)
+      .replace(/\/(tcp|udp)$/, '')
+      .split(':');
     const container = Number(parts[parts.length - 1]);
     const host = parts.length > 1 ? Number(parts[parts.length - 2]) : container;
     return [host, container];
@@ -164,7 +162,8 @@ describe('docker-compose.yml', () => {
       if (visiting.has(name)) throw new Error(`dependency cycle through ${name}`);
       visiting.add(name);
       for (const [dep, condition] of Object.entries(dependenciesOf(service(name)))) {
-        if (condition === 'service_healthy') expect({ dep, healthcheck: service(dep).healthcheck }).toEqual({ dep, healthcheck: expect.anything() });
+        if (condition === 'service_healthy')
+          expect({ dep, healthcheck: service(dep).healthcheck }).toEqual({ dep, healthcheck: expect.anything() });
         if (condition === 'service_completed_successfully') expect(oneShotJobs).toContain(dep);
         visit(dep);
       }
@@ -188,7 +187,8 @@ describe('docker-compose.yml', () => {
     const keys = Object.keys(env);
     expect(keys.filter((key) => !schemaKeys.includes(key))).toEqual([]);
     expect(requiredKeys.sort()).toEqual(['DATABASE_URL', 'SECRETS_KEY', 'TEMPORAL_ADDRESS']);
-    for (const key of requiredKeys) expect({ key, value: env[key] }).toEqual({ key, value: expect.stringMatching(/./) });
+    for (const key of requiredKeys)
+      expect({ key, value: env[key] }).toEqual({ key, value: expect.stringMatching(/./) });
     expect(env.SECRETS_KEY).toMatch(/^\$\{SECRETS_KEY:\?.+\}$/);
     expect(env.DATABASE_URL).toMatch(/^postgres:\/\/casebackend:.+@postgres:5432\/casebackend$/);
     expect(env).toMatchObject({
@@ -202,16 +202,20 @@ describe('docker-compose.yml', () => {
     const mounted = new Map<string, string>();
     for (const [name, svc] of Object.entries(services)) {
       for (const volume of svc.volumes ?? []) {
-        const source = typeof volume === 'string' ? volume.split(':')[0] : volume.source ?? '';
-        const target = typeof volume === 'string' ? volume.split(':')[1] : volume.target ?? '';
+        const source = typeof volume === 'string' ? volume.split(':')[0] : (volume.source ?? '');
+        const target = typeof volume === 'string' ? volume.split(':')[1] : (volume.target ?? '');
         if (!source.startsWith('.')) continue;
         expect({ name, source, exists: existsSync(join(root, source)) }).toEqual({ name, source, exists: true });
         mounted.set(`${name} ${target}`, source);
       }
     }
     const scriptOf = (name: string) => commandLine(service(name).command);
-    expect(mounted.get(`temporal-admin-tools ${scriptOf('temporal-admin-tools')}`)).toBe('./deploy/temporal/setup-schema.sh');
-    expect(mounted.get(`temporal-create-namespace ${scriptOf('temporal-create-namespace')}`)).toBe('./deploy/temporal/create-namespace.sh');
+    expect(mounted.get(`temporal-admin-tools ${scriptOf('temporal-admin-tools')}`)).toBe(
+      './deploy/temporal/setup-schema.sh',
+    );
+    expect(mounted.get(`temporal-create-namespace ${scriptOf('temporal-create-namespace')}`)).toBe(
+      './deploy/temporal/create-namespace.sh',
+    );
     expect(mounted.get('postgres /docker-entrypoint-initdb.d')).toBe('./deploy/postgres-init');
 
     const dynamicConfig = environmentOf(service('temporal')).DYNAMIC_CONFIG_FILE_PATH ?? '';
@@ -280,7 +284,9 @@ describe('deploy/temporal/create-namespace.sh', () => {
 
 describe('Dockerfile', () => {
   const dockerfile = readRepoFile('Dockerfile');
-  const scripts = Object.keys((JSON.parse(readRepoFile('package.json')) as { scripts: Record<string, string> }).scripts);
+  const scripts = Object.keys(
+    (JSON.parse(readRepoFile('package.json')) as { scripts: Record<string, string> }).scripts,
+  );
 
   it('installs production dependencies on node 20 and runs as a non-root user', () => {
     expect(dockerfile).toMatch(/^FROM node:20-bookworm-slim$/m);

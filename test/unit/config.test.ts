@@ -19,13 +19,23 @@ function problemsOf(env: Record<string, string>): string[] {
 describe('configuration', () => {
   it('applies documented defaults', () => {
     const config = parseConfig(valid);
-    expect(config).toMatchObject({ API_PORT: 3000, TEMPORAL_NAMESPACE: 'default', TEMPORAL_TASK_QUEUE: 'cases', TEMPORAL_TLS: false, LOG_LEVEL: 'info' });
+    expect(config).toMatchObject({
+      API_PORT: 3000,
+      TEMPORAL_NAMESPACE: 'default',
+      TEMPORAL_TASK_QUEUE: 'cases',
+      TEMPORAL_TLS: false,
+      LOG_LEVEL: 'info',
+    });
   });
 
   it('names every missing required variable', () => {
-    expect(problemsOf({})).toEqual(expect.arrayContaining([
-      'DATABASE_URL: is required', 'TEMPORAL_ADDRESS: is required', 'SECRETS_KEY: is required',
-    ]));
+    expect(problemsOf({})).toEqual(
+      expect.arrayContaining([
+        'DATABASE_URL: is required',
+        'TEMPORAL_ADDRESS: is required',
+        'SECRETS_KEY: is required',
+      ]),
+    );
   });
 
   it.each([

@@ -24,7 +24,10 @@ describe('sendEmailReply', () => {
       const [{ mail, envelopeFrom }] = smtp.received;
       expect(mail.messageId).toBe(messageId);
       expect(mail.inReplyTo).toBe('<CAFx9kQ3rP8tM1w4-reply-Yb2e@mail.gmail.com>');
-      expect(mail.references).toEqual(['<CAFx9kQ2nE7sL0v3-new-ticket-Zq1w@mail.gmail.com>', '<CAFx9kQ3rP8tM1w4-reply-Yb2e@mail.gmail.com>']);
+      expect(mail.references).toEqual([
+        '<CAFx9kQ2nE7sL0v3-new-ticket-Zq1w@mail.gmail.com>',
+        '<CAFx9kQ3rP8tM1w4-reply-Yb2e@mail.gmail.com>',
+      ]);
       expect(mail.replyTo?.value[0].address).toBe('support+q7Xc2LmN9pRt4VwZ8aBd3EfG@velacam.example');
       expect(mail.subject).toBe('Re: Vela Cam 2 stops recording at night [#1042]');
       expect(mail.headers.has('auto-submitted')).toBe(false);
@@ -37,7 +40,12 @@ describe('sendEmailReply', () => {
   it('keeps a Message-ID chosen before sending, as a retry must', async () => {
     const smtp = await startSmtp();
     try {
-      const { messageId } = await sendEmailReply(reply(smtp.port, { messageId: '<stored-1@velacam.example>', transport: `smtp://127.0.0.1:${smtp.port}?ignoreTLS=true` }));
+      const { messageId } = await sendEmailReply(
+        reply(smtp.port, {
+          messageId: '<stored-1@velacam.example>',
+          transport: `smtp://127.0.0.1:${smtp.port}?ignoreTLS=true`,
+        }),
+      );
       expect(messageId).toBe('<stored-1@velacam.example>');
       expect(smtp.received[0].mail.messageId).toBe('<stored-1@velacam.example>');
     } finally {

@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EmailPayloadError, parsePostmarkInbound, parseRawEmail, stripQuotedHistory } from '../../channels/email/email-parse';
+import {
+  EmailPayloadError,
+  parsePostmarkInbound,
+  parseRawEmail,
+  stripQuotedHistory,
+} from '../../channels/email/email-parse';
 import { caseNumbersIn, replyTokenOf } from '../../channels/email/email-threading';
 import { isAutomatedEmail } from '../../domain/email-loop-rules';
 
@@ -11,8 +16,11 @@ describe('parseRawEmail', () => {
   it('normalizes a new Gmail message with text, html and an attachment', async () => {
     const email = await parseRawEmail(fixture('gmail-new.eml'));
     expect(email).toMatchObject({
-      messageId: '<CAFx9kQ2nE7sL0v3-new-ticket-Zq1w@mail.gmail.com>', inReplyTo: null, references: [],
-      from: { address: 'ada.lovelace@gmail.com', name: 'Ada Lovelace' }, to: [{ address: 'support@velacam.example', name: 'Vela Support' }],
+      messageId: '<CAFx9kQ2nE7sL0v3-new-ticket-Zq1w@mail.gmail.com>',
+      inReplyTo: null,
+      references: [],
+      from: { address: 'ada.lovelace@gmail.com', name: 'Ada Lovelace' },
+      to: [{ address: 'support@velacam.example', name: 'Vela Support' }],
       subject: 'Vela Cam 2 stops recording at night',
       attachments: [{ filename: 'offline.png', contentType: 'image/png', size: expect.any(Number) }],
     });
@@ -25,7 +33,10 @@ describe('parseRawEmail', () => {
   it('reads threading headers and strips the quoted history of a reply, keeping the original', async () => {
     const email = await parseRawEmail(fixture('gmail-reply.eml'));
     expect(email.inReplyTo).toBe('<4f1c2a9e-7d3b-4c55-9a61-0b8e2f6d1c77@velacam.example>');
-    expect(email.references).toEqual(['<CAFx9kQ2nE7sL0v3-new-ticket-Zq1w@mail.gmail.com>', '<4f1c2a9e-7d3b-4c55-9a61-0b8e2f6d1c77@velacam.example>']);
+    expect(email.references).toEqual([
+      '<CAFx9kQ2nE7sL0v3-new-ticket-Zq1w@mail.gmail.com>',
+      '<4f1c2a9e-7d3b-4c55-9a61-0b8e2f6d1c77@velacam.example>',
+    ]);
     expect(email.strippedText).toBe('I updated to 4.3.0 last night and it still went offline at 2:07.');
     expect(email.text).toContain('> could you update the firmware');
   });
@@ -46,7 +57,9 @@ describe('parseRawEmail', () => {
   });
 
   it('parses a multipart whose closing boundary never came', async () => {
-    const truncated = fixture('gmail-new.eml').toString('latin1').split('--000000000000a1b2c3d4e5f60718\r\nContent-Type: image/png')[0];
+    const truncated = fixture('gmail-new.eml')
+      .toString('latin1')
+      .split('--000000000000a1b2c3d4e5f60718\r\nContent-Type: image/png')[0];
     const email = await parseRawEmail(Buffer.from(truncated, 'latin1'));
     expect(email.text).toContain('Firmware is 4.2.1');
   });
@@ -76,7 +89,11 @@ describe('parsePostmarkInbound', () => {
 
 describe('stripQuotedHistory', () => {
   it('handles a wrapped Gmail attribution and keeps text without history', () => {
-    expect(stripQuotedHistory('Thanks!\n\nOn Tue, Nov 24, 2026 at 7:30 PM Vela Support <support@\nvelacam.example> wrote:\n> hi')).toBe('Thanks!');
+    expect(
+      stripQuotedHistory(
+        'Thanks!\n\nOn Tue, Nov 24, 2026 at 7:30 PM Vela Support <support@\nvelacam.example> wrote:\n> hi',
+      ),
+    ).toBe('Thanks!');
     expect(stripQuotedHistory('Just text.')).toBe('Just text.');
   });
 });

@@ -2,12 +2,21 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { categorizeWithLlm, LlmUnavailableError } from '../../integrations/llm/openai-compatible.categorizer';
 
-type Mode = { kind: 'answer'; category: string } | { kind: 'refuse' } | { kind: 'slow' } | { kind: 'fail' } | { kind: 'garbage' } | { kind: 'null' };
+type Mode =
+  | { kind: 'answer'; category: string }
+  | { kind: 'refuse' }
+  | { kind: 'slow' }
+  | { kind: 'fail' }
+  | { kind: 'garbage' }
+  | { kind: 'null' };
 
 /** A stand-in for an OpenAI-compatible server, answering in the real chat.completion shape. */
 function completion(message: { content: string | null; refusal: string | null }) {
   return {
-    id: 'chatcmpl-test', object: 'chat.completion', created: 1764000000, model: 'test-model',
+    id: 'chatcmpl-test',
+    object: 'chat.completion',
+    created: 1764000000,
+    model: 'test-model',
     choices: [{ index: 0, message: { role: 'assistant', ...message }, logprobs: null, finish_reason: 'stop' }],
     usage: { prompt_tokens: 120, completion_tokens: 8, total_tokens: 128 },
   };
@@ -21,15 +30,22 @@ const requests: Array<{ url?: string; authorization?: string; body: Record<strin
 beforeAll(async () => {
   server = createServer((request, response) => {
     let raw = '';
-    request.on('data', (chunk: Buffer) => { raw += chunk.toString(); });
+    request.on('data', (chunk: Buffer) => {
+      raw += chunk.toString();
+    });
     request.on('end', () => {
-      requests.push({ url: request.url, authorization: request.headers.authorization, body: JSON.parse(raw) as Record<string, unknown> });
+      requests.push({
+        url: request.url,
+        authorization: request.headers.authorization,
+        body: JSON.parse(raw) as Record<string, unknown>,
+      });
       const send = (status: number, body: unknown) => {
         response.writeHead(status, { 'content-type': 'application/json' });
         response.end(JSON.stringify(body));
       };
       if (mode.kind === 'fail') send(500, { error: { message: 'internal error', type: 'server_error' } });
-      else if (mode.kind === 'slow') setTimeout(() => send(200, completion({ content: '{"category":"Billing"}', refusal: null })), 1_000);
+      else if (mode.kind === 'slow')
+        setTimeout(() => send(200, completion({ content: '{"category":"Billing"}', refusal: null })), 1_000);
       else if (mode.kind === 'refuse') send(200, completion({ content: null, refusal: 'I cannot help with that.' }));
       else if (mode.kind === 'garbage') send(200, completion({ content: 'Billing, I think', refusal: null }));
       else if (mode.kind === 'null') send(200, null);
@@ -53,7 +69,15 @@ const categories = [
   { id: 'c-billing', name: 'Billing', description: 'Charges, invoices and refunds.' },
   { id: 'c-shipping', name: 'Shipping', description: 'Where an order is.' },
 ];
-const ask = (timeoutMs = 2_000) => categorizeWithLlm({ baseUrl, apiKey: 'sk-test', model: 'test-model', timeoutMs, categories, text: 'I was charged twice' });
+const ask = (timeoutMs = 2_000) =>
+  categorizeWithLlm({
+    baseUrl,
+    apiKey: 'sk-test',
+    model: 'test-model',
+    timeoutMs,
+    categories,
+    text: 'I was charged twice',
+  });
 
 describe('categorizeWithLlm', () => {
   it('asks for structured output over the category names and maps the answer to its id', async () => {
@@ -68,8 +92,14 @@ describe('categorizeWithLlm', () => {
         response_format: {
           type: 'json_schema',
           json_schema: {
-            name: 'case_category', strict: true,
-            schema: { type: 'object', properties: { category: { enum: ['Billing', 'Shipping', 'uncategorized'] } }, required: ['category'], additionalProperties: false },
+            name: 'case_category',
+            strict: true,
+            schema: {
+              type: 'object',
+              properties: { category: { enum: ['Billing', 'Shipping', 'uncategorized'] } },
+              required: ['category'],
+              additionalProperties: false,
+            },
           },
         },
       },
@@ -94,6 +124,8 @@ describe('categorizeWithLlm', () => {
     await expect(ask()).rejects.toThrow(LlmUnavailableError);
     mode = { kind: 'null' };
     await expect(ask()).rejects.toThrow(LlmUnavailableError);
-    await expect(categorizeWithLlm({ baseUrl: 'http://127.0.0.1:1/v1', model: 'm', timeoutMs: 1_000, categories, text: 'x' })).rejects.toThrow(LlmUnavailableError);
+    await expect(
+      categorizeWithLlm({ baseUrl: 'http://127.0.0.1:1/v1', model: 'm', timeoutMs: 1_000, categories, text: 'x' }),
+    ).rejects.toThrow(LlmUnavailableError);
   });
 });

@@ -29,7 +29,9 @@ describe('encryptSecret / decryptSecret', () => {
 
   it('refuses a wrong key', () => {
     const ciphertext = encryptSecret({ plaintext: 'secret', key });
-    expect(() => decryptSecret({ ciphertext, key: randomBytes(32) })).toThrow(/wrong SECRETS_KEY or the stored value was tampered with/);
+    expect(() => decryptSecret({ ciphertext, key: randomBytes(32) })).toThrow(
+      /wrong SECRETS_KEY or the stored value was tampered with/,
+    );
   });
 
   it.each([

@@ -1,8 +1,21 @@
-import { caseEventMessage, caseRootSummary, escapeSlackText, newCaseMessage, type CaseSummary } from '../../integrations/slack/slack-messages';
+import {
+  caseEventMessage,
+  caseRootSummary,
+  escapeSlackText,
+  newCaseMessage,
+  type CaseSummary,
+} from '../../integrations/slack/slack-messages';
 
 const summary: CaseSummary = {
-  caseId: '6f1c2a0e-0000-4000-8000-000000000001', caseNumber: 42, subject: 'Printer on fire', customerName: 'Ada',
-  channel: 'email', categoryName: 'Hardware', assigneeName: null, status: 'open', caseUrl: 'http://localhost/cases/6f1c2a0e',
+  caseId: '6f1c2a0e-0000-4000-8000-000000000001',
+  caseNumber: 42,
+  subject: 'Printer on fire',
+  customerName: 'Ada',
+  channel: 'email',
+  categoryName: 'Hardware',
+  assigneeName: null,
+  status: 'open',
+  caseUrl: 'http://localhost/cases/6f1c2a0e',
 };
 const allText = (message: { text: string; blocks: unknown[] }) => `${message.text}\n${JSON.stringify(message.blocks)}`;
 
@@ -15,7 +28,12 @@ describe('escapeSlackText', () => {
 });
 
 describe('newCaseMessage', () => {
-  const message = newCaseMessage({ ...summary, subject: '<!channel> urgent', customerName: '<@U123>', snippet: 'see <https://evil|click> & more' });
+  const message = newCaseMessage({
+    ...summary,
+    subject: '<!channel> urgent',
+    customerName: '<@U123>',
+    snippet: 'see <https://evil|click> & more',
+  });
 
   it('escapes everything that came from the customer', () => {
     const text = allText(message);
@@ -27,9 +45,12 @@ describe('newCaseMessage', () => {
 
   it('carries a text fallback and the two action buttons with the case id', () => {
     expect(message.text).toContain('Case #42');
-    const actions = message.blocks.find((block) => block.type === 'actions') as unknown as { elements: Array<{ action_id: string; value?: string }> };
+    const actions = message.blocks.find((block) => block.type === 'actions') as unknown as {
+      elements: Array<{ action_id: string; value?: string }>;
+    };
     expect(actions.elements.filter((e) => e.value).map((e) => [e.action_id, e.value])).toEqual([
-      ['case_assign_to_me', summary.caseId], ['case_resolve', summary.caseId],
+      ['case_assign_to_me', summary.caseId],
+      ['case_resolve', summary.caseId],
     ]);
   });
 });

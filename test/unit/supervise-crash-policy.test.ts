@@ -15,18 +15,32 @@ describe('deciding after a crash', () => {
   });
 
   it('forgets crashes a window old, so a service that crashes now and then is always restarted', () => {
-    expect(decideAfterCrash({ policy, recentCrashes: [0, 30_000], crashedAt: 60_000 })).toEqual({ restart: true, recentCrashes: [30_000, 60_000] });
-    expect(decideAfterCrash({ policy, recentCrashes: [1, 30_000], crashedAt: 60_000 })).toEqual({ restart: false, recentCrashes: [1, 30_000, 60_000] });
+    expect(decideAfterCrash({ policy, recentCrashes: [0, 30_000], crashedAt: 60_000 })).toEqual({
+      restart: true,
+      recentCrashes: [30_000, 60_000],
+    });
+    expect(decideAfterCrash({ policy, recentCrashes: [1, 30_000], crashedAt: 60_000 })).toEqual({
+      restart: false,
+      recentCrashes: [1, 30_000, 60_000],
+    });
   });
 
   it('gives up at the first crash when one is all the policy allows', () => {
-    expect(decideAfterCrash({ policy: { maxCrashes: 1, windowMs: 60_000 }, recentCrashes: [], crashedAt: 5 }).restart).toBe(false);
+    expect(
+      decideAfterCrash({ policy: { maxCrashes: 1, windowMs: 60_000 }, recentCrashes: [], crashedAt: 5 }).restart,
+    ).toBe(false);
   });
 });
 
 describe('describing crashes for a person', () => {
   it('names the window in words', () => {
-    expect([60_000, 120_000, 1_000, 10_000, 1_500].map(describeWindow)).toEqual(['a minute', '2 minutes', 'a second', '10 seconds', '1.5 seconds']);
+    expect([60_000, 120_000, 1_000, 10_000, 1_500].map(describeWindow)).toEqual([
+      'a minute',
+      '2 minutes',
+      'a second',
+      '10 seconds',
+      '1.5 seconds',
+    ]);
   });
 
   it('names how the child ended: by a signal, else by its exit code', () => {

@@ -25,7 +25,9 @@ class Lives {
   constructor(private readonly scripts: string[]) {}
 
   readonly start = (): ChildProcess => {
-    const child = spawn(process.execPath, ['-e', this.scripts[Math.min(this.all.length, this.scripts.length - 1)]], { stdio: 'ignore' });
+    const child = spawn(process.execPath, ['-e', this.scripts[Math.min(this.all.length, this.scripts.length - 1)]], {
+      stdio: 'ignore',
+    });
     // Listeners are attached before the events can fire, so none is missed.
     const spawned = new Promise<void>((resolve) => child.once('spawn', () => resolve()));
     const exited = new Promise<Exit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
@@ -42,7 +44,9 @@ class Lives {
 
 async function within<T>(what: string, promise: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what} did not happen within ${DEADLINE_MS} ms`)), DEADLINE_MS); });
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not happen within ${DEADLINE_MS} ms`)), DEADLINE_MS);
+  });
   try {
     return await Promise.race([promise, late]);
   } finally {
@@ -58,17 +62,29 @@ describe('a supervised service (real child processes)', () => {
 
   const supervise = (lives: Lives, policy = POLICY) => {
     let announce: (reason: string) => void = () => undefined;
-    gaveUp = new Promise((resolve) => { announce = resolve; });
+    gaveUp = new Promise((resolve) => {
+      announce = resolve;
+    });
     supervisor = superviseService({
-      name: 'flaky', start: lives.start, ...policy,
-      onGiveUp: (reason) => { giveUps.push(reason); announce(reason); },
+      name: 'flaky',
+      start: lives.start,
+      ...policy,
+      onGiveUp: (reason) => {
+        giveUps.push(reason);
+        announce(reason);
+      },
       log: (line) => lines.push(line),
     });
     return supervisor;
   };
 
-  beforeEach(() => { lines = []; giveUps = []; });
-  afterEach(async () => { await supervisor?.stop(); });
+  beforeEach(() => {
+    lines = [];
+    giveUps = [];
+  });
+  afterEach(async () => {
+    await supervisor?.stop();
+  });
 
   it('starts a child that exited on its own again, and says so', async () => {
     const lives = new Lives(['process.exit(3)', RUNS_UNTIL_STOPPED]);

@@ -23,7 +23,11 @@ describe('a long-lived case continues as new with its state intact', () => {
   beforeAll(async () => {
     runDir = makeTestRunDir('can-');
     // The server's default suggestion: runs continue at their own, earlier point (domain/case-run-length).
-    server = await startTemporalDevServer({ cli: testStack.read().temporalCli, port: await findFreePort(), logFile: path.join(runDir, 'temporal.log') });
+    server = await startTemporalDevServer({
+      cli: testStack.read().temporalCli,
+      port: await findFreePort(),
+      logFile: path.join(runDir, 'temporal.log'),
+    });
     harness = await CaseHarness.startOnDevServer({ taskQueue: 'case-can', address: server.address });
   });
   afterAll(async () => {
@@ -59,13 +63,17 @@ describe('a long-lived case continues as new with its state intact', () => {
     // The read model follows the workflow through its last persistence activity.
     let rows: Array<{ version: string; last_customer_message_at: string }> = [];
     while (Date.now() < deadline) {
-      rows = await harness.orm.em.fork().execute(`select version, last_customer_message_at from cases where id = ?`, [kase.caseId]);
+      rows = await harness.orm.em
+        .fork()
+        .execute(`select version, last_customer_message_at from cases where id = ?`, [kase.caseId]);
       if (Number(rows[0].version) === MESSAGES) break;
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     expect(Number(rows[0].version)).toBe(MESSAGES);
     expect(new Date(rows[0].last_customer_message_at).getTime()).toBe(lastAt);
-    const timeline: Array<{ entries: string }> = await harness.orm.em.fork().execute(`select count(*) as entries from case_events where case_id = ?`, [kase.caseId]);
+    const timeline: Array<{ entries: string }> = await harness.orm.em
+      .fork()
+      .execute(`select count(*) as entries from case_events where case_id = ?`, [kase.caseId]);
     expect(Number(timeline[0].entries)).toBe(MESSAGES);
 
     // Walk the chain of runs back from the latest, through each run's `continuedExecutionRunId`.
@@ -97,10 +105,12 @@ describe('a long-lived case continues as new with its state intact', () => {
         sent += 1;
         await harness.deliver(kase, { messageId: randomUUID(), at: start + sent * 1000 });
       }
-      while ((await handle.query(caseStateQuery)).version < sent + 1 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      while ((await handle.query(caseStateQuery)).version < sent + 1 && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 100));
       const current = (await handle.describe()).runId;
       if ((await historyLength(current)) >= continueAsNewAfterEvents(current)) {
-        while ((await handle.describe()).runId === current && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+        while ((await handle.describe()).runId === current && Date.now() < deadline)
+          await new Promise((resolve) => setTimeout(resolve, 100));
       }
       runs = await harness.runHistories(kase.workflowId);
     }

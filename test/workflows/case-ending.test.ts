@@ -19,7 +19,12 @@ const agent = (userId: string) => ({ type: 'agent' as const, userId });
 describe('the end of a case (time-skipping server, real Postgres)', () => {
   let slack: FakeSlackApi;
   let harness: CaseHarness;
-  let intercept: { activity: string; caseId: string; when?: (input: Record<string, any>) => boolean; run: () => Promise<void> } | null = null;
+  let intercept: {
+    activity: string;
+    caseId: string;
+    when?: (input: Record<string, any>) => boolean;
+    run: () => Promise<void>;
+  } | null = null;
 
   beforeAll(async () => {
     slack = await FakeSlackApi.start();
@@ -44,10 +49,16 @@ describe('the end of a case (time-skipping server, real Postgres)', () => {
   });
 
   async function resolvedCase(settings: { reopenWindowSeconds?: number; slack?: boolean } = {}) {
-    const org = await createTestOrganization(harness.orm.em.fork(), { reopenWindowSeconds: settings.reopenWindowSeconds });
+    const org = await createTestOrganization(harness.orm.em.fork(), {
+      reopenWindowSeconds: settings.reopenWindowSeconds,
+    });
     if (settings.slack) {
-      await harness.orm.em.fork().execute(`insert into slack_connections (org_id, team_id, bot_token_encrypted, default_channel) values (?, ?, ?, 'C-END')`,
-        [org.id, `T-${org.slug}`, encryptSecret({ plaintext: 'xoxb-test', key: TEST_SECRETS_KEY })]);
+      await harness.orm.em
+        .fork()
+        .execute(
+          `insert into slack_connections (org_id, team_id, bot_token_encrypted, default_channel) values (?, ?, ?, 'C-END')`,
+          [org.id, `T-${org.slug}`, encryptSecret({ plaintext: 'xoxb-test', key: TEST_SECRETS_KEY })],
+        );
     }
     const userId = await createTestUser(harness.orm.em.fork(), { orgId: org.id });
     const kase = await harness.openCase({ orgId: org.id, channel: 'email' });
@@ -66,12 +77,22 @@ describe('the end of a case (time-skipping server, real Postgres)', () => {
   }
 
   const followUpOf = async (kase: CaseToStart) =>
-    harness.orm.em.fork().execute<Array<{ id: string; message_count: string }>>(
-      `select c.id, (select count(*) from messages m where m.case_id = c.id) as message_count from cases c where c.previous_case_id = ?`, [kase.caseId]);
+    harness.orm.em
+      .fork()
+      .execute<Array<{ id: string; message_count: string }>>(
+        `select c.id, (select count(*) from messages m where m.case_id = c.id) as message_count from cases c where c.previous_case_id = ?`,
+        [kase.caseId],
+      );
 
   it('a customer message while the case records its end opens the follow-up case, and the case ends', async () => {
     const { kase } = await resolvedCase();
-    intercept = { activity: 'markLifecycleEnded', caseId: kase.caseId, run: async () => { await harness.customerWrites(kase); } };
+    intercept = {
+      activity: 'markLifecycleEnded',
+      caseId: kase.caseId,
+      run: async () => {
+        await harness.customerWrites(kase);
+      },
+    };
     await harness.env.sleep(8 * DAY);
     await harness.handle(kase).result();
     expect(intercept).toBeNull();
@@ -86,8 +107,11 @@ describe('the end of a case (time-skipping server, real Postgres)', () => {
     const { kase, userId } = await resolvedCase();
     let answer: unknown = null;
     intercept = {
-      activity: 'markLifecycleEnded', caseId: kase.caseId,
-      run: async () => { answer = await refusal(harness.handle(kase).executeUpdate(reopenUpdate, { args: [{ actor: agent(userId) }] })); },
+      activity: 'markLifecycleEnded',
+      caseId: kase.caseId,
+      run: async () => {
+        answer = await refusal(harness.handle(kase).executeUpdate(reopenUpdate, { args: [{ actor: agent(userId) }] }));
+      },
     };
     await harness.env.sleep(8 * DAY);
     await harness.handle(kase).result();
@@ -128,7 +152,9 @@ describe('the end of a case (time-skipping server, real Postgres)', () => {
     const { kase, userId } = await resolvedCase();
     let answer: unknown = null;
     intercept = {
-      activity: 'persistCaseChanges', caseId: kase.caseId, when: (input) => input.state?.archived === true,
+      activity: 'persistCaseChanges',
+      caseId: kase.caseId,
+      when: (input) => input.state?.archived === true,
       run: async () => {
         await harness.customerWrites(kase);
         answer = await refusal(harness.handle(kase).executeUpdate(reopenUpdate, { args: [{ actor: agent(userId) }] }));

@@ -25,7 +25,10 @@ const RECORDED_HISTORY_SET = '2026-12-03';
 /** Runs before a real activity, e.g. to deliver a signal while the workflow waits on that activity. */
 export type BeforeActivity = (name: string, input: unknown) => Promise<void>;
 
-function withBeforeActivity<Activities extends Record<string, (input: never) => Promise<unknown>>>(activities: Activities, before: BeforeActivity): Activities {
+function withBeforeActivity<Activities extends Record<string, (input: never) => Promise<unknown>>>(
+  activities: Activities,
+  before: BeforeActivity,
+): Activities {
   const wrapped: Record<string, (input: never) => Promise<unknown>> = {};
   for (const [name, activity] of Object.entries(activities)) {
     wrapped[name] = async (input: never) => {
@@ -39,35 +42,75 @@ function withBeforeActivity<Activities extends Record<string, (input: never) => 
 /** One time-skipping Temporal server and one worker (with the real activities and Postgres) per test file. */
 export class CaseHarness {
   private running?: Promise<void>;
-  private constructor(readonly env: TestWorkflowEnvironment, readonly orm: Orm, readonly worker: Worker, readonly taskQueue: string) {}
+  private constructor(
+    readonly env: TestWorkflowEnvironment,
+    readonly orm: Orm,
+    readonly worker: Worker,
+    readonly taskQueue: string,
+  ) {}
 
   /** On the time-skipping server, which tests move forward with `env.sleep`. */
-  static async start(taskQueue: string, options: { slackApiUrl?: string; senders?: ChannelSenders; beforeActivity?: BeforeActivity } = {}): Promise<CaseHarness> {
+  static async start(
+    taskQueue: string,
+    options: { slackApiUrl?: string; senders?: ChannelSenders; beforeActivity?: BeforeActivity } = {},
+  ): Promise<CaseHarness> {
     const stack = testStack.read();
-    const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: stack.timeSkippingServer } } });
+    const env = await TestWorkflowEnvironment.createTimeSkipping({
+      server: { executable: { type: 'existing-path', path: stack.timeSkippingServer } },
+    });
     await registerCaseSearchAttributes({ connection: env.connection, namespace: 'default' });
     return CaseHarness.withEnvironment(env, taskQueue, options);
   }
 
   /** On a dev server (real time, real visibility): the shared one, or one a test started itself. */
-  static async startOnDevServer(input: { taskQueue: string; address?: string; senders?: ChannelSenders; slackApiUrl?: string; llm?: TriageLlmSettings }): Promise<CaseHarness> {
-    const env = await TestWorkflowEnvironment.createFromExistingServer({ address: input.address ?? testStack.read().temporalAddress, namespace: 'default' });
-    return CaseHarness.withEnvironment(env, input.taskQueue, { senders: input.senders, slackApiUrl: input.slackApiUrl, llm: input.llm });
+  static async startOnDevServer(input: {
+    taskQueue: string;
+    address?: string;
+    senders?: ChannelSenders;
+    slackApiUrl?: string;
+    llm?: TriageLlmSettings;
+  }): Promise<CaseHarness> {
+    const env = await TestWorkflowEnvironment.createFromExistingServer({
+      address: input.address ?? testStack.read().temporalAddress,
+      namespace: 'default',
+    });
+    return CaseHarness.withEnvironment(env, input.taskQueue, {
+      senders: input.senders,
+      slackApiUrl: input.slackApiUrl,
+      llm: input.llm,
+    });
   }
 
   private static async withEnvironment(
     env: TestWorkflowEnvironment,
     taskQueue: string,
-    options: { senders?: ChannelSenders; slackApiUrl?: string; llm?: TriageLlmSettings; beforeActivity?: BeforeActivity } = {},
+    options: {
+      senders?: ChannelSenders;
+      slackApiUrl?: string;
+      llm?: TriageLlmSettings;
+      beforeActivity?: BeforeActivity;
+    } = {},
   ): Promise<CaseHarness> {
     const stack = testStack.read();
     const orm = await connectTestOrm();
     const deps = {
-      connection: env.nativeConnection, namespace: 'default', taskQueue, orm, client: env.client, workflowBundlePath: stack.workflowBundlePath,
-      secretsKey: TEST_SECRETS_KEY, senders: options.senders, llm: options.llm,
+      connection: env.nativeConnection,
+      namespace: 'default',
+      taskQueue,
+      orm,
+      client: env.client,
+      workflowBundlePath: stack.workflowBundlePath,
+      secretsKey: TEST_SECRETS_KEY,
+      senders: options.senders,
+      llm: options.llm,
       slack: options.slackApiUrl ? { apiUrl: options.slackApiUrl, publicBaseUrl: 'http://localhost:3000' } : undefined,
     };
-    const worker = await createCaseWorker(deps, options.beforeActivity ? { activities: withBeforeActivity(buildCaseActivities(deps), options.beforeActivity) } : {});
+    const worker = await createCaseWorker(
+      deps,
+      options.beforeActivity
+        ? { activities: withBeforeActivity(buildCaseActivities(deps), options.beforeActivity) }
+        : {},
+    );
     const harness = new CaseHarness(env, orm, worker, taskQueue);
     harness.running = worker.run();
     return harness;
@@ -97,7 +140,11 @@ export class CaseHarness {
 
   /** A stored case whose workflow starts with its first `customerWrites`. */
   async createCase(input: { orgId: string; channel: Channel }): Promise<CaseToStart> {
-    return createTestCase(this.orm, { orgId: input.orgId, channel: input.channel, openedAt: new Date(await this.now()) });
+    return createTestCase(this.orm, {
+      orgId: input.orgId,
+      channel: input.channel,
+      openedAt: new Date(await this.now()),
+    });
   }
 
   /**
@@ -114,7 +161,10 @@ export class CaseHarness {
     }
   }
 
-  async customerWrites(kase: CaseToStart, messageId?: string): Promise<{ messageId: string; outcome: 'delivered' | 'closed' }> {
+  async customerWrites(
+    kase: CaseToStart,
+    messageId?: string,
+  ): Promise<{ messageId: string; outcome: 'delivered' | 'closed' }> {
     const at = await this.now();
     const id = messageId ?? (await storeCustomerMessage(this.orm, { kase, at: new Date(at) }));
     const outcome = await this.deliver(kase, { messageId: id, at });
@@ -131,7 +181,11 @@ export class CaseHarness {
     const history = await this.handle(kase).fetchHistory();
     const directory = path.join(__dirname, '..', 'fixtures', 'workflow-histories', RECORDED_HISTORY_SET);
     mkdirSync(directory, { recursive: true });
-    const json = temporal.api.history.v1.History.toObject(temporal.api.history.v1.History.fromObject(history), { longs: String, enums: String, bytes: String });
+    const json = temporal.api.history.v1.History.toObject(temporal.api.history.v1.History.fromObject(history), {
+      longs: String,
+      enums: String,
+      bytes: String,
+    });
     writeFileSync(path.join(directory, `${name}.json`), `${JSON.stringify(json, null, 1)}\n`);
   }
 
@@ -139,15 +193,25 @@ export class CaseHarness {
    * Every run of a workflow, latest first, through each run's `continuedExecutionRunId`: its event
    * count and the customer messages its signals carried, in the order the workflow saw them.
    */
-  async runHistories(workflowId: string): Promise<Array<{ runId: string; events: number; customerMessages: Array<{ messageId: string; at: number }> }>> {
-    const runs: Array<{ runId: string; events: number; customerMessages: Array<{ messageId: string; at: number }> }> = [];
+  async runHistories(
+    workflowId: string,
+  ): Promise<Array<{ runId: string; events: number; customerMessages: Array<{ messageId: string; at: number }> }>> {
+    const runs: Array<{ runId: string; events: number; customerMessages: Array<{ messageId: string; at: number }> }> =
+      [];
     let runId: string | undefined = (await this.env.client.workflow.getHandle(workflowId).describe()).runId;
     while (runId) {
-      const events: temporal.api.history.v1.IHistoryEvent[] = (await this.env.client.workflow.getHandle(workflowId, runId).fetchHistory()).events ?? [];
+      const events: temporal.api.history.v1.IHistoryEvent[] =
+        (await this.env.client.workflow.getHandle(workflowId, runId).fetchHistory()).events ?? [];
       const customerMessages = events
         .map((event) => event.workflowExecutionSignaledEventAttributes)
         .filter((signal) => signal?.signalName === 'customerMessage')
-        .map((signal) => JSON.parse(Buffer.from(signal?.input?.payloads?.[0]?.data ?? []).toString('utf8')) as { messageId: string; at: number });
+        .map(
+          (signal) =>
+            JSON.parse(Buffer.from(signal?.input?.payloads?.[0]?.data ?? []).toString('utf8')) as {
+              messageId: string;
+              at: number;
+            },
+        );
       runs.push({ runId, events: events.length, customerMessages });
       runId = events[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId || undefined;
     }
@@ -170,10 +234,21 @@ export class CaseHarness {
   }
 
   async caseRow(caseId: string): Promise<Record<string, unknown>> {
-    const rows: Array<Record<string, unknown>> = await this.orm.em.fork().execute(`select * from cases where id = ?`, [caseId]);
+    const rows: Array<Record<string, unknown>> = await this.orm.em
+      .fork()
+      .execute(`select * from cases where id = ?`, [caseId]);
     // Raw rows carry bigint and timestamps as strings; tests compare numbers and epoch milliseconds.
     const row = rows[0];
-    const timestamps = ['window_expires_at', 'opened_at', 'resolved_at', 'archived_at', 'last_customer_message_at', 'lifecycle_ended_at', 'created_at', 'updated_at'];
+    const timestamps = [
+      'window_expires_at',
+      'opened_at',
+      'resolved_at',
+      'archived_at',
+      'last_customer_message_at',
+      'lifecycle_ended_at',
+      'created_at',
+      'updated_at',
+    ];
     for (const key of timestamps) if (row[key] !== null) row[key] = new Date(row[key] as string).getTime();
     row.version = Number(row.version);
     return row;

@@ -1,5 +1,14 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { caseStateQuery, recordReplyUpdate, setCategoryUpdate, setStatusUpdate, assignUpdate, archiveUpdate, reopenUpdate, markImportantUpdate } from '../../workflows/case.contract';
+import {
+  caseStateQuery,
+  recordReplyUpdate,
+  setCategoryUpdate,
+  setStatusUpdate,
+  assignUpdate,
+  archiveUpdate,
+  reopenUpdate,
+  markImportantUpdate,
+} from '../../workflows/case.contract';
 import { createTestOrganization, createTestUser, storeAgentReply } from '../support/factories';
 import { CaseHarness } from './case-harness';
 
@@ -22,8 +31,12 @@ async function rejectionOf(work: Promise<unknown>): Promise<{ message: string; c
 
 describe('case workflow lifecycle (time-skipping server, real Postgres)', () => {
   let harness: CaseHarness;
-  beforeAll(async () => { harness = await CaseHarness.start('case-lifecycle'); });
-  afterAll(async () => { await harness.stop(); });
+  beforeAll(async () => {
+    harness = await CaseHarness.start('case-lifecycle');
+  });
+  afterAll(async () => {
+    await harness.stop();
+  });
 
   it('moves open → in_progress → waiting → in_progress → resolved, persists every version with a timeline, and ends after the reopen window', async () => {
     const org = await createTestOrganization(harness.orm.em.fork());
@@ -32,9 +45,13 @@ describe('case workflow lifecycle (time-skipping server, real Postgres)', () => 
     const handle = harness.handle(kase);
 
     expect((await handle.query(caseStateQuery)).state.status).toBe('open');
-    expect((await handle.executeUpdate(assignUpdate, { args: [{ assigneeId: userId, actor: agent(userId) }] })).state.status).toBe('in_progress');
+    expect(
+      (await handle.executeUpdate(assignUpdate, { args: [{ assigneeId: userId, actor: agent(userId) }] })).state.status,
+    ).toBe('in_progress');
     const replyId = await storeAgentReply(harness.orm, { kase, at: new Date(await harness.now()) });
-    const replied = await handle.executeUpdate(recordReplyUpdate, { args: [{ messageId: replyId, authoredBy: 'human', actor: agent(userId) }] });
+    const replied = await handle.executeUpdate(recordReplyUpdate, {
+      args: [{ messageId: replyId, authoredBy: 'human', actor: agent(userId) }],
+    });
     expect(replied.state.status).toBe('waiting_for_customer');
     await harness.customerWrites(kase);
     expect((await handle.query(caseStateQuery)).state.status).toBe('in_progress');
@@ -42,10 +59,23 @@ describe('case workflow lifecycle (time-skipping server, real Postgres)', () => 
     expect(resolved.state).toMatchObject({ status: 'resolved', resolution: 'manual' });
 
     const row = await harness.caseRow(kase.caseId);
-    expect(row).toMatchObject({ status: 'resolved', resolution: 'manual', assignee_id: userId, version: resolved.version });
-    const timeline: Array<{ type: string; version: number; changes: Record<string, { from: unknown; to: unknown }> }> = await harness.orm.em.fork().execute(
-      `select type, version, changes from case_events where case_id = ? order by version`, [kase.caseId]);
-    expect(timeline.map((entry) => entry.type)).toEqual(['customer_message', 'assign', 'agent_reply', 'customer_message', 'change_status']);
+    expect(row).toMatchObject({
+      status: 'resolved',
+      resolution: 'manual',
+      assignee_id: userId,
+      version: resolved.version,
+    });
+    const timeline: Array<{ type: string; version: number; changes: Record<string, { from: unknown; to: unknown }> }> =
+      await harness.orm.em
+        .fork()
+        .execute(`select type, version, changes from case_events where case_id = ? order by version`, [kase.caseId]);
+    expect(timeline.map((entry) => entry.type)).toEqual([
+      'customer_message',
+      'assign',
+      'agent_reply',
+      'customer_message',
+      'change_status',
+    ]);
     expect(timeline[4].changes.status).toEqual({ from: 'in_progress', to: 'resolved' });
 
     await harness.env.sleep(8 * DAY);
@@ -69,7 +99,11 @@ describe('case workflow lifecycle (time-skipping server, real Postgres)', () => 
     await harness.env.sleep(25 * HOUR);
     expect((await handle.query(caseStateQuery)).timeSensitive).toBe(false);
     const replyId = await storeAgentReply(harness.orm, { kase, at: new Date(await harness.now()) });
-    const rejection = await rejectionOf(handle.executeUpdate(recordReplyUpdate, { args: [{ messageId: replyId, authoredBy: 'human', actor: agent(userId) }] }));
+    const rejection = await rejectionOf(
+      handle.executeUpdate(recordReplyUpdate, {
+        args: [{ messageId: replyId, authoredBy: 'human', actor: agent(userId) }],
+      }),
+    );
     expect(rejection.code).toBe('reply_window_closed');
     expect(rejection.message).toMatch(/window/i);
   });
@@ -82,9 +116,19 @@ describe('case workflow lifecycle (time-skipping server, real Postgres)', () => 
     await harness.env.sleep(30 * HOUR);
 
     const botReply = await storeAgentReply(harness.orm, { kase, at: new Date(await harness.now()) });
-    expect((await rejectionOf(handle.executeUpdate(recordReplyUpdate, { args: [{ messageId: botReply, authoredBy: 'automation', actor: { type: 'system' } }] }))).code).toBe('reply_window_closed');
+    expect(
+      (
+        await rejectionOf(
+          handle.executeUpdate(recordReplyUpdate, {
+            args: [{ messageId: botReply, authoredBy: 'automation', actor: { type: 'system' } }],
+          }),
+        )
+      ).code,
+    ).toBe('reply_window_closed');
     const humanReply = await storeAgentReply(harness.orm, { kase, at: new Date(await harness.now()) });
-    const accepted = await handle.executeUpdate(recordReplyUpdate, { args: [{ messageId: humanReply, authoredBy: 'human', actor: agent(userId) }] });
+    const accepted = await handle.executeUpdate(recordReplyUpdate, {
+      args: [{ messageId: humanReply, authoredBy: 'human', actor: agent(userId) }],
+    });
     expect(accepted.messagingTag).toBe('HUMAN_AGENT');
     await harness.recordHistory(kase, 'meta-window-human-agent-tag');
   });
@@ -100,7 +144,9 @@ describe('case workflow lifecycle (time-skipping server, real Postgres)', () => 
     expect((await handle.query(caseStateQuery)).state.needsAttention).toBe(true);
     expect((await harness.caseRowInSync(kase)).needs_attention).toBe(true);
 
-    const resolved = await handle.executeUpdate(setStatusUpdate, { args: [{ to: 'resolved', actor: { type: 'agent' } }] });
+    const resolved = await handle.executeUpdate(setStatusUpdate, {
+      args: [{ to: 'resolved', actor: { type: 'agent' } }],
+    });
     expect(resolved.state.needsAttention).toBe(false);
     expect((await harness.caseRow(kase.caseId)).needs_attention).toBe(false);
     await harness.recordHistory(kase, 'attention-flag');
@@ -117,7 +163,7 @@ describe('case workflow lifecycle (time-skipping server, real Postgres)', () => 
     expect(outcome).toBe('delivered');
     const state = (await handle.query(caseStateQuery)).state;
     expect(state).toMatchObject({ status: 'open', resolution: null, needsAttention: false });
-    expect(state.openedAt).toBeGreaterThanOrEqual(await harness.now() - 60_000);
+    expect(state.openedAt).toBeGreaterThanOrEqual((await harness.now()) - 60_000);
   });
 
   it('starts a new case linked to the old one when the customer writes after the reopen window', async () => {
@@ -131,13 +177,31 @@ describe('case workflow lifecycle (time-skipping server, real Postgres)', () => 
     const { messageId, outcome } = await harness.customerWrites(kase);
     expect(outcome).toBe('closed');
     const { openFollowUpCase } = await import('../../channels/ingest/open-follow-up-case');
-    const followUp = await openFollowUpCase({ orm: harness.orm, temporal: harness.temporal, orgId: org.id, previousCaseId: kase.caseId, messageId });
-    const again = await openFollowUpCase({ orm: harness.orm, temporal: harness.temporal, orgId: org.id, previousCaseId: kase.caseId, messageId });
+    const followUp = await openFollowUpCase({
+      orm: harness.orm,
+      temporal: harness.temporal,
+      orgId: org.id,
+      previousCaseId: kase.caseId,
+      messageId,
+    });
+    const again = await openFollowUpCase({
+      orm: harness.orm,
+      temporal: harness.temporal,
+      orgId: org.id,
+      previousCaseId: kase.caseId,
+      messageId,
+    });
     expect(again.caseId).toBe(followUp.caseId);
 
     const row = await harness.caseRow(followUp.caseId);
-    expect(row).toMatchObject({ previous_case_id: kase.caseId, status: 'open', thread_id: (await harness.caseRow(kase.caseId)).thread_id });
-    const message: Array<{ case_id: string }> = await harness.orm.em.fork().execute(`select case_id from messages where id = ?`, [messageId]);
+    expect(row).toMatchObject({
+      previous_case_id: kase.caseId,
+      status: 'open',
+      thread_id: (await harness.caseRow(kase.caseId)).thread_id,
+    });
+    const message: Array<{ case_id: string }> = await harness.orm.em
+      .fork()
+      .execute(`select case_id from messages where id = ?`, [messageId]);
     expect(message[0].case_id).toBe(followUp.caseId);
     const followUpState = await harness.env.client.workflow.getHandle(followUp.workflowId).query(caseStateQuery);
     expect(followUpState.state.lastCustomerMessageAt).not.toBeNull();
@@ -147,11 +211,17 @@ describe('case workflow lifecycle (time-skipping server, real Postgres)', () => 
     const org = await createTestOrganization(harness.orm.em.fork());
     const kase = await harness.openCase({ orgId: org.id, channel: 'email' });
     const handle = harness.handle(kase);
-    const categorized = await handle.executeUpdate(setCategoryUpdate, { args: [{ categoryId: null, categoryName: 'Spam', autoResolve: true, actor: { type: 'ai' } }] });
+    const categorized = await handle.executeUpdate(setCategoryUpdate, {
+      args: [{ categoryId: null, categoryName: 'Spam', autoResolve: true, actor: { type: 'ai' } }],
+    });
     expect(categorized.state.status).toBe('open');
 
-    const categoryRows: Array<{ id: string }> = await harness.orm.em.fork().execute(`insert into categories (org_id, name, auto_resolve) values (?, 'Spam', true) returning id`, [org.id]);
-    const spam = await handle.executeUpdate(setCategoryUpdate, { args: [{ categoryId: categoryRows[0].id, categoryName: 'Spam', autoResolve: true, actor: { type: 'ai' } }] });
+    const categoryRows: Array<{ id: string }> = await harness.orm.em
+      .fork()
+      .execute(`insert into categories (org_id, name, auto_resolve) values (?, 'Spam', true) returning id`, [org.id]);
+    const spam = await handle.executeUpdate(setCategoryUpdate, {
+      args: [{ categoryId: categoryRows[0].id, categoryName: 'Spam', autoResolve: true, actor: { type: 'ai' } }],
+    });
     expect(spam.state).toMatchObject({ status: 'resolved', resolution: 'auto', categoryId: categoryRows[0].id });
 
     const before = await handle.query(caseStateQuery);

@@ -28,7 +28,10 @@ describe('a busy case during a Slack outage (time-skipping server, real Postgres
   beforeAll(async () => {
     slack = await FakeSlackApi.start();
     smtp = await startSmtp();
-    harness = await CaseHarness.start('case-outage-can', { slackApiUrl: slack.url, senders: { email: createEmailSender() } });
+    harness = await CaseHarness.start('case-outage-can', {
+      slackApiUrl: slack.url,
+      senders: { email: createEmailSender() },
+    });
   });
   afterAll(async () => {
     await harness.stop();
@@ -36,20 +39,37 @@ describe('a busy case during a Slack outage (time-skipping server, real Postgres
     await smtp.close();
   });
 
-  const postedKeys = () => slack.succeeded('chat.postMessage').map((call) => {
-    const metadata = (typeof call.args.metadata === 'string' ? JSON.parse(call.args.metadata) : call.args.metadata) as { event_payload?: { notificationKey?: string } };
-    return String(metadata?.event_payload?.notificationKey);
-  });
+  const postedKeys = () =>
+    slack.succeeded('chat.postMessage').map((call) => {
+      const metadata = (
+        typeof call.args.metadata === 'string' ? JSON.parse(call.args.metadata) : call.args.metadata
+      ) as { event_payload?: { notificationKey?: string } };
+      return String(metadata?.event_payload?.notificationKey);
+    });
 
   it(`keeps every run under ${HISTORY_WARNING_LIMIT} events through ${MESSAGES} messages, then delivers each notification once`, async () => {
     for (const method of SLACK_METHODS) slack.failNext(method, { kind: 'http_error', status: 500 }, 1_000_000);
     const org = await createTestOrganization(harness.orm.em.fork());
     const em = harness.orm.em.fork();
-    await em.execute(`insert into slack_connections (org_id, team_id, bot_token_encrypted, default_channel) values (?, ?, ?, 'C-OUTAGE')`,
-      [org.id, `T-${org.slug}`, encryptSecret({ plaintext: 'xoxb-test', key: TEST_SECRETS_KEY })]);
-    await em.execute(`insert into channel_connections (org_id, channel, external_id, credentials_encrypted) values (?, 'email', ?, ?)`,
-      [org.id, `support-${org.slug}@velacam.example`, encryptSecret({ plaintext: JSON.stringify({ smtpUrl: `smtp://127.0.0.1:${smtp.port}` }), key: TEST_SECRETS_KEY })]);
-    await em.execute(`update organizations set support_email = ? where id = ?`, [`support-${org.slug}@velacam.example`, org.id]);
+    await em.execute(
+      `insert into slack_connections (org_id, team_id, bot_token_encrypted, default_channel) values (?, ?, ?, 'C-OUTAGE')`,
+      [org.id, `T-${org.slug}`, encryptSecret({ plaintext: 'xoxb-test', key: TEST_SECRETS_KEY })],
+    );
+    await em.execute(
+      `insert into channel_connections (org_id, channel, external_id, credentials_encrypted) values (?, 'email', ?, ?)`,
+      [
+        org.id,
+        `support-${org.slug}@velacam.example`,
+        encryptSecret({
+          plaintext: JSON.stringify({ smtpUrl: `smtp://127.0.0.1:${smtp.port}` }),
+          key: TEST_SECRETS_KEY,
+        }),
+      ],
+    );
+    await em.execute(`update organizations set support_email = ? where id = ?`, [
+      `support-${org.slug}@velacam.example`,
+      org.id,
+    ]);
     const userId = await createTestUser(em, { orgId: org.id });
     const kase = await harness.openCase({ orgId: org.id, channel: 'email' });
     const handle = harness.handle(kase);
@@ -60,7 +80,9 @@ describe('a busy case during a Slack outage (time-skipping server, real Postgres
       await harness.deliver(kase, { messageId: randomUUID(), at: start + index * 1000 });
       if (index % REPLY_EVERY === 0) {
         const replyId = await storeAgentReply(harness.orm, { kase, at: new Date(await harness.now()) });
-        await handle.executeUpdate(recordReplyUpdate, { args: [{ messageId: replyId, authoredBy: 'human', actor: { type: 'agent', userId } }] });
+        await handle.executeUpdate(recordReplyUpdate, {
+          args: [{ messageId: replyId, authoredBy: 'human', actor: { type: 'agent', userId } }],
+        });
         replies.push(replyId);
       }
     }
@@ -69,7 +91,11 @@ describe('a busy case during a Slack outage (time-skipping server, real Postgres
     let deadline = Date.now() + 300_000;
     // Watched in the read model, not by querying the workflow: on the time-skipping server a query that meets
     // the run continuing as new can go unanswered for minutes and keep holding the server's clock.
-    const caseRow = await eventually(() => harness.caseRow(kase.caseId), (row) => row.last_customer_message_at === lastAt, 300_000);
+    const caseRow = await eventually(
+      () => harness.caseRow(kase.caseId),
+      (row) => row.last_customer_message_at === lastAt,
+      300_000,
+    );
     expect(caseRow.last_customer_message_at).toBe(lastAt);
     expect(postedKeys()).toEqual([]);
 
@@ -85,10 +111,15 @@ describe('a busy case during a Slack outage (time-skipping server, real Postgres
     const slackCallsRefused = slack.calls.length;
     slack.reset();
     deadline = Date.now() + 300_000;
-    const statusChanges: Array<{ version: string }> = await harness.orm.em.fork().execute(
-      `select version from case_events where case_id = ? and changes->'status' is not null order by version`, [kase.caseId]);
+    const statusChanges: Array<{ version: string }> = await harness.orm.em
+      .fork()
+      .execute(`select version from case_events where case_id = ? and changes->'status' is not null order by version`, [
+        kase.caseId,
+      ]);
     const expected = ['case_created', ...statusChanges.map((entry) => `status_changed:${entry.version}`)];
-    const delivered = () => expected.every((key) => postedKeys().includes(key)) && postedKeys().some((key) => key.startsWith('customer_reply:'));
+    const delivered = () =>
+      expected.every((key) => postedKeys().includes(key)) &&
+      postedKeys().some((key) => key.startsWith('customer_reply:'));
     while (!delivered() && Date.now() < deadline) {
       await harness.env.sleep(15 * 60_000);
       await new Promise((resolve) => setTimeout(resolve, 200));
@@ -98,13 +129,24 @@ describe('a busy case during a Slack outage (time-skipping server, real Postgres
     expect(postedKeys().length).toBe(new Set(postedKeys()).size);
 
     // Each reply went out once, whatever the runs it crossed.
-    const sent = smtp.received.filter((mail) => mail.mail.to && JSON.stringify(mail.mail.to).includes('@customer.test'));
+    const sent = smtp.received.filter(
+      (mail) => mail.mail.to && JSON.stringify(mail.mail.to).includes('@customer.test'),
+    );
     expect(sent.length).toBe(replies.length);
-    const failures: unknown[] = await harness.orm.em.fork().execute(`select 1 from case_events where case_id = ? and type in ('notification_failed', 'reply_failed')`, [kase.caseId]);
+    const failures: unknown[] = await harness.orm.em
+      .fork()
+      .execute(`select 1 from case_events where case_id = ? and type in ('notification_failed', 'reply_failed')`, [
+        kase.caseId,
+      ]);
     expect(failures).toEqual([]);
     reportFigures('slack-outage-continue-as-new', {
-      messages: MESSAGES, replies: replies.length, runs: runs.length, longestRunEvents: Math.max(...runs.map((run) => run.events)),
-      slackCallsRefusedDuringOutage: slackCallsRefused, notificationsDelivered: postedKeys().length, duplicateNotifications: postedKeys().length - new Set(postedKeys()).size,
+      messages: MESSAGES,
+      replies: replies.length,
+      runs: runs.length,
+      longestRunEvents: Math.max(...runs.map((run) => run.events)),
+      slackCallsRefusedDuringOutage: slackCallsRefused,
+      notificationsDelivered: postedKeys().length,
+      duplicateNotifications: postedKeys().length - new Set(postedKeys()).size,
       repliesSent: sent.length,
     });
     await harness.recordHistory(kase, 'continued-during-slack-outage');
@@ -115,21 +157,39 @@ describe('a busy case during a Slack outage (time-skipping server, real Postgres
     try {
       const org = await createTestOrganization(harness.orm.em.fork());
       const em = harness.orm.em.fork();
-      await em.execute(`insert into channel_connections (org_id, channel, external_id, credentials_encrypted) values (?, 'email', ?, ?)`,
-        [org.id, `support-${org.slug}@velacam.example`, encryptSecret({ plaintext: JSON.stringify({ smtpUrl: `smtp://127.0.0.1:${refusing.port}` }), key: TEST_SECRETS_KEY })]);
-      await em.execute(`update organizations set support_email = ? where id = ?`, [`support-${org.slug}@velacam.example`, org.id]);
+      await em.execute(
+        `insert into channel_connections (org_id, channel, external_id, credentials_encrypted) values (?, 'email', ?, ?)`,
+        [
+          org.id,
+          `support-${org.slug}@velacam.example`,
+          encryptSecret({
+            plaintext: JSON.stringify({ smtpUrl: `smtp://127.0.0.1:${refusing.port}` }),
+            key: TEST_SECRETS_KEY,
+          }),
+        ],
+      );
+      await em.execute(`update organizations set support_email = ? where id = ?`, [
+        `support-${org.slug}@velacam.example`,
+        org.id,
+      ]);
       const userId = await createTestUser(em, { orgId: org.id });
       const kase = await harness.openCase({ orgId: org.id, channel: 'email' });
       const replyId = await storeAgentReply(harness.orm, { kase, at: new Date(await harness.now()) });
-      await harness.handle(kase).executeUpdate(recordReplyUpdate, { args: [{ messageId: replyId, authoredBy: 'human', actor: { type: 'agent', userId } }] });
+      await harness.handle(kase).executeUpdate(recordReplyUpdate, {
+        args: [{ messageId: replyId, authoredBy: 'human', actor: { type: 'agent', userId } }],
+      });
       const deadline = Date.now() + 60_000;
       let entries: Array<{ detail: string }> = [];
       while (entries.length === 0 && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 200));
-        entries = await harness.orm.em.fork().execute(`select detail from case_events where case_id = ? and type = 'reply_failed'`, [kase.caseId]);
+        entries = await harness.orm.em
+          .fork()
+          .execute(`select detail from case_events where case_id = ? and type = 'reply_failed'`, [kase.caseId]);
       }
       expect(entries[0]?.detail).toMatch(/^reply not delivered: /);
-      const rows: Array<{ delivery_status: string }> = await harness.orm.em.fork().execute(`select delivery_status from messages where id = ?`, [replyId]);
+      const rows: Array<{ delivery_status: string }> = await harness.orm.em
+        .fork()
+        .execute(`select delivery_status from messages where id = ?`, [replyId]);
       expect(rows[0].delivery_status).toBe('failed');
       await harness.recordHistory(kase, 'reply-refused');
     } finally {

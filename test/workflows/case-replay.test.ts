@@ -12,7 +12,9 @@ import { testStack } from '../support/test-stack';
  */
 const directory = path.join(__dirname, '..', 'fixtures', 'workflow-histories');
 // One folder per set of recordings, named for the day the workflow code they were recorded on changed.
-const files = readdirSync(directory, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.json')).sort();
+const files = readdirSync(directory, { recursive: true, encoding: 'utf8' })
+  .filter((file) => file.endsWith('.json'))
+  .sort();
 
 describe('replay of recorded case histories', () => {
   it('has recorded histories to replay, from before and after the latest workflow change', () => {
@@ -21,7 +23,13 @@ describe('replay of recorded case histories', () => {
   });
 
   it.each(files)('%s replays without non-determinism', async (file) => {
-    const history = temporal.api.history.v1.History.fromObject(JSON.parse(readFileSync(path.join(directory, file), 'utf8')));
-    await Worker.runReplayHistory({ workflowBundle: { codePath: testStack.read().workflowBundlePath } }, history, `replay-${file}`);
+    const history = temporal.api.history.v1.History.fromObject(
+      JSON.parse(readFileSync(path.join(directory, file), 'utf8')),
+    );
+    await Worker.runReplayHistory(
+      { workflowBundle: { codePath: testStack.read().workflowBundlePath } },
+      history,
+      `replay-${file}`,
+    );
   });
 });

@@ -24,7 +24,9 @@ describe('a case whose triage fails (time-skipping server, real Postgres)', () =
       },
     });
   });
-  afterAll(async () => { await harness.stop(); });
+  afterAll(async () => {
+    await harness.stop();
+  });
 
   async function triageOf(kase: CaseToStart, until: (status: string) => boolean): Promise<string> {
     const deadline = Date.now() + 60_000;
@@ -35,8 +37,13 @@ describe('a case whose triage fails (time-skipping server, real Postgres)', () =
     }
   }
 
-  const failures = (kase: CaseToStart) => harness.orm.em.fork().execute<Array<{ detail: string }>>(
-    `select detail from case_events where case_id = ? and type = 'triage_failed' order by version`, [kase.caseId]);
+  const failures = (kase: CaseToStart) =>
+    harness.orm.em
+      .fork()
+      .execute<Array<{ detail: string }>>(
+        `select detail from case_events where case_id = ? and type = 'triage_failed' order by version`,
+        [kase.caseId],
+      );
 
   async function caseWithFailedTriage() {
     const org = await createTestOrganization(harness.orm.em.fork());
@@ -51,7 +58,9 @@ describe('a case whose triage fails (time-skipping server, real Postgres)', () =
   it('records the failure with its reason and runs triage again on the next customer message', async () => {
     const { kase } = await caseWithFailedTriage();
     await harness.caseRowInSync(kase);
-    expect((await failures(kase)).map((entry) => entry.detail)).toEqual(['categorization failed: connect ECONNREFUSED 127.0.0.1:5432']);
+    expect((await failures(kase)).map((entry) => entry.detail)).toEqual([
+      'categorization failed: connect ECONNREFUSED 127.0.0.1:5432',
+    ]);
 
     refusing.delete(kase.caseId);
     await harness.customerWrites(kase);
@@ -66,7 +75,9 @@ describe('a case whose triage fails (time-skipping server, real Postgres)', () =
     const refusal = async () => {
       const outcome = retry();
       // The retried attempts back off on the server's clock; let it move while the update waits.
-      const sleeping = (async () => { for (let turn = 0; turn < 10; turn += 1) await harness.env.sleep(30_000); })();
+      const sleeping = (async () => {
+        for (let turn = 0; turn < 10; turn += 1) await harness.env.sleep(30_000);
+      })();
       try {
         await outcome;
         return 'accepted';

@@ -17,18 +17,26 @@ describe('a time-sensitive case whose reply window is about to close', () => {
     await slack.stop();
   });
 
-  const windowWarnings = () => slack.succeeded('chat.postMessage').filter((call) => String(call.args.text).includes('reply window closes within the hour'));
+  const windowWarnings = () =>
+    slack
+      .succeeded('chat.postMessage')
+      .filter((call) => String(call.args.text).includes('reply window closes within the hour'));
 
   it('warns the team once, an hour before the window closes, while no reply was sent', async () => {
     const org = await createTestOrganization(harness.orm.em.fork());
-    await harness.orm.em.fork().execute(`insert into slack_connections (org_id, team_id, bot_token_encrypted, default_channel) values (?, ?, ?, 'C-META')`,
-      [org.id, `T-${org.slug}`, encryptSecret({ plaintext: 'xoxb-test', key: TEST_SECRETS_KEY })]);
+    await harness.orm.em
+      .fork()
+      .execute(
+        `insert into slack_connections (org_id, team_id, bot_token_encrypted, default_channel) values (?, ?, ?, 'C-META')`,
+        [org.id, `T-${org.slug}`, encryptSecret({ plaintext: 'xoxb-test', key: TEST_SECRETS_KEY })],
+      );
     const kase = await harness.openCase({ orgId: org.id, channel: 'instagram' });
     await harness.env.sleep(22 * HOUR);
     expect(windowWarnings()).toHaveLength(0);
     await harness.env.sleep(90 * 60_000);
     const deadline = Date.now() + 10_000;
-    while (windowWarnings().length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    while (windowWarnings().length === 0 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 100));
     expect(windowWarnings()).toHaveLength(1);
     expect(windowWarnings()[0].args.thread_ts).toBeTruthy();
     await harness.env.sleep(2 * HOUR);

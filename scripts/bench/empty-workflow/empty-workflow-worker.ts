@@ -7,7 +7,11 @@ async function main(): Promise<void> {
   const { TEMPORAL_ADDRESS } = envSchema.pick({ TEMPORAL_ADDRESS: true }).parse(process.env);
   const connection = await NativeConnection.connect({ address: TEMPORAL_ADDRESS });
   try {
-    const worker = await Worker.create({ connection, taskQueue: EMPTY_WORKFLOW_TASK_QUEUE, workflowsPath: require.resolve('./empty.workflow') });
+    const worker = await Worker.create({
+      connection,
+      taskQueue: EMPTY_WORKFLOW_TASK_QUEUE,
+      workflowsPath: require.resolve('./empty.workflow'),
+    });
     await worker.run();
   } finally {
     await connection.close();

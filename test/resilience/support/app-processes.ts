@@ -78,7 +78,12 @@ function appEnvironment(target: AppTarget): NodeJS.ProcessEnv {
     WORKFLOW_BUNDLE_PATH: testStack.read().workflowBundlePath,
     ...(target.slackApiUrl ? { SLACK_API_URL: target.slackApiUrl } : {}),
     ...(target.metaAppSecret ? { META_APP_SECRET: target.metaAppSecret } : {}),
-    ...(target.redelivery ? { REDELIVERY_INTERVAL_MS: String(target.redelivery.intervalMs), REDELIVERY_GRACE_MS: String(target.redelivery.graceMs) } : {}),
+    ...(target.redelivery
+      ? {
+          REDELIVERY_INTERVAL_MS: String(target.redelivery.intervalMs),
+          REDELIVERY_GRACE_MS: String(target.redelivery.graceMs),
+        }
+      : {}),
     ...(target.llm ? { LLM_BASE_URL: target.llm.baseUrl, LLM_TIMEOUT_MS: String(target.llm.timeoutMs) } : {}),
     // Burst tests send far more than a client would; the rate limiter is not what they measure.
     RATE_LIMIT_DISABLED: '1',
@@ -94,7 +99,9 @@ function spawnTsEntry(input: { name: string; entry: string; env: NodeJS.ProcessE
   mkdirSync(logDir, { recursive: true });
   const log = createWriteStream(path.join(logDir, `${input.name}-${Date.now()}.log`));
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, input.entry)], {
-    cwd: PROJECT_ROOT, env: input.env, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: PROJECT_ROOT,
+    env: input.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   // Two sources share one file: neither may end it (an early end makes the other's next write throw).
   child.stdout?.pipe(log, { end: false });
@@ -108,14 +115,23 @@ function whenReady(input: { child: ChildProcess; name: string; readyLine: string
   const { child } = input;
   return new Promise<void>((resolve, reject) => {
     let output = '';
-    const timer = setTimeout(() => reject(new Error(`${input.name} was not ready within ${READY_TIMEOUT_MS} ms:\n${output.slice(-2000)}`)), READY_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(new Error(`${input.name} was not ready within ${READY_TIMEOUT_MS} ms:\n${output.slice(-2000)}`)),
+      READY_TIMEOUT_MS,
+    );
     const collect = (chunk: Buffer) => {
       output += chunk.toString();
-      if (output.includes(input.readyLine)) { clearTimeout(timer); resolve(); }
+      if (output.includes(input.readyLine)) {
+        clearTimeout(timer);
+        resolve();
+      }
     };
     child.stdout?.on('data', collect);
     child.stderr?.on('data', collect);
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`${input.name} exited (${code}) before it was ready:\n${output.slice(-2000)}`)); });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${input.name} exited (${code}) before it was ready:\n${output.slice(-2000)}`));
+    });
   });
 }
 

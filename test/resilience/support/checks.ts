@@ -2,9 +2,16 @@ import type { Orm } from '../../../db/orm';
 import type { FakeSlackApi } from '../../fakes/fake-slack-api';
 
 /** How many times each provider message id is stored in the organization: found, missing and duplicated ids. */
-export async function countByMessage(orm: Orm, input: { orgId: string; providerMessageIds: string[] }): Promise<{ found: number; missing: string[]; duplicated: string[] }> {
-  const rows: Array<{ provider_message_id: string; copies: string }> = await orm.em.fork().execute(
-    `select provider_message_id, count(*) as copies from messages where org_id = ? and direction = 'inbound' group by provider_message_id`, [input.orgId]);
+export async function countByMessage(
+  orm: Orm,
+  input: { orgId: string; providerMessageIds: string[] },
+): Promise<{ found: number; missing: string[]; duplicated: string[] }> {
+  const rows: Array<{ provider_message_id: string; copies: string }> = await orm.em
+    .fork()
+    .execute(
+      `select provider_message_id, count(*) as copies from messages where org_id = ? and direction = 'inbound' group by provider_message_id`,
+      [input.orgId],
+    );
   const copies = new Map(rows.map((row) => [row.provider_message_id, Number(row.copies)]));
   return {
     found: input.providerMessageIds.filter((id) => copies.has(id)).length,
@@ -53,22 +60,38 @@ export interface CustomerCase {
 
 /** One row per case of the organization, keyed by the customer's channel id. */
 export async function customerCases(orm: Orm, orgId: string): Promise<CustomerCase[]> {
-  const rows: Array<{ id: string; external_id: string; status: string; last_customer_message_at: string | null; messages: string }> = await orm.em.fork().execute(
+  const rows: Array<{
+    id: string;
+    external_id: string;
+    status: string;
+    last_customer_message_at: string | null;
+    messages: string;
+  }> = await orm.em.fork().execute(
     `select c.id, ci.external_id, c.status, c.last_customer_message_at, (select count(*) from messages m where m.case_id = c.id) as messages
-     from cases c join customer_identities ci on ci.customer_id = c.customer_id where c.org_id = ?`, [orgId]);
+     from cases c join customer_identities ci on ci.customer_id = c.customer_id where c.org_id = ?`,
+    [orgId],
+  );
   return rows.map((row) => ({
-    id: row.id, customer: row.external_id, status: row.status, messages: Number(row.messages),
-    latestCustomerMessageAt: row.last_customer_message_at === null ? null : new Date(row.last_customer_message_at).getTime(),
+    id: row.id,
+    customer: row.external_id,
+    status: row.status,
+    messages: Number(row.messages),
+    latestCustomerMessageAt:
+      row.last_customer_message_at === null ? null : new Date(row.last_customer_message_at).getTime(),
   }));
 }
 
 /** Waits until each customer's case shows its latest message as the workflow saw it (the read model is written by the worker). */
-export async function waitForCasesCaughtUp(orm: Orm, input: { orgId: string; latestByCustomer: Map<string, number>; timeoutMs?: number }): Promise<CustomerCase[]> {
+export async function waitForCasesCaughtUp(
+  orm: Orm,
+  input: { orgId: string; latestByCustomer: Map<string, number>; timeoutMs?: number },
+): Promise<CustomerCase[]> {
   const deadline = Date.now() + (input.timeoutMs ?? 90_000);
   for (;;) {
     const cases = await customerCases(orm, input.orgId);
-    const caughtUp = cases.length === input.latestByCustomer.size
-      && cases.every((kase) => kase.latestCustomerMessageAt === input.latestByCustomer.get(kase.customer));
+    const caughtUp =
+      cases.length === input.latestByCustomer.size &&
+      cases.every((kase) => kase.latestCustomerMessageAt === input.latestByCustomer.get(kase.customer));
     if (caughtUp || Date.now() > deadline) return cases;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }

@@ -7,5 +7,8 @@ export function reportFigures(test: string, figures: Record<string, number | str
   console.log(`[resilience] ${test}: ${JSON.stringify(figures)}`);
   const directory = path.join(PROJECT_ROOT, '.data', 'resilience');
   mkdirSync(directory, { recursive: true });
-  writeFileSync(path.join(directory, `${test}.json`), `${JSON.stringify({ test, at: new Date().toISOString(), ...figures }, null, 2)}\n`);
+  writeFileSync(
+    path.join(directory, `${test}.json`),
+    `${JSON.stringify({ test, at: new Date().toISOString(), ...figures }, null, 2)}\n`,
+  );
 }

@@ -1,4 +1,12 @@
-import { deliverUntilAcknowledged, instagramWebhookBody, isAcknowledged, newInstagramDm, postMetaWebhook, type DeliveryAttempt, type InstagramDm } from './provider';
+import {
+  deliverUntilAcknowledged,
+  instagramWebhookBody,
+  isAcknowledged,
+  newInstagramDm,
+  postMetaWebhook,
+  type DeliveryAttempt,
+  type InstagramDm,
+} from './provider';
 
 export interface Delivery {
   dm: InstagramDm;
@@ -9,13 +17,24 @@ export interface Delivery {
  * New Instagram DMs at a steady pace, each delivered by a provider that retries until it is
  * acknowledged: what arrives while a dependency is down keeps knocking until it is back.
  */
-export async function sendSteadily(input: { baseUrl: () => string; accountId: string; customers: string[]; everyMs: number; durationMs: number }): Promise<Delivery[]> {
+export async function sendSteadily(input: {
+  baseUrl: () => string;
+  accountId: string;
+  customers: string[];
+  everyMs: number;
+  durationMs: number;
+}): Promise<Delivery[]> {
   const deliveries: Array<Promise<Delivery>> = [];
   const until = Date.now() + input.durationMs;
   for (let index = 0; Date.now() < until; index += 1) {
     const dm = newInstagramDm({ customerId: input.customers[index % input.customers.length], at: Date.now() });
-    deliveries.push(deliverUntilAcknowledged({ baseUrl: input.baseUrl, body: instagramWebhookBody(input.accountId, dm), maxAttempts: 60 })
-      .then((attempts) => ({ dm, attempts })));
+    deliveries.push(
+      deliverUntilAcknowledged({
+        baseUrl: input.baseUrl,
+        body: instagramWebhookBody(input.accountId, dm),
+        maxAttempts: 60,
+      }).then((attempts) => ({ dm, attempts })),
+    );
     await new Promise((resolve) => setTimeout(resolve, input.everyMs));
   }
   return Promise.all(deliveries);
@@ -25,15 +44,22 @@ export async function sendSteadily(input: { baseUrl: () => string; accountId: st
  * One DM per customer at a steady pace, each sent once whatever the answer: Twilio's way, which
  * never retries a webhook. A message refused with 503 reaches its workflow only through our own redelivery.
  */
-export async function sendOnceEach(input: { baseUrl: () => string; accountId: string; customers: string[]; everyMs: number }): Promise<Delivery[]> {
+export async function sendOnceEach(input: {
+  baseUrl: () => string;
+  accountId: string;
+  customers: string[];
+  everyMs: number;
+}): Promise<Delivery[]> {
   const deliveries: Array<Promise<Delivery>> = [];
   for (const customerId of input.customers) {
     const dm = newInstagramDm({ customerId, at: Date.now() });
-    deliveries.push((async () => {
-      const startedAt = Date.now();
-      const status = await postMetaWebhook(input.baseUrl(), instagramWebhookBody(input.accountId, dm));
-      return { dm, attempts: [{ startedAt, endedAt: Date.now(), status }] };
-    })());
+    deliveries.push(
+      (async () => {
+        const startedAt = Date.now();
+        const status = await postMetaWebhook(input.baseUrl(), instagramWebhookBody(input.accountId, dm));
+        return { dm, attempts: [{ startedAt, endedAt: Date.now(), status }] };
+      })(),
+    );
     await new Promise((resolve) => setTimeout(resolve, input.everyMs));
   }
   return Promise.all(deliveries);
@@ -44,7 +70,9 @@ export function summarizeDeliveries(deliveries: Delivery[], outage: { from: numb
   const attempts = deliveries.flatMap((delivery) => delivery.attempts);
   const duringOutage = attempts.filter((attempt) => attempt.startedAt >= outage.from && attempt.endedAt <= outage.to);
   const statuses = (list: DeliveryAttempt[]) => [...new Set(list.map((attempt) => attempt.status))].sort();
-  const acknowledged = deliveries.filter((delivery) => isAcknowledged(delivery.attempts[delivery.attempts.length - 1].status));
+  const acknowledged = deliveries.filter((delivery) =>
+    isAcknowledged(delivery.attempts[delivery.attempts.length - 1].status),
+  );
   return {
     sent: deliveries.length,
     attempts: attempts.length,
@@ -54,9 +82,11 @@ export function summarizeDeliveries(deliveries: Delivery[], outage: { from: numb
     statusesDuringOutage: statuses(duringOutage),
     statusesSeen: statuses(attempts),
     /** The latest DM time per customer among the acknowledged ones: what each case must end with. */
-    latestByCustomer: new Map(acknowledged.reduce((latest, delivery) => {
-      latest.set(delivery.dm.customerId, Math.max(latest.get(delivery.dm.customerId) ?? 0, delivery.dm.at));
-      return latest;
-    }, new Map<string, number>())),
+    latestByCustomer: new Map(
+      acknowledged.reduce((latest, delivery) => {
+        latest.set(delivery.dm.customerId, Math.max(latest.get(delivery.dm.customerId) ?? 0, delivery.dm.at));
+        return latest;
+      }, new Map<string, number>()),
+    ),
   };
 }
