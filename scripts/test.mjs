@@ -13,7 +13,11 @@ const runPrefix = `casebackend-test-${createHash('sha256').update(projectRoot).d
 const bin = (name) => path.join(projectRoot, 'node_modules', '.bin', name);
 const run = (label, command, args) => {
   console.log(`\n[test] ${label}`);
-  const result = spawnSync(command, args, { cwd: projectRoot, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test', CASEBACKEND_TEST_RUN_PREFIX: runPrefix } });
+  const result = spawnSync(command, args, {
+    cwd: projectRoot,
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'test', CASEBACKEND_TEST_RUN_PREFIX: runPrefix },
+  });
   if (result.status !== 0) {
     stopLeftoverServers();
     process.exit(result.status ?? 1);
@@ -22,6 +26,7 @@ const run = (label, command, args) => {
 
 run('type-check (tsc --noEmit)', bin('tsc'), ['--noEmit']);
 run('lint (eslint)', bin('eslint'), ['--max-warnings=0', '.']);
+run('format (prettier --check)', bin('prettier'), ['--check', '--log-level=warn', '**/*.{ts,mjs,js}']);
 run('jest', process.execPath, [
   '--max-old-space-size=4096',
   path.join(projectRoot, 'node_modules', 'jest', 'bin', 'jest.js'),
@@ -35,7 +40,11 @@ function stopLeftoverServers() {
   const pidFile = path.join(projectRoot, '.data', 'test', 'server-pids');
   if (existsSync(pidFile)) {
     for (const pid of readFileSync(pidFile, 'utf8').split('\n').filter(Boolean)) {
-      try { process.kill(Number(pid), 'SIGTERM'); } catch { /* already gone */ }
+      try {
+        process.kill(Number(pid), 'SIGTERM');
+      } catch {
+        /* already gone */
+      }
     }
     rmSync(pidFile);
   }
