@@ -5,7 +5,7 @@ import {
   trainCategorizer,
   type CategorizerModel,
   type CategoryTrainingData,
-} from '../domain/categorization/naive-bayes.classifier';
+} from '../domain/categorization/softmax-regression.classifier';
 import { acceptedCategory } from '../domain/categorization/categorization-policy';
 import { chooseAssignee, listRuleUserIds, matchesRule } from '../domain/routing/routing-rules';
 import {

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { predictCategory, trainCategorizer } from '../domain/categorization/naive-bayes.classifier';
+import { predictCategory, trainCategorizer } from '../domain/categorization/softmax-regression.classifier';
 
 export interface LabelledMessage {
   text: string;

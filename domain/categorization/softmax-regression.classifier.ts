@@ -1,8 +1,8 @@
 import { extractFeatures, isBigram } from './text-features';
 
 /**
- * The offline support-message categorizer. Despite the file name it is a softmax (multinomial
- * logistic) regression over TF-IDF word and bigram features: on the labelled fixtures it beat
+ * The offline support-message categorizer: a softmax (multinomial logistic) regression over
+ * TF-IDF word and bigram features. On the labelled fixtures it beat
  * multinomial and complement naive Bayes by several points in cross-validation on the train split,
  * and its probabilities are better calibrated, which is what "unsure" relies on.
  * Training is full-batch gradient descent from all-zero weights for a fixed number of epochs, so
