@@ -2,7 +2,7 @@ import { log, setHandler } from '@temporalio/workflow';
 import type { CaseEvent } from '../domain/case-events';
 import { applyCaseEvent } from '../domain/case-machine';
 import { isTimeSensitive } from '../domain/case-timers';
-import { callEventSignal, caseStateQuery, customerMessageSignal } from './case.contract';
+import { caseStateQuery, customerMessageSignal } from './case.contract';
 import type { CaseContext } from './case.workflow';
 
 /** Signals from channels (delivered at least once, so deduplicated by id) and the state query. */
@@ -30,12 +30,6 @@ export function registerChannelEvents(context: CaseContext): void {
     if (!context.seenEventIds.add(messageId)) return;
     // A message after the reopen window belongs to a new case linked to this one.
     if (customerWrote({ eventId: messageId, at }) === 'new_case_required') await context.openFollowUpCase(messageId);
-  });
-
-  setHandler(callEventSignal, ({ eventId, kind, direction, at }) => {
-    if (!context.seenEventIds.add(eventId)) return;
-    // An inbound call is the customer reaching out; its later status and recording only add to the thread.
-    if (kind === 'call_started' && direction === 'inbound') customerWrote({ eventId, at });
   });
 
   setHandler(caseStateQuery, () => ({

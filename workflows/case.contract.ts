@@ -73,15 +73,7 @@ export interface CustomerMessageSignal {
   at: number;
 }
 
-export interface CallEventSignal {
-  eventId: string;
-  kind: 'call_started' | 'call_ended' | 'recording_ready';
-  direction: 'inbound' | 'outbound';
-  at: number;
-}
-
 export const customerMessageSignal = defineSignal<[CustomerMessageSignal]>('customerMessage');
-export const callEventSignal = defineSignal<[CallEventSignal]>('callEvent');
 /** An agent became available or freed capacity: an unassigned case routes again. */
 export const routingOpportunitySignal = defineSignal<[{ userId: string }]>('routingOpportunity');
 
