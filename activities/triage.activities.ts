@@ -10,7 +10,6 @@ import { acceptedCategory } from '../domain/categorization/categorization-policy
 import { chooseAssignee, listRuleUserIds, matchesRule } from '../domain/routing/routing-rules';
 import {
   FIRST_MESSAGE,
-  findWaitingCasesForAgent,
   loadAgents,
   loadCaseFacts,
   loadEnabledRules,
@@ -180,14 +179,6 @@ export function createTriageActivities(deps: { orm: MikroORM; llm: TriageLlmSett
         }
         return { assigneeId: decision.assigneeId, ruleId: decision.ruleId, reason: decision.reason };
       });
-    },
-
-    /** Unassigned cases, oldest first, whose first matching rule names this agent: offered to them when they become available. */
-    async findWaitingCasesForAgent(input: {
-      orgId: string;
-      userId: string;
-    }): Promise<Array<{ caseId: string; workflowId: string }>> {
-      return findWaitingCasesForAgent(deps.orm.em.fork(), input);
     },
   };
 }

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createTriageActivities, type TriageActivities } from '../../activities/triage.activities';
 import type { Orm } from '../../db/orm';
+import { findWaitingCasesForAgent } from '../../db/routing/routing-queries';
 import { connectTestOrm } from '../support/connections';
 import { createTestCase, createTestOrganization, createTestUser, storeCustomerMessage } from '../support/factories';
 
@@ -263,7 +264,7 @@ describe('routeCase', () => {
     });
 
     await sql(`update users set available = true where id = ?`, [away]);
-    const waiting = await activities.findWaitingCasesForAgent({ orgId, userId: away });
+    const waiting = await findWaitingCasesForAgent(orm.em.fork(), { orgId, userId: away });
     expect(waiting).toHaveLength(1);
   });
 
