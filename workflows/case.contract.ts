@@ -78,9 +78,7 @@ export const customerMessageSignal = defineSignal<[CustomerMessageSignal]>('cust
 export const routingOpportunitySignal = defineSignal<[{ userId: string }]>('routingOpportunity');
 
 export const setStatusUpdate = defineUpdate<CaseSnapshot, [{ to: CaseStatus; actor: Actor }]>('setStatus');
-export const assignUpdate = defineUpdate<CaseSnapshot, [{ assigneeId: string | null; actor: Actor; manual?: boolean }]>(
-  'assign',
-);
+export const assignUpdate = defineUpdate<CaseSnapshot, [{ assigneeId: string | null; actor: Actor }]>('assign');
 export const setCategoryUpdate = defineUpdate<
   CaseSnapshot,
   [{ categoryId: string | null; categoryName: string | null; autoResolve: boolean; actor: Actor }]

@@ -74,7 +74,7 @@ export function addCaseActionRoutes(table: RouteTable, deps: CaseRouteDeps): voi
               { field: 'body.assigneeId', message: 'No active agent with this id in your organization.' },
             ]);
         }
-        return { assigneeId: body.assigneeId, actor: actorOf(caller), manual: true };
+        return { assigneeId: body.assigneeId, actor: actorOf(caller) };
       },
     },
     category: {

@@ -40,7 +40,7 @@ export async function performSlackClick(
         ...common,
         workflowId,
         update: assignUpdate,
-        arg: { assigneeId: userId, actor, manual: true },
+        arg: { assigneeId: userId, actor },
       });
       return 'The case is assigned to you.';
     }

@@ -25,7 +25,6 @@ export const Case = defineEntity({
     threadId: p.uuid().nullable(),
     previousCaseId: p.uuid().nullable(),
     assigneeId: p.uuid().nullable(),
-    assignedManually: p.boolean().default(false),
     categoryId: p.uuid().nullable(),
     createdByUserId: p.uuid().nullable(),
     important: p.boolean().default(false),

@@ -6,6 +6,7 @@ import { Migration20261125030000_message_signal_pending } from './Migration20261
 import { Migration20261125040000_case_workflow_start_pending } from './Migration20261125040000_case_workflow_start_pending';
 import { Migration20261203010000_idempotency_keys } from './Migration20261203010000_idempotency_keys';
 import { Migration20261203020000_case_event_detail } from './Migration20261203020000_case_event_detail';
+import { Migration20261207010000_drop_assigned_manually } from './Migration20261207010000_drop_assigned_manually';
 
 /** Every migration, in order. Listed explicitly so that bundlers and tsx need no directory scan. */
 export const migrationsList: MigrationObject[] = [
@@ -19,4 +20,5 @@ export const migrationsList: MigrationObject[] = [
   },
   { name: 'Migration20261203010000_idempotency_keys', class: Migration20261203010000_idempotency_keys },
   { name: 'Migration20261203020000_case_event_detail', class: Migration20261203020000_case_event_detail },
+  { name: 'Migration20261207010000_drop_assigned_manually', class: Migration20261207010000_drop_assigned_manually },
 ];
