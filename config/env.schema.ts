@@ -55,8 +55,6 @@ export const envSchema = z.object({
   META_APP_SECRET: z.string().min(8).optional(),
   /** The token Meta echoes when subscribing the webhook. Without it, verification is refused. */
   META_VERIFY_TOKEN: z.string().min(8).optional(),
-  /** Our Meta app id: echoes of messages we sent carry it and are skipped. */
-  META_APP_ID: z.string().regex(/^\d+$/, 'the numeric app id').optional(),
   TWILIO_API_URL: url.optional(),
   LLM_BASE_URL: url.optional(),
   LLM_API_KEY: z.string().min(1).optional(),

@@ -14,7 +14,7 @@ export interface WebhookDeps {
   temporal: TemporalTarget;
   config: Pick<
     AppConfig,
-    'META_APP_SECRET' | 'META_VERIFY_TOKEN' | 'META_APP_ID' | 'SECRETS_KEY' | 'PUBLIC_BASE_URL' | 'API_BODY_LIMIT'
+    'META_APP_SECRET' | 'META_VERIFY_TOKEN' | 'SECRETS_KEY' | 'PUBLIC_BASE_URL' | 'API_BODY_LIMIT'
   > &
     /** Slack clicks' outcomes may be posted to its origin besides hooks.slack.com (a local fake in tests). */
     Partial<Pick<AppConfig, 'SLACK_API_URL'>>;

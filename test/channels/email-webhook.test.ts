@@ -26,7 +26,6 @@ describe('email webhook', () => {
         API_BODY_LIMIT: '1mb',
         META_APP_SECRET: undefined,
         META_VERIFY_TOKEN: undefined,
-        META_APP_ID: undefined,
       },
     });
   });

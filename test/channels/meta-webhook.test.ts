@@ -29,7 +29,6 @@ describe('Meta webhook', () => {
       webhookConfig: {
         META_APP_SECRET: APP_SECRET,
         META_VERIFY_TOKEN: VERIFY_TOKEN,
-        META_APP_ID: '1517428896093847',
         SECRETS_KEY,
         PUBLIC_BASE_URL: 'http://localhost',
         API_BODY_LIMIT: '1mb',

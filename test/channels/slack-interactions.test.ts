@@ -25,7 +25,6 @@ describe('Slack interactions webhook', () => {
       API_BODY_LIMIT: '1mb',
       META_APP_SECRET: undefined,
       META_VERIFY_TOKEN: undefined,
-      META_APP_ID: undefined,
       SLACK_API_URL: slack.url,
     };
     // Generous: one test holds a click until the case's worker comes.

@@ -24,7 +24,6 @@ export class SecurityApi {
     const config: WebhookDeps['config'] = {
       META_APP_SECRET,
       META_VERIFY_TOKEN,
-      META_APP_ID: '1517428896093847',
       SECRETS_KEY: TEST_SECRETS_KEY.toString('base64'),
       PUBLIC_BASE_URL: 'http://localhost',
       API_BODY_LIMIT: '1mb',
