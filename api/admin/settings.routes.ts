@@ -3,6 +3,7 @@ import { z } from '../openapi/zod';
 import { problems } from '../http/problem';
 import type { RouteTable } from '../openapi/route-table';
 import { emailField, nonEmpty, trimmed, updateOwnedRow } from './admin-schemas';
+import { PLANS, type Plan } from '../../domain/organization-plan';
 
 const HOUR = 3600;
 const DAY = 24 * HOUR;
@@ -23,7 +24,7 @@ const updateSettingsBody = nonEmpty(
 
 const settingsView = z.object({
   name: z.string(),
-  plan: z.enum(['standard', 'enterprise']),
+  plan: z.enum(PLANS),
   reopenWindowSeconds: z.number().int(),
   messagingWindowSeconds: z.number().int(),
   attentionAfterSeconds: z.number().int(),
@@ -46,7 +47,7 @@ const settingsView = z.object({
 
 interface OrganizationRow {
   name: string;
-  plan: 'standard' | 'enterprise';
+  plan: Plan;
   reopen_window_seconds: number;
   messaging_window_seconds: number;
   attention_after_seconds: number;

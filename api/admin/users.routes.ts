@@ -17,6 +17,7 @@ import {
   trimmed,
   updateOwnedRow,
 } from './admin-schemas';
+import { planAllowsPartners } from '../../domain/organization-plan';
 
 const ROLES = ['admin', 'agent', 'partner'] as const;
 const capacity = z.number().int().min(1).max(10_000).nullable();
@@ -97,7 +98,7 @@ const toTokenView = (row: TokenRow): z.infer<typeof tokenView> => ({
 });
 
 function assertPartnerAllowed(caller: Caller, role: string | undefined): void {
-  if (role === 'partner' && caller.orgPlan !== 'enterprise') {
+  if (role === 'partner' && !planAllowsPartners(caller.orgPlan)) {
     throw problems.unprocessable('Partner users need an enterprise plan.', 'partner-needs-enterprise');
   }
 }

@@ -2,12 +2,13 @@ import type { RequestHandler } from 'express';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { hashToken } from '../../db/secrets';
 import { problems } from '../http/problem';
+import { planAllowsPartners, type Plan } from '../../domain/organization-plan';
 
 export interface Caller {
   userId: string;
   orgId: string;
   role: 'admin' | 'agent' | 'partner';
-  orgPlan: 'standard' | 'enterprise';
+  orgPlan: Plan;
   /** The token the request came with: Idempotency-Keys are scoped to it. */
   tokenId: string;
 }
@@ -58,7 +59,7 @@ export function requireRole(...roles: Caller['role'][]): RequestHandler {
   return (req, _res, next) => {
     const caller = callerOf(req);
     if (!roles.includes(caller.role)) return next(problems.forbidden());
-    if (caller.role === 'partner' && caller.orgPlan !== 'enterprise')
+    if (caller.role === 'partner' && !planAllowsPartners(caller.orgPlan))
       return next(problems.forbidden('Partner access needs an enterprise organization.'));
     next();
   };

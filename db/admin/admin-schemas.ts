@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PLANS } from '../../domain/organization-plan';
 
 /** Field rules shared by the admin inputs; the slug pattern is the database's own check constraint. */
 export const orgSlugSchema = z
@@ -12,7 +13,7 @@ export const nameSchema = z.string().trim().min(1, 'must not be empty').max(200)
 
 export const emailSchema = z.string().trim().toLowerCase().pipe(z.email('must be an email address'));
 
-export const planSchema = z.enum(['standard', 'enterprise']);
+export const planSchema = z.enum(PLANS);
 
 /** The database columns are 32-bit integers with a `> 0` check. */
 export const positiveSecondsSchema = z.number().int().positive().max(2_147_483_647);

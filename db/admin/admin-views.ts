@@ -1,4 +1,5 @@
 import type { IApiToken, IOrganization, IUser } from '../entities';
+import type { Plan } from '../../domain/organization-plan';
 
 /**
  * What the admin layer hands back: plain objects with an explicit list of fields, so an encrypted
@@ -8,7 +9,7 @@ export interface OrganizationView {
   id: string;
   slug: string;
   name: string;
-  plan: 'standard' | 'enterprise';
+  plan: Plan;
   reopenWindowSeconds: number;
   messagingWindowSeconds: number;
   attentionAfterSeconds: number;

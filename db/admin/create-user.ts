@@ -5,6 +5,7 @@ import { AdminError, parseAdminInput, withConflictOnDuplicate } from './admin-er
 import { findOrganizationOrThrow } from './admin-lookups';
 import { emailSchema, nameSchema } from './admin-schemas';
 import { toUserView, type UserView } from './admin-views';
+import { planAllowsPartners } from '../../domain/organization-plan';
 
 const createUserSchema = z.object({
   orgSlug: z.string().min(1),
@@ -20,7 +21,7 @@ export type CreateUserInput = z.input<typeof createUserSchema>;
 export async function createUser(em: EntityManager, input: CreateUserInput): Promise<UserView> {
   const { orgSlug, email, name, role, capacity } = parseAdminInput(createUserSchema, input);
   const organization = await findOrganizationOrThrow(em, orgSlug);
-  if (role === 'partner' && organization.plan !== 'enterprise') {
+  if (role === 'partner' && !planAllowsPartners(organization.plan)) {
     throw new AdminError(
       'invalid',
       `Partner users need an enterprise plan; organization "${orgSlug}" is on ${organization.plan}.`,

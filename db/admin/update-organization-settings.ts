@@ -5,6 +5,7 @@ import { AdminError, parseAdminInput } from './admin-error';
 import { findOrganizationOrThrow } from './admin-lookups';
 import { emailSchema, nameSchema, planSchema, positiveSecondsSchema } from './admin-schemas';
 import { toOrganizationView, type OrganizationView } from './admin-views';
+import { planAllowsPartners } from '../../domain/organization-plan';
 
 const settingsSchema = z.object({
   orgSlug: z.string().min(1),
@@ -31,8 +32,8 @@ export async function updateOrganizationSettings(
     throw new AdminError('invalid', 'Nothing to update: give at least one setting.');
 
   const organization = await findOrganizationOrThrow(em, orgSlug);
-  if (changes.plan === 'standard' && organization.plan === 'enterprise') {
-    // Partners exist only on enterprise plans; a downgrade must not leave any behind.
+  if (changes.plan && planAllowsPartners(organization.plan) && !planAllowsPartners(changes.plan)) {
+    // A plan without partners must not leave any behind.
     const partners = await em.count(User, { orgId: organization.id, role: 'partner', deactivatedAt: null });
     if (partners > 0) {
       throw new AdminError(

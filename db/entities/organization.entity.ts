@@ -1,4 +1,5 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { PLANS } from '../../domain/organization-plan';
 
 export const Organization = defineEntity({
   name: 'Organization',
@@ -10,7 +11,7 @@ export const Organization = defineEntity({
       .onCreate(() => crypto.randomUUID()),
     slug: p.text(),
     name: p.text(),
-    plan: p.enum(['standard', 'enterprise']).default('standard'),
+    plan: p.enum([...PLANS]).default('standard'),
     reopenWindowSeconds: p.integer().default(604800),
     messagingWindowSeconds: p.integer().default(86400),
     attentionAfterSeconds: p.integer().default(259200),

@@ -14,6 +14,7 @@ import {
 import { USER_ROLES } from '../../db/entities';
 import type { FlagSpec, Flags } from './flags';
 import { formatFields, formatTable, TOKEN_WARNING } from './format';
+import { PLANS } from '../../domain/organization-plan';
 
 /** One operator command: its flags, what it does, and how a person reads its result (`--json` prints the result as is). */
 export interface CliCommand<Result = unknown> {
@@ -26,7 +27,6 @@ export interface CliCommand<Result = unknown> {
 const command = <Result>(definition: CliCommand<Result>): CliCommand => definition as CliCommand;
 
 const org: FlagSpec = { kind: 'string', required: true, placeholder: 'slug', description: 'organization slug' };
-const PLANS = ['standard', 'enterprise'] as const;
 const CATEGORIZERS = ['local', 'llm'] as const;
 const plan: FlagSpec = { kind: 'choice', choices: PLANS, description: 'billing plan' };
 
