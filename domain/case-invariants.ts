@@ -1,4 +1,5 @@
-import { CASE_STATUSES, CHANNELS, isTimeSensitiveChannel, type CaseState } from './case.model';
+import { CASE_STATUSES, type CaseState } from './case.model';
+import { CHANNELS, isTimeSensitiveChannel } from './channel-registry';
 
 /** Every rule a case state must satisfy; empty when the state is sound. */
 export function findInvariantViolations(state: CaseState): string[] {

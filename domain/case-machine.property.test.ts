@@ -5,12 +5,12 @@ import { applyCaseEvent } from './case-machine';
 import { attentionDueAt, isTimeSensitive, nextTimerAt } from './case-timers';
 import {
   CASE_STATUSES,
-  CHANNELS,
   HUMAN_AGENT_TAG_WINDOW_MS,
   createCaseState,
   type CasePolicy,
   type CaseState,
 } from './case.model';
+import { CHANNELS } from './channel-registry';
 
 const HOUR = 60 * 60 * 1000;
 const T0 = Date.UTC(2025, 0, 6, 9, 0, 0);

@@ -3,12 +3,12 @@ import {
   CASE_STATUSES,
   HUMAN_AGENT_TAG_WINDOW_MS,
   computeWindowExpiresAt,
-  isTimeSensitiveChannel,
   type CasePolicy,
   type CaseState,
   type CaseStatus,
   type Resolution,
 } from './case.model';
+import { isTimeSensitiveChannel } from './channel-registry';
 
 export type ReplyDecision =
   | { allowed: true; messagingTag: 'HUMAN_AGENT' | null }

@@ -1,4 +1,5 @@
-import { isTimeSensitiveChannel, type CasePolicy, type CaseState } from './case.model';
+import { type CasePolicy, type CaseState } from './case.model';
+import { isTimeSensitiveChannel } from './channel-registry';
 
 export type CaseTimerEvent = 'attention_due' | 'window_expired' | 'lifecycle_ends';
 export interface CaseTimer {

@@ -1,11 +1,5 @@
-import {
-  CASE_STATUSES,
-  CHANNELS,
-  DEFAULT_CASE_POLICY,
-  HUMAN_AGENT_TAG_WINDOW_MS,
-  createCaseState,
-  isTimeSensitiveChannel,
-} from './case.model';
+import { CASE_STATUSES, DEFAULT_CASE_POLICY, HUMAN_AGENT_TAG_WINDOW_MS, createCaseState } from './case.model';
+import { CHANNELS, isTimeSensitiveChannel } from './channel-registry';
 
 const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;

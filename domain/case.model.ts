@@ -1,11 +1,7 @@
+import { isTimeSensitiveChannel, type Channel } from './channel-registry';
+
 export const CASE_STATUSES = ['open', 'in_progress', 'waiting_for_customer', 'resolved'] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
-
-export const CHANNELS = ['email', 'instagram', 'facebook', 'phone', 'widget', 'partner', 'manual'] as const;
-export type Channel = (typeof CHANNELS)[number];
-
-/** Meta only lets a page answer within a window after the customer's last message. */
-export const TIME_SENSITIVE_CHANNELS: readonly Channel[] = ['instagram', 'facebook'];
 
 /** 'auto' means an auto-resolve category (spam, noise) closed the case, not a person. */
 export type Resolution = 'manual' | 'auto';
@@ -50,10 +46,6 @@ export interface CaseState {
   /** Only on time-sensitive channels: lastCustomerMessageAt + messagingWindowMs. Kept after it passes. */
   windowExpiresAt: number | null;
   needsAttention: boolean;
-}
-
-export function isTimeSensitiveChannel(channel: Channel): boolean {
-  return TIME_SENSITIVE_CHANNELS.includes(channel);
 }
 
 export function computeWindowExpiresAt(input: {

@@ -1,4 +1,5 @@
-import { TIME_SENSITIVE_CHANNELS, type CaseStatus, type Channel } from './case.model';
+import { type CaseStatus } from './case.model';
+import { TIME_SENSITIVE_CHANNELS, type Channel } from './channel-registry';
 
 /**
  * The inbox's quick filters, sorts and cursor. The SQL in db/inbox implements exactly the rules

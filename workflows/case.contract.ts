@@ -1,5 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { CasePolicy, CaseState, CaseStatus, Channel } from '../domain/case.model';
+import type { CasePolicy, CaseState, CaseStatus } from '../domain/case.model';
+import type { Channel } from '../domain/channel-registry';
 import type { CaseChanges } from '../domain/case-diff';
 import type { QueuedOutbound } from './outbound-queue';
 import type { QueuedTeamNotification } from './team-notifier';

@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { encryptSecret } from '../../db/secrets';
+import { CONNECTED_CHANNELS, type ConnectedChannel } from '../../domain/channel-registry';
 import { problems } from '../http/problem';
 import type { RouteTable } from '../openapi/route-table';
 import { z } from '../openapi/zod';
@@ -29,9 +30,9 @@ const channelCredentials = {
   }),
   email: z.strictObject({ smtpUrl: z.string().regex(/^smtps?:\/\/\S+$/, 'an smtp:// or smtps:// URL') }),
   widget: z.strictObject({}),
-};
+} satisfies Record<ConnectedChannel, z.ZodType>;
 const channelBody = z.strictObject({
-  channel: z.enum(['instagram', 'facebook', 'phone', 'email', 'widget']),
+  channel: z.enum(CONNECTED_CHANNELS),
   externalId: trimmed(320),
   displayName: trimmed(200).optional(),
   credentials: z.record(z.string(), z.string()).default({}),

@@ -1,6 +1,6 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { z } from '../openapi/zod';
-import { CHANNELS } from '../../domain/case.model';
+import { CHANNELS } from '../../domain/channel-registry';
 import type { Caller } from '../auth/authenticate';
 import { problems, type FieldError } from '../http/problem';
 import type { RouteTable } from '../openapi/route-table';

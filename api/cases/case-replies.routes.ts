@@ -1,3 +1,4 @@
+import { COMMENT_THREAD_CHANNELS } from '../../domain/channel-registry';
 import { sendReplyUpdate } from '../../channels/outbound/record-reply';
 import {
   clearReplyUpdatePending,
@@ -29,8 +30,9 @@ export function addCaseReplyRoutes(table: RouteTable, deps: CaseRouteDeps): void
 
   async function isCommentCase(caseId: string): Promise<boolean> {
     const rows: unknown[] = await em().execute(
-      `select 1 from messages where case_id = ? and direction = 'inbound' and kind = 'comment' and channel in ('instagram', 'facebook') limit 1`,
-      [caseId],
+      `select 1 from messages where case_id = ? and direction = 'inbound' and kind = 'comment'
+         and channel in (${COMMENT_THREAD_CHANNELS.map(() => '?').join(', ')}) limit 1`,
+      [caseId, ...COMMENT_THREAD_CHANNELS],
     );
     return rows.length > 0;
   }

@@ -1,5 +1,6 @@
 import { z } from '../openapi/zod';
-import { CASE_STATUSES, CHANNELS } from '../../domain/case.model';
+import { CASE_STATUSES } from '../../domain/case.model';
+import { CHANNELS } from '../../domain/channel-registry';
 import { INBOX_SORTS, QUICK_FILTERS } from '../../domain/inbox-filters';
 
 const list = <T extends z.ZodType>(item: T) =>

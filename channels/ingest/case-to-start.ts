@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Channel } from '../../domain/case.model';
+import type { Channel } from '../../domain/channel-registry';
 import { loadOrganizationForCases } from '../../db/cases/case-policy';
 import type { CaseToStart } from './start-case-workflow';
 

@@ -1,5 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { Channel } from '../../domain/case.model';
+import type { Channel } from '../../domain/channel-registry';
 import { createCaseRecord } from '../../db/cases/create-case-record';
 import { loadCaseToStart } from './case-to-start';
 import { signalCustomerMessage, type TemporalTarget } from './start-case-workflow';

@@ -1,6 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
-import type { CasePolicy, Channel } from '../../domain/case.model';
+import type { CasePolicy } from '../../domain/case.model';
+import type { Channel } from '../../domain/channel-registry';
 import { customerMessageSignal, type CaseWorkflowInput } from '../../workflows/case.contract';
 import { caseSearchAttributes } from '../../workflows/case-search-attributes';
 import { createCaseState } from '../../domain/case.model';

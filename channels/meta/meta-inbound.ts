@@ -78,11 +78,11 @@ const feedCommentSchema = z.looseObject({
   created_time: z.union([z.number(), z.string()]).optional(),
 });
 
-const CHANNELS: Record<string, MetaChannel> = { page: 'facebook', instagram: 'instagram' };
+const CHANNEL_OF_OBJECT: Record<string, MetaChannel> = { page: 'facebook', instagram: 'instagram' };
 
 export function parseMetaWebhook(payload: unknown): { events: MetaInboundEvent[] } {
   const envelope = envelopeSchema.safeParse(payload);
-  const channel = envelope.success ? CHANNELS[envelope.data.object] : undefined;
+  const channel = envelope.success ? CHANNEL_OF_OBJECT[envelope.data.object] : undefined;
   if (!envelope.success || !channel)
     throw new MetaPayloadError('Not a Meta webhook: expected { object: "page" | "instagram", entry: [...] }.');
   const events: MetaInboundEvent[] = [];

@@ -1,4 +1,4 @@
-import type { Channel } from '../../domain/case.model';
+import type { Channel } from '../../domain/channel-registry';
 import type { ReplyContext } from './reply-context';
 
 /** One channel's way out: sends a reply and answers the provider's id, or throws a Permanent/RetryableSendError. */

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Channel } from '../../domain/case.model';
+import type { Channel } from '../../domain/channel-registry';
 import { decryptSecret } from '../../db/secrets';
 
 /** Everything a channel needs to send one agent reply, loaded once by the delivery activity. */

@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Channel, ConnectedChannel } from '../../domain/channel-registry';
 import { createCaseRecord, type CreatedCaseRecord } from './create-case-record';
 
 export interface ManualCaseInput {
   orgId: string;
-  channel: 'manual' | 'partner';
+  /** Cases no provider brings: a team member's or a partner's. */
+  channel: Exclude<Channel, ConnectedChannel>;
   subject: string;
   body?: string;
   customer?: { name?: string; email?: string; phone?: string };

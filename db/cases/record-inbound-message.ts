@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Channel } from '../../domain/case.model';
+import type { ConnectedChannel } from '../../domain/channel-registry';
 import { createCaseRecord } from './create-case-record';
 
 export interface InboundMessage {
   orgId: string;
-  channel: Exclude<Channel, 'partner' | 'manual'>;
+  channel: ConnectedChannel;
   /** How the channel knows the sender: email address, PSID/IGSID, phone number, widget user id. */
   sender: { externalId: string; name?: string | null; email?: string | null; phone?: string | null };
   /** The conversation on the provider's side (Meta conversation, comment root, phone number, widget conversation); null for email, which threads by headers. */

@@ -1,4 +1,5 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { CONNECTED_CHANNELS } from '../../domain/channel-registry';
 
 /** Maps a provider account (page id, Instagram account, phone number, support address, widget key) to its organization. */
 export const ChannelConnection = defineEntity({
@@ -10,7 +11,7 @@ export const ChannelConnection = defineEntity({
       .primary()
       .onCreate(() => crypto.randomUUID()),
     orgId: p.uuid(),
-    channel: p.enum(['email', 'instagram', 'facebook', 'phone', 'widget']),
+    channel: p.enum([...CONNECTED_CHANNELS]),
     externalId: p.text(),
     displayName: p.text().nullable(),
     credentialsEncrypted: p.text().nullable().hidden(),

@@ -1,11 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import {
-  CASE_STATUSES,
-  CHANNELS,
-  TIME_SENSITIVE_CHANNELS,
-  type CaseStatus,
-  type Channel,
-} from '../../domain/case.model';
+import { CASE_STATUSES, type CaseStatus } from '../../domain/case.model';
+import { CHANNELS, TIME_SENSITIVE_CHANNELS, type Channel } from '../../domain/channel-registry';
 import {
   MAX_SEARCH_LENGTH,
   MIN_SEARCH_LENGTH,

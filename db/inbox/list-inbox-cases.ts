@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { CaseStatus, Channel } from '../../domain/case.model';
+import type { CaseStatus } from '../../domain/case.model';
+import type { Channel } from '../../domain/channel-registry';
 import {
   NO_WINDOW_KEY,
   decodeInboxCursor,

@@ -4,7 +4,8 @@ import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/com
 import { createOrganization } from '../../db/admin';
 import { loadOrganizationForCases } from '../../db/cases/case-policy';
 import type { Orm } from '../../db/orm';
-import { createCaseState, type Channel } from '../../domain/case.model';
+import { createCaseState } from '../../domain/case.model';
+import { type Channel } from '../../domain/channel-registry';
 import type { CaseWorkflowInput } from '../../workflows/case.contract';
 import { caseSearchAttributes } from '../../workflows/case-search-attributes';
 import { CASE_TASK_QUEUE } from './bench-stack';

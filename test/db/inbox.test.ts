@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { CHANNELS, TIME_SENSITIVE_CHANNELS, type CaseStatus } from '../../domain/case.model';
+import { type CaseStatus } from '../../domain/case.model';
+import { CHANNELS, TIME_SENSITIVE_CHANNELS } from '../../domain/channel-registry';
 import {
   QUICK_FILTERS,
   encodeInboxCursor,

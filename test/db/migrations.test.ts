@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { createOrm } from '../../db/orm';
 import { listPendingMigrations, migrateDownToEmpty, migrateUp } from '../../db/migrate';
 import { testStack } from '../support/test-stack';
+import { connectTestOrm } from '../support/connections';
+import { CHANNELS, CONNECTED_CHANNELS } from '../../domain/channel-registry';
 
 async function onServer(sql: string): Promise<void> {
   const orm = await createOrm({ databaseUrl: `${testStack.read().postgresServerUrl}/postgres`, poolMax: 1 });
@@ -64,6 +66,26 @@ describe('migrations', () => {
 
       expect(await migrateUp(orm)).toEqual(applied);
       expect(await tables()).toEqual(created);
+    } finally {
+      await orm.close(true);
+    }
+  });
+});
+
+describe('the schema and the channel registry', () => {
+  it('allow the same channels', async () => {
+    const orm = await connectTestOrm();
+    const allowed = async (table: string) => {
+      const rows: Array<{ definition: string }> = await orm.em.fork().execute(
+        `select pg_get_constraintdef(oid) as definition from pg_constraint
+          where conrelid = ?::regclass and contype = 'c' and pg_get_constraintdef(oid) like '%(channel %'`,
+        [table],
+      );
+      return rows.flatMap((row) => [...row.definition.matchAll(/'([a-z_]+)'::text/g)].map((match) => match[1])).sort();
+    };
+    try {
+      expect(await allowed('cases')).toEqual([...CHANNELS].sort());
+      expect(await allowed('channel_connections')).toEqual([...CONNECTED_CHANNELS].sort());
     } finally {
       await orm.close(true);
     }

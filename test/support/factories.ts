@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Orm } from '../../db/orm';
 import { createCaseRecord } from '../../db/cases/create-case-record';
 import { loadOrganizationForCases } from '../../db/cases/case-policy';
-import type { Channel } from '../../domain/case.model';
+import type { Channel } from '../../domain/channel-registry';
 import type { CaseToStart } from '../../channels/ingest/start-case-workflow';
 
 const HOUR = 3600;

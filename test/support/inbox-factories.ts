@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { CaseStatus, Channel } from '../../domain/case.model';
+import type { CaseStatus } from '../../domain/case.model';
+import type { Channel } from '../../domain/channel-registry';
 
 const HOUR = 60 * 60 * 1000;
 

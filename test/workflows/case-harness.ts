@@ -16,7 +16,7 @@ import type { TriageLlmSettings } from '../../activities/triage.activities';
 /** The SECRETS_KEY of test workers and APIs: channel credentials in tests are encrypted with it. */
 export const TEST_SECRETS_KEY = Buffer.alloc(32, 11);
 import { registerCaseSearchAttributes } from '../../scripts/local-stack/register-search-attributes';
-import type { Channel } from '../../domain/case.model';
+import type { Channel } from '../../domain/channel-registry';
 import { caseStateQuery } from '../../workflows/case.contract';
 
 /** The folder new recordings go to: a new one whenever the workflow changes, so older sets keep replaying. */
