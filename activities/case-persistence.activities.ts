@@ -8,6 +8,11 @@ export interface PersistCaseChangesInput {
   /** The case after the last entry; `version` is that entry's version. */
   version: number;
   state: CaseState;
+  /**
+   * When the case needs attention under the policy it started with (null once resolved). A write
+   * scheduled by a workflow that predates it leaves the column as it was.
+   */
+  attentionDueAt?: number | null;
   entries: TimelineEntry[];
 }
 
@@ -23,7 +28,7 @@ export function createCasePersistenceActivities(deps: { orm: MikroORM }) {
         // `version < ?` makes a late or retried write of an older snapshot a no-op.
         const updated: Array<{ id: string }> = await em.execute(
           `update cases set status = ?, resolution = ?, archived = ?, archived_at = case when ? then coalesce(archived_at, ?) else null end,
-             assignee_id = ?, category_id = ?, important = ?, needs_attention = ?, window_expires_at = ?, opened_at = ?,
+             assignee_id = ?, category_id = ?, important = ?, needs_attention = ?, attention_due_at = case when ?::boolean then ?::timestamptz else attention_due_at end, window_expires_at = ?, opened_at = ?,
              resolved_at = ?, last_customer_message_at = ?, version = ?, updated_at = ?
            where id = ? and org_id = ? and version < ? returning id`,
           [
@@ -36,6 +41,8 @@ export function createCasePersistenceActivities(deps: { orm: MikroORM }) {
             state.categoryId,
             state.important,
             state.needsAttention,
+            input.attentionDueAt !== undefined,
+            toDate(input.attentionDueAt ?? null),
             toDate(state.windowExpiresAt),
             toDate(state.openedAt),
             toDate(state.resolvedAt),

@@ -1,6 +1,7 @@
 import { rejectEvent, type CaseEvent, type Rejection, type Transition } from './case-events';
 import {
   CASE_STATUSES,
+  attentionDeadline,
   HUMAN_AGENT_TAG_WINDOW_MS,
   computeWindowExpiresAt,
   type CasePolicy,
@@ -161,8 +162,8 @@ function categorize({ state, event }: Step<EventOf<'categorize'>>): Outcome {
 }
 
 function flagAttention({ state, event, policy }: Step<EventOf<'attention_due'>>): Outcome {
-  if (state.status === 'resolved') return { ...state };
-  const dueAt = state.openedAt + policy.attentionAfterMs;
+  const dueAt = attentionDeadline({ state, policy });
+  if (dueAt === null) return { ...state };
   if (event.at < dueAt)
     return rejectEvent({
       code: 'not_due',

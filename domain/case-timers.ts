@@ -1,4 +1,4 @@
-import { type CasePolicy, type CaseState } from './case.model';
+import { attentionDeadline, type CasePolicy, type CaseState } from './case.model';
 import { isTimeSensitiveChannel } from './channel-registry';
 
 export type CaseTimerEvent = 'attention_due' | 'window_expired' | 'lifecycle_ends';
@@ -14,10 +14,9 @@ export function isTimeSensitive(input: { state: CaseState; now: number }): boole
   return state.windowExpiresAt !== null && now < state.windowExpiresAt;
 }
 
+/** The attention timer: the case's attention deadline, until the flag is set. */
 export function attentionDueAt(input: { state: CaseState; policy: CasePolicy }): number | null {
-  const { state, policy } = input;
-  if (state.status === 'resolved' || state.needsAttention) return null;
-  return state.openedAt + policy.attentionAfterMs;
+  return input.state.needsAttention ? null : attentionDeadline(input);
 }
 
 export function windowClosesAt(state: CaseState): number | null {

@@ -59,6 +59,16 @@ export function computeWindowExpiresAt(input: {
 }
 
 /**
+ * When an unresolved case needs attention: the attention delay after it opened or was last reopened,
+ * under the policy the case started with. The workflow writes it with the case, so the inbox, the case
+ * page, Slack and the Temporal UI all agree even after the organization changes its delay.
+ */
+export function attentionDeadline(input: { state: CaseState; policy: CasePolicy }): number | null {
+  const { state, policy } = input;
+  return state.status === 'resolved' ? null : state.openedAt + policy.attentionAfterMs;
+}
+
+/**
  * A case created already assigned starts `in_progress`, as if `assign` had followed at once,
  * so the same case never gets a different status depending on whether routing ran before or after creation.
  */

@@ -17,7 +17,7 @@ const DAY = 24 * HOUR;
 const NOW = Date.UTC(2026, 10, 25, 12, 0, 0);
 const ME = '11111111-1111-4111-8111-111111111111';
 const OTHER = '22222222-2222-4222-8222-222222222222';
-const context: QuickFilterContext = { userId: ME, now: NOW, attentionAfterMs: 3 * DAY };
+const context: QuickFilterContext = { userId: ME, now: NOW };
 
 const aCase = (overrides: Partial<InboxCaseFacts> = {}): InboxCaseFacts => ({
   channel: 'email',
@@ -25,6 +25,7 @@ const aCase = (overrides: Partial<InboxCaseFacts> = {}): InboxCaseFacts => ({
   assigneeId: null,
   important: false,
   openedAt: NOW - HOUR,
+  attentionDueAt: NOW - HOUR + 3 * DAY,
   windowExpiresAt: null,
   lastCustomerMessageAt: null,
   readAt: null,
@@ -53,17 +54,11 @@ describe('quick filters', () => {
     expect(matches('unread', aCase())).toBe(false);
   });
 
-  it('needs_attention: unresolved and opened at least the attention delay ago', () => {
-    expect(matches('needs_attention', aCase({ openedAt: NOW - 3 * DAY }))).toBe(true);
-    expect(matches('needs_attention', aCase({ openedAt: NOW - 3 * DAY + 1 }))).toBe(false);
-    expect(matches('needs_attention', aCase({ openedAt: NOW - 9 * DAY, status: 'resolved' }))).toBe(false);
-    expect(
-      matchesQuickFilter({
-        filter: 'needs_attention',
-        kase: aCase({ openedAt: NOW - 2 * HOUR }),
-        context: { ...context, attentionAfterMs: HOUR },
-      }),
-    ).toBe(true);
+  it('needs_attention: unresolved and past the attention deadline the case started with', () => {
+    expect(matches('needs_attention', aCase({ attentionDueAt: NOW }))).toBe(true);
+    expect(matches('needs_attention', aCase({ attentionDueAt: NOW + 1 }))).toBe(false);
+    expect(matches('needs_attention', aCase({ attentionDueAt: NOW - 6 * DAY, status: 'resolved' }))).toBe(false);
+    expect(matches('needs_attention', aCase({ attentionDueAt: null }))).toBe(false);
   });
 
   it('important, assigned_to_me, unassigned and all', () => {

@@ -34,6 +34,8 @@ export interface InboxCaseFacts {
   assigneeId: string | null;
   important: boolean;
   openedAt: number;
+  /** When the unresolved case needs attention (`cases.attention_due_at`, written by its workflow). */
+  attentionDueAt: number | null;
   windowExpiresAt: number | null;
   lastCustomerMessageAt: number | null;
   /** The caller's read mark on this case, if any. */
@@ -43,8 +45,6 @@ export interface InboxCaseFacts {
 export interface QuickFilterContext {
   userId: string;
   now: number;
-  /** The organization's attention_after_seconds, in ms (3 days by default). */
-  attentionAfterMs: number;
 }
 
 type QuickFilterRule = (kase: InboxCaseFacts, context: QuickFilterContext) => boolean;
@@ -61,8 +61,8 @@ const QUICK_FILTER_RULES: Record<QuickFilter, QuickFilterRule> = {
   unread: (kase) => isUnreadCase(kase),
   /** Flagged important. */
   important: (kase) => kase.important,
-  /** Not resolved, and opened (or last reopened) at least the organization's attention delay ago. */
-  needs_attention: (kase, { now, attentionAfterMs }) => caseNeedsAttention(kase, { now, attentionAfterMs }),
+  /** Not resolved, and past its attention deadline (the delay the case started with, after it opened or was reopened). */
+  needs_attention: (kase, { now }) => caseNeedsAttention(kase, now),
   /** Assigned to the caller. */
   assigned_to_me: (kase, { userId }) => kase.assigneeId === userId,
   /** Assigned to nobody. */
@@ -93,11 +93,8 @@ export function isUnreadCase(kase: Pick<InboxCaseFacts, 'lastCustomerMessageAt' 
   return kase.lastCustomerMessageAt !== null && (kase.readAt === null || kase.readAt < kase.lastCustomerMessageAt);
 }
 
-export function caseNeedsAttention(
-  kase: Pick<InboxCaseFacts, 'status' | 'openedAt'>,
-  input: { now: number; attentionAfterMs: number },
-): boolean {
-  return kase.status !== 'resolved' && kase.openedAt <= input.now - input.attentionAfterMs;
+export function caseNeedsAttention(kase: Pick<InboxCaseFacts, 'status' | 'attentionDueAt'>, now: number): boolean {
+  return kase.status !== 'resolved' && kase.attentionDueAt !== null && kase.attentionDueAt <= now;
 }
 
 export function isQuickFilter(value: unknown): value is QuickFilter {

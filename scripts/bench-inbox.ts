@@ -283,8 +283,8 @@ function loadStatements(cases: number): Array<[string, string]> {
           status = 'resolved' and created_at < anchor - interval '14 days' and r_archive < 0.9 as archived
         from replied)
       insert into cases (id, org_id, number, workflow_id, channel, status, resolution, archived, subject, customer_id, assignee_id, category_id,
-        created_by_user_id, important, window_expires_at, opened_at, resolved_at, archived_at, last_customer_message_at, last_message_at,
-        last_message_snippet, customer_search_line, version, created_at, updated_at)
+        created_by_user_id, important, window_expires_at, opened_at, attention_due_at, resolved_at, archived_at, last_customer_message_at,
+        last_message_at, last_message_snippet, customer_search_line, version, created_at, updated_at)
       select md5('case' || i)::uuid, ${org}, i, 'case-bench-' || i, channel, status, case when status = 'resolved' then 'manual' end, archived,
         (${sqlArray(SUBJECTS)})[1 + i % ${SUBJECTS.length}] || case when i % 3 = 0 then ' (order ORD-' || (100000 + i) || ')' else '' end,
         md5('customer' || (1 + i % ${customers}))::uuid,
@@ -293,7 +293,8 @@ function loadStatements(cases: number): Array<[string, string]> {
         case when channel = 'partner' then md5('partner' || (1 + i % 2))::uuid end,
         r_imp < 0.05,
         case when channel in ('instagram', 'facebook') and lcma is not null then lcma + interval '24 hours' end,
-        created_at, resolved_at, case when archived then resolved_at + interval '7 days' end, lcma, last_message_at,
+        created_at, case when status <> 'resolved' then created_at + interval '3 days' end,
+        resolved_at, case when archived then resolved_at + interval '7 days' end, lcma, last_message_at,
         left(${customerBody('i')}, 120), cu.name || ' ' || cu.email || ' ' || cu.phone, 1, created_at,
         greatest(created_at, last_message_at, resolved_at, case when archived then resolved_at + interval '7 days' end)
       from closed join customers cu on cu.id = md5('customer' || (1 + i % ${customers}))::uuid;`,

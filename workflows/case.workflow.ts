@@ -12,7 +12,7 @@ import {
 } from '@temporalio/workflow';
 import type { CaseEvent } from '../domain/case-events';
 import { applyCaseEvent } from '../domain/case-machine';
-import { createCaseState, type CaseState } from '../domain/case.model';
+import { attentionDeadline, createCaseState, type CaseState } from '../domain/case.model';
 import { diffCaseStates } from '../domain/case-diff';
 import { nextTimerAt } from '../domain/case-timers';
 import { continueAsNewAfterEvents } from '../domain/case-run-length';
@@ -240,6 +240,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<void> {
       caseId: input.caseId,
       version: batch.version,
       state: batch.state,
+      attentionDueAt: attentionDeadline({ state: batch.state, policy }),
       entries: batch.entries,
     });
     journal.markPersisted(batch.upTo);

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { NEEDS_ATTENTION_SQL } from '../inbox/inbox-query';
 
 const iso = (value: unknown) =>
   value === null || value === undefined ? null : new Date(value as string).toISOString();
@@ -83,12 +84,12 @@ export async function loadCaseView(
   const rows: Array<Record<string, unknown>> = await em.execute(
     `select c.*, u.name as assignee_name, cat.name as category_name, cu.name as customer_name, cu.email as customer_email, cu.phone as customer_phone,
             d.serial_number as device_serial, d.model as device_model,
-            (c.status <> 'resolved' and c.opened_at <= now() - make_interval(secs => o.attention_after_seconds)) as attention_due
-     from cases c join organizations o on o.id = c.org_id
+            ${NEEDS_ATTENTION_SQL} as needs_attention_now
+     from cases c
      left join users u on u.id = c.assignee_id left join categories cat on cat.id = c.category_id
      left join customers cu on cu.id = c.customer_id left join devices d on d.id = c.device_id
      where c.id = ? and c.org_id = ?`,
-    [input.caseId, input.orgId],
+    [new Date().toISOString(), input.caseId, input.orgId],
   );
   const row = rows[0];
   if (!row) return null;
@@ -102,7 +103,7 @@ export async function loadCaseView(
     archived: row.archived as boolean,
     subject: row.subject as string,
     important: row.important as boolean,
-    needsAttention: Boolean(row.needs_attention) || Boolean(row.attention_due),
+    needsAttention: Boolean(row.needs_attention_now),
     windowExpiresAt: iso(row.window_expires_at),
     assignee: row.assignee_id ? { id: row.assignee_id as string, name: row.assignee_name as string } : null,
     category: row.category_id ? { id: row.category_id as string, name: row.category_name as string } : null,

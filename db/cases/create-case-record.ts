@@ -29,8 +29,9 @@ export interface CreatedCaseRecord {
  * lock serializes numbering per organization, and the one-live-case-per-thread index rejects a duplicate.
  */
 export async function createCaseRecord(em: EntityManager, input: NewCaseRecord): Promise<CreatedCaseRecord> {
-  const counters: Array<{ number: number; slug: string }> = await em.execute(
-    `update organizations set next_case_number = next_case_number + 1 where id = ? returning next_case_number - 1 as number, slug`,
+  const counters: Array<{ number: number; slug: string; attention_after_seconds: number }> = await em.execute(
+    `update organizations set next_case_number = next_case_number + 1 where id = ?
+     returning next_case_number - 1 as number, slug, attention_after_seconds`,
     [input.orgId],
   );
   const counter = counters[0];
@@ -38,8 +39,8 @@ export async function createCaseRecord(em: EntityManager, input: NewCaseRecord):
   const workflowId = caseWorkflowId({ orgSlug: counter.slug, caseNumber: counter.number });
   const inserted: Array<{ id: string }> = await em.execute(
     `insert into cases (org_id, number, workflow_id, channel, subject, customer_id, thread_id, device_id, previous_case_id,
-       created_by_user_id, important, workflow_start_pending, opened_at, created_at, updated_at, last_message_at)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null) returning id`,
+       created_by_user_id, important, workflow_start_pending, opened_at, attention_due_at, created_at, updated_at, last_message_at)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null) returning id`,
     [
       input.orgId,
       counter.number,
@@ -54,6 +55,8 @@ export async function createCaseRecord(em: EntityManager, input: NewCaseRecord):
       input.important ?? false,
       input.workflowStartPending ?? false,
       input.openedAt,
+      // The workflow writes the deadline of the policy it starts with; until then, the organization's.
+      new Date(input.openedAt.getTime() + counter.attention_after_seconds * 1000),
       input.openedAt,
       input.openedAt,
     ],

@@ -29,6 +29,7 @@ export const Case = defineEntity({
     createdByUserId: p.uuid().nullable(),
     important: p.boolean().default(false),
     needsAttention: p.boolean().default(false),
+    attentionDueAt: p.datetime().nullable(),
     windowExpiresAt: p.datetime().nullable(),
     openedAt: p.datetime().onCreate(() => new Date()),
     resolvedAt: p.datetime().nullable(),

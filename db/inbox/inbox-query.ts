@@ -34,23 +34,18 @@ export interface InboxQuery {
 
 /** The organization settings a query depends on, read once per request. */
 export interface InboxOrganization {
-  attentionAfterSeconds: number;
   /** An enabled Instagram or Facebook connection exists, so the time-sensitive filter means something. */
   timeSensitiveConnected: boolean;
 }
 
 export async function loadInboxOrganization(em: EntityManager, orgId: string): Promise<InboxOrganization> {
-  const rows: Array<{ attention_after_seconds: number; time_sensitive_connected: boolean }> = await em.execute(
-    `select o.attention_after_seconds,
-       exists (select 1 from channel_connections cc where cc.org_id = o.id and cc.enabled and cc.channel in ${placeholders(TIME_SENSITIVE_CHANNELS)}) as time_sensitive_connected
+  const rows: Array<{ time_sensitive_connected: boolean }> = await em.execute(
+    `select exists (select 1 from channel_connections cc where cc.org_id = o.id and cc.enabled and cc.channel in ${placeholders(TIME_SENSITIVE_CHANNELS)}) as time_sensitive_connected
      from organizations o where o.id = ?`,
     [...TIME_SENSITIVE_CHANNELS, orgId],
   );
   if (rows.length === 0) throw new InboxQueryError('orgId', 'no such organization');
-  return {
-    attentionAfterSeconds: rows[0].attention_after_seconds,
-    timeSensitiveConnected: rows[0].time_sensitive_connected,
-  };
+  return { timeSensitiveConnected: rows[0].time_sensitive_connected };
 }
 
 export type ValidInboxQuery = Required<Omit<InboxQuery, 'q' | 'createdByUserId'>> & {
@@ -153,9 +148,8 @@ export interface QuickFilterSqlContext {
   organization: InboxOrganization;
 }
 
-export function attentionThreshold(context: QuickFilterSqlContext): string {
-  return new Date(context.query.now.getTime() - context.organization.attentionAfterSeconds * 1000).toISOString();
-}
+/** Past the attention deadline its workflow wrote (the delay the case started with); `?` is now. */
+export const NEEDS_ATTENTION_SQL = `(c.status <> 'resolved' and c.attention_due_at <= ?::timestamptz)`;
 
 export const UNREAD_SQL = `(c.last_customer_message_at is not null and (rm.read_at is null or rm.read_at < c.last_customer_message_at))`;
 
@@ -175,7 +169,7 @@ export function quickFilterCondition(filter: QuickFilter, context: QuickFilterSq
     case 'important':
       return sqlFragment('c.important');
     case 'needs_attention':
-      return sqlFragment(`(c.status <> 'resolved' and c.opened_at <= ?::timestamptz)`, attentionThreshold(context));
+      return sqlFragment(NEEDS_ATTENTION_SQL, context.query.now.toISOString());
     case 'assigned_to_me':
       return sqlFragment('c.assignee_id = ?', context.query.userId);
     case 'unassigned':

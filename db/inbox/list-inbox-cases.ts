@@ -13,7 +13,7 @@ import {
 } from '../../domain/inbox-filters';
 import {
   UNREAD_SQL,
-  attentionThreshold,
+  NEEDS_ATTENTION_SQL,
   inboxWhere,
   loadInboxOrganization,
   needsReadMarks,
@@ -150,10 +150,10 @@ async function loadPage(
       a.id as assignee_id, a.name as assignee_name, cat.id as category_id, cat.name as category_name,
       cu.id as customer_id, cu.name as customer_name, cu.email as customer_email, cu.phone as customer_phone,
       ${UNREAD_SQL} as unread,
-      (c.status <> 'resolved' and c.opened_at <= ?::timestamptz) as needs_attention,
+      ${NEEDS_ATTENTION_SQL} as needs_attention,
       case when ${key} = 'infinity' then '${NO_WINDOW_KEY}' else to_char(${key} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') end as sort_key
     from (`,
-        attentionThreshold(context),
+        context.query.now.toISOString(),
       ),
       input.page,
       sqlFragment(`) page

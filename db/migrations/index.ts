@@ -7,6 +7,7 @@ import { Migration20261125040000_case_workflow_start_pending } from './Migration
 import { Migration20261203010000_idempotency_keys } from './Migration20261203010000_idempotency_keys';
 import { Migration20261203020000_case_event_detail } from './Migration20261203020000_case_event_detail';
 import { Migration20261207010000_drop_assigned_manually } from './Migration20261207010000_drop_assigned_manually';
+import { Migration20261207020000_case_attention_due_at } from './Migration20261207020000_case_attention_due_at';
 
 /** Every migration, in order. Listed explicitly so that bundlers and tsx need no directory scan. */
 export const migrationsList: MigrationObject[] = [
@@ -21,4 +22,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261203010000_idempotency_keys', class: Migration20261203010000_idempotency_keys },
   { name: 'Migration20261203020000_case_event_detail', class: Migration20261203020000_case_event_detail },
   { name: 'Migration20261207010000_drop_assigned_manually', class: Migration20261207010000_drop_assigned_manually },
+  { name: 'Migration20261207020000_case_attention_due_at', class: Migration20261207020000_case_attention_due_at },
 ];

@@ -116,6 +116,9 @@ describe('quick filters over every channel and state', () => {
           index += 1;
           const assigneeId = pick([world.me, world.colleague, null]);
           const openedAt = pick([at(-5 * DAY), at(-3 * DAY), at(-3 * DAY + MINUTE), at(-HOUR)]);
+          // Most cases started under the default delay; some under a shorter one the organization had then.
+          const attentionAfter = pick([3 * DAY, 3 * DAY, HOUR]);
+          const attentionDueAt = state.status === 'resolved' ? null : new Date(openedAt.getTime() + attentionAfter);
           const lastCustomerMessageAt = pick([null, at(-index * MINUTE), at(-index * MINUTE), at(-index * MINUTE)]);
           const windowExpiresAt =
             TIME_SENSITIVE_CHANNELS.includes(channel) || index % 7 === 0
@@ -128,6 +131,7 @@ describe('quick filters over every channel and state', () => {
             ...state,
             assigneeId,
             openedAt,
+            attentionDueAt,
             lastCustomerMessageAt,
             windowExpiresAt,
             updatedAt,
@@ -158,6 +162,7 @@ describe('quick filters over every channel and state', () => {
               assigneeId,
               important,
               openedAt: openedAt.getTime(),
+              attentionDueAt: attentionDueAt?.getTime() ?? null,
               windowExpiresAt: windowExpiresAt?.getTime() ?? null,
               lastCustomerMessageAt: lastCustomerMessageAt?.getTime() ?? null,
               readAt,
@@ -166,7 +171,7 @@ describe('quick filters over every channel and state', () => {
         }
   });
 
-  const context = () => ({ userId: world.me, now: NOW.getTime(), attentionAfterMs: 3 * DAY });
+  const context = () => ({ userId: world.me, now: NOW.getTime() });
   const expected = (filter: QuickFilter, include: (s: Seeded) => boolean) =>
     seeded.filter((s) => include(s) && matchesQuickFilter({ filter, kase: s.facts, context: context() }));
   const byUpdated = (rows: Seeded[]) => [...rows].sort((a, b) => b.updatedAt - a.updatedAt).map((s) => s.id);
@@ -178,7 +183,10 @@ describe('quick filters over every channel and state', () => {
     expect(
       live.some((kase) => TIME_SENSITIVE_CHANNELS.includes(kase.channel) && kase.windowExpiresAt === NOW.getTime()),
     ).toBe(true);
-    expect(live.some((kase) => kase.openedAt === NOW.getTime() - 3 * DAY)).toBe(true);
+    expect(live.some((kase) => kase.attentionDueAt === NOW.getTime())).toBe(true);
+    expect(
+      live.some((kase) => kase.attentionDueAt === kase.openedAt + HOUR && kase.attentionDueAt < NOW.getTime()),
+    ).toBe(true);
     expect(live.some((kase) => kase.readAt !== null && kase.readAt === kase.lastCustomerMessageAt)).toBe(true);
     expect(live.some((kase) => kase.readAt !== null && kase.readAt === (kase.lastCustomerMessageAt ?? 0) - 1)).toBe(
       true,
@@ -313,7 +321,7 @@ describe('the rules, case by case', () => {
     expect((await countInboxCases(fork(), { query })).unread).toBe(1);
   });
 
-  it("needs_attention: unresolved and opened at least the organization's attention delay ago", async () => {
+  it('needs_attention: unresolved and past the attention deadline its workflow wrote', async () => {
     const standard = await newOrganization();
     const due = await standard.seed({ openedAt: at(-3 * DAY) });
     await standard.seed({ openedAt: at(-3 * DAY + MINUTE) });
@@ -321,9 +329,10 @@ describe('the rules, case by case', () => {
     const everyStatus = { ...standard.query, statuses: ['open', 'resolved'] as CaseStatus[] };
     expect(ids(await listAll({ query: everyStatus, filter: 'needs_attention' }))).toEqual([due.id]);
 
-    const hasty = await newOrganization({ attentionAfterSeconds: 3600 });
-    const hour = await hasty.seed({ openedAt: at(-2 * HOUR) });
-    await hasty.seed({ openedAt: at(-30 * MINUTE) });
+    // The deadline is the one each case started with (an hour here), whatever the organization's delay is now.
+    const hasty = await newOrganization();
+    const hour = await hasty.seed({ openedAt: at(-2 * HOUR), attentionDueAt: at(-HOUR) });
+    await hasty.seed({ openedAt: at(-30 * MINUTE), attentionDueAt: at(30 * MINUTE) });
     expect(ids(await listAll({ query: hasty.query, filter: 'needs_attention' }))).toEqual([hour.id]);
     expect((await countInboxCases(fork(), { query: hasty.query })).needs_attention).toBe(1);
   });

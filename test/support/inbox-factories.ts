@@ -17,6 +17,8 @@ export interface InboxCaseSeed {
   createdByUserId?: string | null;
   important?: boolean;
   openedAt?: Date;
+  /** Default: three days (the default delay) after openedAt for an unresolved case. */
+  attentionDueAt?: Date | null;
   createdAt?: Date;
   updatedAt?: Date;
   windowExpiresAt?: Date | null;
@@ -46,9 +48,9 @@ export async function insertInboxCase(em: EntityManager, seed: InboxCaseSeed): P
   const lastCustomerMessageAt = seed.lastCustomerMessageAt === undefined ? createdAt : seed.lastCustomerMessageAt;
   const rows: Array<{ id: string }> = await em.execute(
     `insert into cases (org_id, number, workflow_id, channel, status, resolution, archived, subject, customer_id, assignee_id, category_id,
-       created_by_user_id, important, window_expires_at, opened_at, resolved_at, archived_at, last_customer_message_at, last_message_at,
-       last_message_snippet, created_at, updated_at)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id`,
+       created_by_user_id, important, window_expires_at, opened_at, attention_due_at, resolved_at, archived_at, last_customer_message_at,
+       last_message_at, last_message_snippet, created_at, updated_at)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id`,
     [
       seed.orgId,
       number,
@@ -65,6 +67,11 @@ export async function insertInboxCase(em: EntityManager, seed: InboxCaseSeed): P
       seed.important ?? false,
       seed.windowExpiresAt ?? null,
       seed.openedAt ?? createdAt,
+      seed.attentionDueAt !== undefined
+        ? seed.attentionDueAt
+        : status === 'resolved'
+          ? null
+          : new Date((seed.openedAt ?? createdAt).getTime() + 3 * 24 * HOUR),
       status === 'resolved' ? new Date(createdAt.getTime() + HOUR) : null,
       seed.archived ? new Date(createdAt.getTime() + 2 * HOUR) : null,
       lastCustomerMessageAt,
