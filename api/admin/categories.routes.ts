@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { z } from '../openapi/zod';
 import { problems } from '../http/problem';
+import { categoryExamplesSchema } from '../../db/admin/admin-schemas';
 import type { RouteTable } from '../openapi/route-table';
 import { conflictOnDuplicate, idParams, iso, isUuid, nonEmpty, trimmed, updateOwnedRow } from './admin-schemas';
 
@@ -9,7 +10,7 @@ const categoryFields = {
   description: z.string().trim().max(1000).nullable().optional(),
   autoResolve: z.boolean().optional(),
   slackChannel: z.string().trim().min(1).max(100).nullable().optional(),
-  examples: z.array(z.string().trim().min(1, 'must not be empty').max(2000)).max(50).optional(),
+  examples: categoryExamplesSchema.optional(),
 };
 const createCategoryBody = z.strictObject(categoryFields);
 const updateCategoryBody = nonEmpty(z.strictObject({ ...categoryFields, name: categoryFields.name.optional() }));

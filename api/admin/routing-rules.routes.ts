@@ -1,42 +1,14 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { z } from '../openapi/zod';
-import { CHANNELS } from '../../domain/channel-registry';
+import { routingActionSchema, routingConditionsSchema, type RoutingAction } from '../../db/admin/routing-rule-schemas';
 import type { Caller } from '../auth/authenticate';
 import { problems, type FieldError } from '../http/problem';
 import type { RouteTable } from '../openapi/route-table';
 import { idParams, iso, isUuid, nonEmpty, trimmed, updateOwnedRow } from './admin-schemas';
 
-const words = z.array(z.string().trim().min(1, 'must not be empty').max(200)).max(100);
-const userIds = z.array(z.uuid()).min(1).max(100);
-
-const conditionsSchema = z.strictObject({
-  channels: z.array(z.enum(CHANNELS)).max(CHANNELS.length).optional(),
-  categoryIds: z.array(z.uuid()).max(100).optional(),
-  keywords: words.optional(),
-  emailDomains: z
-    .array(
-      z
-        .string()
-        .trim()
-        .toLowerCase()
-        .regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, 'a domain such as example.com'),
-    )
-    .max(100)
-    .optional(),
-  deviceModels: words.optional(),
-  important: z.boolean().optional(),
-});
-
-const actionSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('user'), userId: z.uuid() }),
-  z.strictObject({ type: z.literal('round_robin'), userIds }),
-  z.strictObject({
-    type: z.literal('least_loaded'),
-    userIds,
-    capacity: z.number().int().min(1).max(10_000).optional(),
-  }),
-]);
-type RuleAction = z.infer<typeof actionSchema>;
+const conditionsSchema = routingConditionsSchema;
+const actionSchema = routingActionSchema;
+type RuleAction = RoutingAction;
 
 const createRuleBody = z.strictObject({
   name: trimmed(200),

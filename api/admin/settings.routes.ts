@@ -4,18 +4,14 @@ import { problems } from '../http/problem';
 import type { RouteTable } from '../openapi/route-table';
 import { emailField, nonEmpty, trimmed, updateOwnedRow } from './admin-schemas';
 import { PLANS, type Plan } from '../../domain/organization-plan';
+import { organizationDurationSchemas } from '../../db/admin/admin-schemas';
 
-const HOUR = 3600;
-const DAY = 24 * HOUR;
-const seconds = (min: number, max: number) => z.number().int().min(min).max(max);
-
-/** Bounds keep a typo from closing cases at once or never: a minute's window would auto-close mid-conversation. */
 const updateSettingsBody = nonEmpty(
   z.strictObject({
     name: trimmed(200).optional(),
-    reopenWindowSeconds: seconds(HOUR, 90 * DAY).optional(),
-    messagingWindowSeconds: seconds(HOUR, 30 * DAY).optional(),
-    attentionAfterSeconds: seconds(5 * 60, 30 * DAY).optional(),
+    reopenWindowSeconds: organizationDurationSchemas.reopenWindowSeconds.optional(),
+    messagingWindowSeconds: organizationDurationSchemas.messagingWindowSeconds.optional(),
+    attentionAfterSeconds: organizationDurationSchemas.attentionAfterSeconds.optional(),
     humanAgentTagEnabled: z.boolean().optional(),
     categorizer: z.enum(['local', 'llm']).optional(),
     supportEmail: emailField.nullable().optional(),

@@ -15,5 +15,19 @@ export const emailSchema = z.string().trim().toLowerCase().pipe(z.email('must be
 
 export const planSchema = z.enum(PLANS);
 
-/** The database columns are 32-bit integers with a `> 0` check. */
-export const positiveSecondsSchema = z.number().int().positive().max(2_147_483_647);
+const HOUR = 3600;
+const DAY = 24 * HOUR;
+const seconds = (min: number, max: number) => z.number().int().min(min).max(max);
+
+/**
+ * An organization's durations, the same through the API and the CLI. The bounds keep a typo from
+ * closing cases at once or never: a minute's window would auto-close a case mid-conversation.
+ */
+export const organizationDurationSchemas = {
+  reopenWindowSeconds: seconds(HOUR, 90 * DAY),
+  messagingWindowSeconds: seconds(HOUR, 30 * DAY),
+  attentionAfterSeconds: seconds(5 * 60, 30 * DAY),
+};
+
+/** What a category teaches the categorizer by, as every door that saves one accepts it. */
+export const categoryExamplesSchema = z.array(z.string().trim().min(1, 'must not be empty').max(2000)).max(50);

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { Category } from '../entities';
 import { AdminError, parseAdminInput, withConflictOnDuplicate } from './admin-error';
 import { findOrganizationOrThrow } from './admin-lookups';
+import { categoryExamplesSchema } from './admin-schemas';
 
 const createCategorySchema = z.object({
   orgSlug: z.string().min(1),
@@ -10,7 +11,7 @@ const createCategorySchema = z.object({
   description: z.string().trim().max(1000).optional(),
   autoResolve: z.boolean().default(false),
   /** Sample customer messages the categorizer learns the category from. */
-  examples: z.array(z.string().trim().min(1, 'must not be empty').max(2000)).max(200).default([]),
+  examples: categoryExamplesSchema.default([]),
 });
 
 export type CreateCategoryInput = z.input<typeof createCategorySchema>;

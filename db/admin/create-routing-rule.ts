@@ -1,33 +1,36 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
-import { RULE_CONDITION_KEYS } from '../../domain/routing/routing-rules';
 import { RoutingRule } from '../entities';
 import { parseAdminInput } from './admin-error';
 import { findOrganizationOrThrow } from './admin-lookups';
 import { nameSchema } from './admin-schemas';
+import {
+  routingActionSchema,
+  routingConditionsSchema,
+  type RoutingAction,
+  type RoutingConditions,
+} from './routing-rule-schemas';
 
 const createRoutingRuleSchema = z.object({
   orgSlug: z.string().min(1),
   name: nameSchema,
-  // An unknown condition would otherwise be ignored, and the rule would match every case.
-  conditions: z
-    .record(z.string(), z.unknown())
-    .refine(
-      (conditions) => Object.keys(conditions).every((key) => (RULE_CONDITION_KEYS as readonly string[]).includes(key)),
-      { message: `conditions may only use ${RULE_CONDITION_KEYS.join(', ')}` },
-    ),
-  action: z.record(z.string(), z.unknown()).refine((action) => Object.keys(action).length > 0, 'must not be empty'),
+  conditions: routingConditionsSchema,
+  action: routingActionSchema,
 });
 
-export type CreateRoutingRuleInput = z.input<typeof createRoutingRuleSchema>;
+/** Conditions and action arrive as parsed JSON from the CLI: the schema above decides what they may be. */
+export type CreateRoutingRuleInput = Omit<z.input<typeof createRoutingRuleSchema>, 'conditions' | 'action'> & {
+  conditions: unknown;
+  action: unknown;
+};
 
 export interface RoutingRuleView {
   id: string;
   name: string;
   position: number;
   enabled: boolean;
-  conditions: Record<string, unknown>;
-  action: Record<string, unknown>;
+  conditions: RoutingConditions;
+  action: RoutingAction;
 }
 
 /** Appends the rule after the organization's last one; rules are evaluated in position order. */

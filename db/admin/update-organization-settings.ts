@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { User } from '../entities';
 import { AdminError, parseAdminInput } from './admin-error';
 import { findOrganizationOrThrow } from './admin-lookups';
-import { emailSchema, nameSchema, planSchema, positiveSecondsSchema } from './admin-schemas';
+import { emailSchema, nameSchema, organizationDurationSchemas, planSchema } from './admin-schemas';
 import { toOrganizationView, type OrganizationView } from './admin-views';
 import { planAllowsPartners } from '../../domain/organization-plan';
 
@@ -11,9 +11,9 @@ const settingsSchema = z.object({
   orgSlug: z.string().min(1),
   name: nameSchema.optional(),
   plan: planSchema.optional(),
-  reopenWindowSeconds: positiveSecondsSchema.optional(),
-  messagingWindowSeconds: positiveSecondsSchema.optional(),
-  attentionAfterSeconds: positiveSecondsSchema.optional(),
+  reopenWindowSeconds: organizationDurationSchemas.reopenWindowSeconds.optional(),
+  messagingWindowSeconds: organizationDurationSchemas.messagingWindowSeconds.optional(),
+  attentionAfterSeconds: organizationDurationSchemas.attentionAfterSeconds.optional(),
   humanAgentTagEnabled: z.boolean().optional(),
   categorizer: z.enum(['local', 'llm']).optional(),
   /** null clears the address. */

@@ -1,4 +1,5 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import type { RoutingAction, RoutingConditions } from '../admin/routing-rule-schemas';
 
 export const RoutingRule = defineEntity({
   name: 'RoutingRule',
@@ -12,8 +13,8 @@ export const RoutingRule = defineEntity({
     position: p.integer(),
     name: p.text(),
     enabled: p.boolean().default(true),
-    conditions: p.json<Record<string, unknown>>().default('{}'),
-    action: p.json<Record<string, unknown>>(),
+    conditions: p.json<RoutingConditions>().default('{}'),
+    action: p.json<RoutingAction>(),
     roundRobinCursor: p.integer().default(0),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p

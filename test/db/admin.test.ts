@@ -102,6 +102,12 @@ describe('organizations', () => {
       'invalid',
       /reopenWindowSeconds/,
     );
+    // The same bounds as PATCH /api/v1/settings: a minute's window would close a Meta reply mid-conversation.
+    await expectAdminError(
+      updateOrganizationSettings(fork(), { orgSlug: slug, messagingWindowSeconds: 60 }),
+      'invalid',
+      /messagingWindowSeconds/,
+    );
     await expectAdminError(updateOrganizationSettings(fork(), { orgSlug: slug }), 'invalid', /Nothing to update/);
     await expectAdminError(
       updateOrganizationSettings(fork(), { orgSlug: uniqueSlug('missing'), name: 'x' }),
@@ -235,7 +241,7 @@ describe('categories and routing rules', () => {
 
   it('appends routing rules at max position + 1', async () => {
     const { slug } = await givenOrganization();
-    const action = { type: 'round_robin' };
+    const action = { type: 'round_robin', userIds: [randomUUID()] };
     const first = await createRoutingRule(fork(), { orgSlug: slug, name: 'First', conditions: {}, action });
     const second = await createRoutingRule(fork(), {
       orgSlug: slug,
@@ -249,6 +255,12 @@ describe('categories and routing rules', () => {
       createRoutingRule(fork(), { orgSlug: slug, name: 'Empty', conditions: {}, action: {} }),
       'invalid',
       /action/,
+    );
+    // The same rules as the REST API: routing could not evaluate a round robin over nobody.
+    await expectAdminError(
+      createRoutingRule(fork(), { orgSlug: slug, name: 'Nobody', conditions: {}, action: { type: 'round_robin' } }),
+      'invalid',
+      /action\.userIds/,
     );
     await expectAdminError(
       createRoutingRule(fork(), { orgSlug: slug, name: 'Typo', conditions: { categories: ['Billing'] }, action }),
