@@ -1,14 +1,7 @@
+// The tables the admin functions work with through the ORM; everything else is read and written
+// with SQL in db/ (a test holds these entities against the migrated schema).
 export * from './organization.entity';
 export * from './user.entity';
 export * from './api-token.entity';
-export * from './slack-connection.entity';
-export * from './channel-connection.entity';
-export * from './customer.entity';
-export * from './device.entity';
 export * from './category.entity';
 export * from './routing-rule.entity';
-export * from './thread.entity';
-export * from './case.entity';
-export * from './message.entity';
-export * from './case-activity.entity';
-export * from './delivery.entity';

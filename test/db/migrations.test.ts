@@ -91,3 +91,39 @@ describe('the schema and the channel registry', () => {
     }
   });
 });
+
+describe('the ORM entities and the migrated schema', () => {
+  it('name only tables and columns that exist, with the same nullability', async () => {
+    const orm = await connectTestOrm();
+    try {
+      const columns: Array<{ table_name: string; column_name: string; is_nullable: 'YES' | 'NO' }> = await orm.em
+        .fork()
+        .execute(
+          `select table_name, column_name, is_nullable from information_schema.columns where table_schema = 'public'`,
+        );
+      const schema = new Map(
+        columns.map((column) => [`${column.table_name}.${column.column_name}`, column.is_nullable]),
+      );
+      const mismatches: string[] = [];
+      const checked: string[] = [];
+      for (const entity of Object.values(orm.getMetadata().getAll())) {
+        for (const property of Object.values(entity.properties)) {
+          for (const field of property.fieldNames ?? []) {
+            const column = `${entity.tableName}.${field}`;
+            checked.push(column);
+            const nullable = schema.get(column);
+            if (nullable === undefined) mismatches.push(`${entity.className}.${property.name}: no column ${column}`);
+            else if ((nullable === 'YES') !== Boolean(property.nullable))
+              mismatches.push(
+                `${entity.className}.${property.name}: nullable ${String(property.nullable)}, column ${nullable}`,
+              );
+          }
+        }
+      }
+      expect(checked).toEqual(expect.arrayContaining(['organizations.slug', 'users.email', 'routing_rules.action']));
+      expect(mismatches).toEqual([]);
+    } finally {
+      await orm.close(true);
+    }
+  });
+});
