@@ -3,14 +3,14 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { ErrorCode, LogLevel, WebClient } from '@slack/web-api';
 import { decryptSecret, SecretDecryptionError } from '../db/secrets';
 import {
-  caseEventMessage,
+  caseNoticeMessage,
   caseRootSummary,
   newCaseMessage,
-  type CaseEvent,
-  type CaseEventKind,
+  type CaseNotice,
   type CaseSummary,
   type SlackMessage,
 } from '../integrations/slack/slack-messages';
+import type { CaseNotificationKind } from '../domain/case-notifications';
 
 export interface SlackActivityDeps {
   orm: MikroORM;
@@ -34,7 +34,7 @@ export interface NotifyCaseEventInput {
   caseId: string;
   /** Unique per event, e.g. `status_changed:<version>`. */
   notificationKey: string;
-  kind: CaseEventKind;
+  kind: CaseNotificationKind;
   /** customer_reply: snippet (default: the case's latest customer message); status_changed: from, to, actorName; needs_attention: reason; window_closing: closesAt. */
   details?: Record<string, string | null | undefined>;
 }
@@ -144,7 +144,7 @@ export function createSlackActivities(deps: SlackActivityDeps) {
           (await post(slack, {
             channel: root.channel,
             threadTs: root.ts,
-            message: caseEventMessage(toCaseEvent(input, ctx)),
+            message: caseNoticeMessage(toCaseNotice(input, ctx)),
             caseId: input.caseId,
             notificationKey: input.notificationKey,
           }));
@@ -215,7 +215,7 @@ async function loadCaseContext(
 }
 
 /** The workflow knows only what changed; the text of a reply comes from the read model. */
-function toCaseEvent(input: NotifyCaseEventInput, ctx: CaseContext): CaseEvent {
+function toCaseNotice(input: NotifyCaseEventInput, ctx: CaseContext): CaseNotice {
   const details = input.details ?? {};
   switch (input.kind) {
     case 'customer_reply':

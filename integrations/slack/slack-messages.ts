@@ -30,9 +30,8 @@ export interface CaseSummary {
   caseUrl: string;
 }
 
-export type CaseEventKind = 'customer_reply' | 'status_changed' | 'needs_attention' | 'window_closing';
-
-export type CaseEvent =
+/** What a Slack message says happened to a case; one kind per `CaseNotificationKind`. */
+export type CaseNotice =
   | { kind: 'customer_reply'; snippet: string; customerName?: string | null }
   | { kind: 'status_changed'; from: string; to: string; actorName?: string | null }
   | { kind: 'needs_attention'; reason?: string | null }
@@ -133,12 +132,12 @@ export function caseRootSummary(summary: CaseSummary): SlackMessage {
 }
 
 /** A reply in the case's thread. */
-export function caseEventMessage(event: CaseEvent): SlackMessage {
-  const text = eventText(event);
+export function caseNoticeMessage(event: CaseNotice): SlackMessage {
+  const text = noticeText(event);
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
 }
 
-function eventText(event: CaseEvent): string {
+function noticeText(event: CaseNotice): string {
   switch (event.kind) {
     case 'customer_reply':
       return `:speech_balloon: ${escapeSlackText(event.customerName ?? 'The customer')} replied:\n> ${escapeSlackText(truncate(event.snippet, SNIPPET_LIMIT))}`;

@@ -1,5 +1,5 @@
 import {
-  caseEventMessage,
+  caseNoticeMessage,
   caseRootSummary,
   escapeSlackText,
   newCaseMessage,
@@ -65,14 +65,14 @@ describe('caseRootSummary', () => {
   });
 });
 
-describe('caseEventMessage', () => {
+describe('caseNoticeMessage', () => {
   it.each([
     [{ kind: 'customer_reply' as const, snippet: '<!here> hello' }, 'replied'],
     [{ kind: 'status_changed' as const, from: 'open', to: 'resolved' }, 'from *Open* to *Resolved*'],
     [{ kind: 'needs_attention' as const }, 'needs attention'],
     [{ kind: 'window_closing' as const }, 'closes within the hour'],
   ])('renders %o', (event, expected) => {
-    const message = caseEventMessage(event);
+    const message = caseNoticeMessage(event);
     expect(message.text).toContain(expected);
     expect(allText(message)).not.toContain('<!here>');
     expect(message.blocks.length).toBeGreaterThan(0);
