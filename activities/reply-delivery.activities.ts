@@ -3,11 +3,12 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { ChannelSenders } from '../channels/outbound/channel-sender';
 import { loadReplyContext } from '../channels/outbound/reply-context';
 import { PermanentSendError, RetryableSendError } from '../channels/send-errors';
+import type { MessagingTag } from '../domain/case.model';
 
 export interface DeliverReplyInput {
   orgId: string;
   messageId: string;
-  messagingTag: 'HUMAN_AGENT' | null;
+  messagingTag: MessagingTag | null;
 }
 
 export type DeliveryOutcome =

@@ -7,12 +7,13 @@ import {
   type CasePolicy,
   type CaseState,
   type CaseStatus,
+  type MessagingTag,
   type Resolution,
 } from './case.model';
 import { isTimeSensitiveChannel } from './channel-registry';
 
 export type ReplyDecision =
-  | { allowed: true; messagingTag: 'HUMAN_AGENT' | null }
+  | { allowed: true; messagingTag: MessagingTag | null }
   | { allowed: false; code: 'reply_window_closed' | 'archived'; reason: string };
 
 type Step<E extends CaseEvent = CaseEvent> = { state: CaseState; event: E; policy: CasePolicy };

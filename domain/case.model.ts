@@ -3,6 +3,9 @@ import { isTimeSensitiveChannel, type Channel } from './channel-registry';
 export const CASE_STATUSES = ['open', 'in_progress', 'waiting_for_customer', 'resolved'] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 
+/** Meta's tag for a human agent's reply after the 24-hour window, allowed up to 7 days (see case-machine). */
+export type MessagingTag = 'HUMAN_AGENT';
+
 /** 'auto' means an auto-resolve category (spam, noise) closed the case, not a person. */
 export type Resolution = 'manual' | 'auto';
 

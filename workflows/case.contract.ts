@@ -4,6 +4,7 @@ import type { Channel } from '../domain/channel-registry';
 import type { CaseChanges } from '../domain/case-diff';
 import type { QueuedOutbound } from './outbound-queue';
 import type { QueuedTeamNotification } from './team-notifier';
+import type { MessagingTag } from '../domain/case.model';
 
 /** Who caused a change; recorded on the case timeline. */
 export interface Actor {
@@ -37,7 +38,7 @@ export interface TimelineEntry {
 }
 
 /** A reply the case is still sending, keyed by its stored message id. */
-export type QueuedReply = QueuedOutbound<{ messagingTag: 'HUMAN_AGENT' | null }>;
+export type QueuedReply = QueuedOutbound<{ messagingTag: MessagingTag | null }>;
 
 export interface CarriedCaseState {
   state: CaseState;
@@ -88,7 +89,7 @@ export const markImportantUpdate = defineUpdate<CaseSnapshot, [{ important: bool
 export const archiveUpdate = defineUpdate<CaseSnapshot, [{ actor: Actor }]>('archive');
 export const reopenUpdate = defineUpdate<CaseSnapshot, [{ actor: Actor }]>('reopen');
 export const recordReplyUpdate = defineUpdate<
-  CaseSnapshot & { messagingTag: 'HUMAN_AGENT' | null },
+  CaseSnapshot & { messagingTag: MessagingTag | null },
   [{ messageId: string; authoredBy: 'human' | 'automation'; actor: Actor }]
 >('recordReply');
 

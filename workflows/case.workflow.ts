@@ -29,6 +29,7 @@ import { ReplySender } from './reply-sender';
 import { CaseWork, describeFailure } from './case-work';
 import { notificationsFor, windowWarningAt } from '../domain/case-notifications';
 import { RecentIds } from './recent-ids';
+import type { MessagingTag } from '../domain/case.model';
 
 const retry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' } as const;
 // A write takes milliseconds; one lost with a crashed worker is retried after this, and the version guard makes a repeat harmless.
@@ -52,7 +53,7 @@ export interface CaseContext {
   persisted(version: number): Promise<void>;
   openFollowUpCase(messageId: string): Promise<void>;
   /** Sends an accepted reply through the case's channel, in the background of the case's life. */
-  deliverReply(input: { messageId: string; messagingTag: 'HUMAN_AGENT' | null }): void;
+  deliverReply(input: { messageId: string; messagingTag: MessagingTag | null }): void;
   /** The customer wrote: a triage that failed runs again. */
   customerWrote(): void;
   triageStatus(): TriageStatus;

@@ -3,6 +3,7 @@ import type { ReplyDeliveryActivities } from '../activities/reply-delivery.activ
 import type { QueuedReply } from './case.contract';
 import type { CaseWork } from './case-work';
 import { OutboundQueue } from './outbound-queue';
+import type { MessagingTag } from '../domain/case.model';
 
 // A round: a few quick tries (Retry-After honoured). Outages wait between rounds in the queue.
 const delivery = proxyActivities<ReplyDeliveryActivities>({
@@ -27,7 +28,7 @@ const marking = proxyActivities<ReplyDeliveryActivities>({
  * to send again; a refusal the provider gives is shown on the message and on the case's timeline.
  */
 export class ReplySender {
-  private readonly queue: OutboundQueue<{ messagingTag: 'HUMAN_AGENT' | null }>;
+  private readonly queue: OutboundQueue<{ messagingTag: MessagingTag | null }>;
 
   constructor(input: { orgId: string; carried: QueuedReply[]; work: CaseWork; failed: (reason: string) => void }) {
     this.queue = new OutboundQueue({
@@ -49,7 +50,7 @@ export class ReplySender {
     });
   }
 
-  send(reply: { messageId: string; messagingTag: 'HUMAN_AGENT' | null }): void {
+  send(reply: { messageId: string; messagingTag: MessagingTag | null }): void {
     this.queue.enqueue({ key: reply.messageId, payload: { messagingTag: reply.messagingTag } });
   }
 

@@ -1,4 +1,5 @@
 import { PermanentSendError, RetryableSendError } from '../send-errors';
+import type { MessagingTag } from '../../domain/case.model';
 
 interface GraphTarget {
   graphUrl: string;
@@ -14,7 +15,7 @@ export interface SendMetaMessageInput extends GraphTarget {
   recipient: { id: string } | { comment_id: string };
   text: string;
   /** HUMAN_AGENT only for a human-written reply after the 24 h window has closed, never for automated ones. */
-  messagingTag: 'HUMAN_AGENT' | null;
+  messagingTag: MessagingTag | null;
 }
 
 /** Send API: a DM, or a private reply to a comment. The returned mid is the outbound message's idempotency key. */

@@ -1,6 +1,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { recordReplyUpdate } from '../../workflows/case.contract';
 import { CASE_ENDED_REASON, caseRefusalOf, sendCaseUpdate } from '../case-update';
+import type { MessagingTag } from '../../domain/case.model';
 
 /**
  * What the case workflow said to a stored reply. Only `refused` is certain to have left the reply
@@ -8,7 +9,7 @@ import { CASE_ENDED_REASON, caseRefusalOf, sendCaseUpdate } from '../case-update
  * recorded, and sent, or may still be.
  */
 export type ReplyUpdateOutcome =
-  | { outcome: 'recorded'; messagingTag: 'HUMAN_AGENT' | null }
+  | { outcome: 'recorded'; messagingTag: MessagingTag | null }
   | { outcome: 'already_recorded' }
   | { outcome: 'refused'; reason: string; error: unknown }
   | { outcome: 'unknown'; error: unknown };

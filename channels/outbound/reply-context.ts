@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Channel } from '../../domain/channel-registry';
 import { decryptSecret } from '../../db/secrets';
+import type { MessagingTag } from '../../domain/case.model';
 
 /** Everything a channel needs to send one agent reply, loaded once by the delivery activity. */
 export interface ReplyContext {
@@ -20,12 +21,12 @@ export interface ReplyContext {
   /** The organization's connection for this channel (page, Instagram account, support mailbox, number). */
   connection: { externalId: string; credentials: Record<string, unknown>; settings: Record<string, unknown> } | null;
   supportEmail: string | null;
-  messagingTag: 'HUMAN_AGENT' | null;
+  messagingTag: MessagingTag | null;
 }
 
 export async function loadReplyContext(
   em: EntityManager,
-  input: { orgId: string; messageId: string; secretsKey: Buffer; messagingTag: 'HUMAN_AGENT' | null },
+  input: { orgId: string; messageId: string; secretsKey: Buffer; messagingTag: MessagingTag | null },
 ): Promise<ReplyContext | null> {
   const rows: Array<Record<string, unknown>> = await em.execute(
     `select m.id, m.body, m.delivery_status, m.metadata ->> 'visibility' as visibility, c.id as case_id, c.number, c.channel, t.id as thread_id, t.external_ref, t.reply_token, t.subject as thread_subject,
