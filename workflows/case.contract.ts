@@ -1,10 +1,9 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { CasePolicy, CaseState, CaseStatus } from '../domain/case.model';
+import type { CasePolicy, CaseState, CaseStatus, MessagingTag } from '../domain/case.model';
 import type { Channel } from '../domain/channel-registry';
 import type { CaseChanges } from '../domain/case-diff';
 import type { QueuedOutbound } from './outbound-queue';
 import type { QueuedTeamNotification } from './team-notifier';
-import type { MessagingTag } from '../domain/case.model';
 
 /** Who caused a change; recorded on the case timeline. */
 export interface Actor {

@@ -12,7 +12,7 @@ import {
 } from '@temporalio/workflow';
 import type { CaseEvent } from '../domain/case-events';
 import { applyCaseEvent } from '../domain/case-machine';
-import { attentionDeadline, createCaseState, type CaseState } from '../domain/case.model';
+import { attentionDeadline, createCaseState, type CaseState, type MessagingTag } from '../domain/case.model';
 import { diffCaseStates } from '../domain/case-diff';
 import { nextTimerAt } from '../domain/case-timers';
 import { continueAsNewAfterEvents } from '../domain/case-run-length';
@@ -29,7 +29,6 @@ import { ReplySender } from './reply-sender';
 import { CaseWork, describeFailure } from './case-work';
 import { notificationsFor, windowWarningAt } from '../domain/case-notifications';
 import { RecentIds } from './recent-ids';
-import type { MessagingTag } from '../domain/case.model';
 
 const retry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' } as const;
 // A write takes milliseconds; one lost with a crashed worker is retried after this, and the version guard makes a repeat harmless.

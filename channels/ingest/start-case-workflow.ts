@@ -1,10 +1,9 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
-import type { CasePolicy } from '../../domain/case.model';
+import { createCaseState, type CasePolicy } from '../../domain/case.model';
 import type { Channel } from '../../domain/channel-registry';
 import { customerMessageSignal, type CaseWorkflowInput } from '../../workflows/case.contract';
 import { caseSearchAttributes } from '../../workflows/case-search-attributes';
-import { createCaseState } from '../../domain/case.model';
 
 const SIGNAL_DEADLINE_MS = 5_000;
 
