@@ -1,27 +1,28 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { z } from '../openapi/zod';
-import { routingActionSchema, routingConditionsSchema, type RoutingAction } from '../../db/admin/routing-rule-schemas';
+import {
+  routingActionSchema,
+  routingConditionsSchema,
+  type RoutingAction,
+  type RoutingConditions,
+} from '../../db/admin/routing-rule-schemas';
 import type { Caller } from '../auth/authenticate';
 import { problems, type FieldError } from '../http/problem';
 import type { RouteTable } from '../openapi/route-table';
 import { idParams, iso, isUuid, nonEmpty, trimmed, updateOwnedRow } from './admin-schemas';
 
-const conditionsSchema = routingConditionsSchema;
-const actionSchema = routingActionSchema;
-type RuleAction = RoutingAction;
-
 const createRuleBody = z.strictObject({
   name: trimmed(200),
   enabled: z.boolean().optional(),
-  conditions: conditionsSchema,
-  action: actionSchema,
+  conditions: routingConditionsSchema,
+  action: routingActionSchema,
 });
 const updateRuleBody = nonEmpty(
   z.strictObject({
     name: trimmed(200).optional(),
     enabled: z.boolean().optional(),
-    conditions: conditionsSchema.optional(),
-    action: actionSchema.optional(),
+    conditions: routingConditionsSchema.optional(),
+    action: routingActionSchema.optional(),
   }),
 );
 const orderBody = z.strictObject({ ids: z.array(z.string().max(100)).max(1000) });
@@ -31,8 +32,8 @@ const ruleView = z.object({
   name: z.string(),
   position: z.number().int(),
   enabled: z.boolean(),
-  conditions: conditionsSchema,
-  action: actionSchema,
+  conditions: routingConditionsSchema,
+  action: routingActionSchema,
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -42,8 +43,8 @@ interface RuleRow {
   name: string;
   position: number;
   enabled: boolean;
-  conditions: z.infer<typeof conditionsSchema>;
-  action: RuleAction;
+  conditions: RoutingConditions;
+  action: RoutingAction;
   created_at: Date;
   updated_at: Date;
 }
@@ -63,7 +64,7 @@ const toView = (row: RuleRow): z.infer<typeof ruleView> => ({
 /** Every user a rule routes to must be an active admin or agent of the organization, and every category one of its own. */
 async function checkReferences(
   em: EntityManager,
-  input: { orgId: string; action?: RuleAction; categoryIds?: string[] },
+  input: { orgId: string; action?: RoutingAction; categoryIds?: string[] },
 ): Promise<void> {
   const errors: FieldError[] = [];
   if (input.action) {

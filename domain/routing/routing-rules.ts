@@ -3,16 +3,6 @@
  * agents' load, and persists the round-robin cursor this returns.
  */
 
-/** Every condition a rule may have; anything else in stored conditions is refused, never ignored. */
-export const RULE_CONDITION_KEYS = [
-  'channels',
-  'categoryIds',
-  'keywords',
-  'emailDomains',
-  'deviceModels',
-  'important',
-] as const;
-
 export interface RuleConditions {
   channels?: string[];
   categoryIds?: string[];
