@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { offerWaitingCases } from '../channels/ingest/offer-waiting-cases';
-import { openFollowUpCase } from '../channels/ingest/open-follow-up-case';
-import type { TemporalTarget } from '../channels/ingest/start-case-workflow';
+import { offerWaitingCases } from '../app/case-lifecycle/offer-waiting-cases';
+import { openFollowUpCase } from '../app/case-lifecycle/open-follow-up-case';
+import type { TemporalTarget } from '../app/case-lifecycle/start-case-workflow';
 
 /** Intake work a case workflow hands back to ingest: a late message that belongs to a new case. */
 export function createCaseIntakeActivities(deps: { orm: MikroORM; temporal: TemporalTarget }) {

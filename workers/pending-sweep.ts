@@ -1,8 +1,8 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../config/logger';
-import { redeliverPendingMessages, settlePendingReplies, startPendingCases } from '../channels/ingest/pending-sweep';
+import { redeliverPendingMessages, settlePendingReplies, startPendingCases } from '../app/case-lifecycle/pending-sweep';
 import { pruneExpiredIdempotencyKeys } from '../db/idempotency/idempotency-keys';
-import type { TemporalTarget } from '../channels/ingest/start-case-workflow';
+import type { TemporalTarget } from '../app/case-lifecycle/start-case-workflow';
 
 export interface PendingSweep {
   /** No new sweep starts; resolves once the one in flight has stopped. */

@@ -1,6 +1,6 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { offerWaitingCases } from '../../channels/ingest/offer-waiting-cases';
-import type { TemporalTarget } from '../../channels/ingest/start-case-workflow';
+import { offerWaitingCases } from '../../app/case-lifecycle/offer-waiting-cases';
+import type { TemporalTarget } from '../../app/case-lifecycle/start-case-workflow';
 import { z } from '../openapi/zod';
 import { generateApiToken, hashToken } from '../../db/secrets';
 import type { Caller } from '../auth/authenticate';

@@ -1,5 +1,5 @@
 import { WorkflowNotFoundError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
-import { CASE_ENDED_REASON, caseRefusalOf, sendCaseUpdate, type CaseUpdateRequest } from '../../channels/case-update';
+import { CASE_ENDED_REASON, caseRefusalOf, sendCaseUpdate, type CaseUpdateRequest } from '../../app/case-lifecycle/case-update';
 import type { CaseSnapshot } from '../../workflows/case.contract';
 import { ProblemError, problems } from '../http/problem';
 

@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { startStoredCase } from '../../channels/ingest/start-stored-case';
-import type { TemporalTarget } from '../../channels/ingest/start-case-workflow';
+import { startStoredCase } from '../../app/case-lifecycle/start-stored-case';
+import type { TemporalTarget } from '../../app/case-lifecycle/start-case-workflow';
 
 /**
  * The workflow an action on the case goes to. A case created while Temporal was down and not yet

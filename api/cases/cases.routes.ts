@@ -17,7 +17,7 @@ export interface CaseRouteDeps {
   orm: MikroORM;
   temporal: Client;
   taskQueue: string;
-  /** How long an agent action waits for its case (channels/case-update.ts); tests shorten it. */
+  /** How long an agent action waits for its case (app/case-lifecycle/case-update.ts); tests shorten it. */
   updateDeadlineMs?: number;
 }
 

@@ -2,7 +2,8 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { DriverException } from '@mikro-orm/core';
 import { ZodError } from 'zod';
 import type { Logger } from '../../config/logger';
-import { isDependencyUnavailable } from '../../channels/ingest/dependency-unavailable';
+import { isDependencyUnavailable } from '../../app/dependency-unavailable';
+import { AppError, type AppErrorCode } from '../../app/app-error';
 import { ProblemError, problems } from './problem';
 
 /** Maps body-parser's errors (they carry `type` and `status`) to problems. */
@@ -28,8 +29,25 @@ function fromBodyParser(error: { type?: string; status?: number; message?: strin
  */
 const NUL_CHARACTER_ERRORS = new Set(['22021', '22P05', '08P01']);
 
+const APP_ERROR_STATUS: Record<AppErrorCode, { status: number; type: string; title: string }> = {
+  invalid: { status: 400, type: 'validation', title: 'Invalid request' },
+  not_found: { status: 404, type: 'not-found', title: 'Not found' },
+  forbidden: { status: 403, type: 'forbidden', title: 'Forbidden' },
+  conflict: { status: 409, type: 'conflict', title: 'Conflict' },
+  unprocessable: { status: 422, type: 'unprocessable', title: 'Unprocessable' },
+  unavailable: { status: 503, type: 'unavailable', title: 'Service unavailable' },
+};
+
+function fromAppError(error: AppError): ProblemError {
+  const { status, type, title } = APP_ERROR_STATUS[error.code];
+  const fieldErrors = error.details.fieldErrors ?? [];
+  const detail = fieldErrors.length > 0 ? 'The request is not valid; see errors.' : error.message;
+  return new ProblemError(status, error.details.type ?? type, title, detail, fieldErrors);
+}
+
 export function toProblem(error: unknown): ProblemError {
   if (error instanceof ProblemError) return error;
+  if (error instanceof AppError) return fromAppError(error);
   if (error instanceof DriverException && NUL_CHARACTER_ERRORS.has(error.code ?? '')) {
     return problems.malformedBody('Text must not contain NUL (U+0000) characters.');
   }

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { isStorableText } from '../../channels/ingest/storable-text';
+import { isStorableText } from '../../app/ingest/storable-text';
 import { problems } from './problem';
 
 /** Parses a request part with its schema; a failure is a 400 problem listing each field. */

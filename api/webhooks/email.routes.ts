@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import { ingestCustomerMessage } from '../../channels/ingest/ingest-customer-message';
-import { toStorableText } from '../../channels/ingest/storable-text';
+import { ingestCustomerMessage } from '../../app/ingest/ingest-customer-message';
+import { toStorableText } from '../../app/ingest/storable-text';
 import {
   EmailPayloadError,
   parsePostmarkInbound,

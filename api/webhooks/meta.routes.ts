@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import express, { type Router } from 'express';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { ingestCustomerMessage } from '../../channels/ingest/ingest-customer-message';
+import { ingestCustomerMessage } from '../../app/ingest/ingest-customer-message';
 import { MetaPayloadError, parseMetaWebhook, type MetaInboundEvent } from '../../channels/meta/meta-inbound';
 import { verifyMetaSignature } from '../../channels/meta/meta-signature';
 import type { InboundMessage } from '../../db/cases/record-inbound-message';

@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { isDependencyUnavailable } from '../../channels/ingest/dependency-unavailable';
-import type { TemporalTarget } from '../../channels/ingest/start-case-workflow';
+import { isDependencyUnavailable } from '../../app/dependency-unavailable';
+import type { TemporalTarget } from '../../app/case-lifecycle/start-case-workflow';
 import { findSlackClickedCase, findSlackTeamMember } from '../../db/slack/slack-interactions';
 import { ASSIGN_TO_ME_ACTION } from '../../integrations/slack/slack-messages';
 import { assignUpdate, setStatusUpdate, type Actor } from '../../workflows/case.contract';

@@ -1,6 +1,6 @@
 import express, { type Request, type Router } from 'express';
 import twilio from 'twilio';
-import { ingestCustomerMessage } from '../../channels/ingest/ingest-customer-message';
+import { ingestCustomerMessage } from '../../app/ingest/ingest-customer-message';
 import { twilioWebhookUrl, verifyTwilioSignature } from '../../channels/phone/twilio-signature';
 import { decryptSecret } from '../../db/secrets';
 import { isProviderUrl } from '../../channels/provider-urls';

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { AppConfig } from '../../config/env.schema';
 import type { Logger } from '../../config/logger';
-import type { TemporalTarget } from '../../channels/ingest/start-case-workflow';
+import type { TemporalTarget } from '../../app/case-lifecycle/start-case-workflow';
 import { addMetaWebhookRoutes } from './meta.routes';
 import { addEmailWebhookRoutes } from './email.routes';
 import { addSlackWebhookRoutes } from './slack.routes';

@@ -1,7 +1,7 @@
 import express, { type Request, type Router } from 'express';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { z } from 'zod';
-import { ingestCustomerMessage } from '../../channels/ingest/ingest-customer-message';
+import { ingestCustomerMessage } from '../../app/ingest/ingest-customer-message';
 import {
   deriveVisitorTokenSecret,
   issueVisitorToken,

@@ -1,6 +1,6 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { recordReplyUpdate } from '../../workflows/case.contract';
-import { CASE_ENDED_REASON, caseRefusalOf, sendCaseUpdate } from '../case-update';
+import { CASE_ENDED_REASON, caseRefusalOf, sendCaseUpdate } from '../../app/case-lifecycle/case-update';
 import type { MessagingTag } from '../../domain/case.model';
 
 /**

@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { clearReplyUpdatePending, failRefusedReply, loadPendingAgentReply } from '../../db/cases/agent-replies';
-import { startStoredCase } from '../ingest/start-stored-case';
-import type { TemporalTarget } from '../ingest/start-case-workflow';
+import { startStoredCase } from '../../app/case-lifecycle/start-stored-case';
+import type { TemporalTarget } from '../../app/case-lifecycle/start-case-workflow';
 import { sendReplyUpdate } from './record-reply';
 
 export type SettledReply = 'recorded' | 'already_recorded' | 'failed' | 'gone';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ingestCustomerMessage } from '../../channels/ingest/ingest-customer-message';
+import { ingestCustomerMessage } from '../../app/ingest/ingest-customer-message';
 import { createOrganization } from '../../db/admin';
 import { loadOrganizationForCases } from '../../db/cases/case-policy';
 import { recordInboundMessage, type InboundMessage } from '../../db/cases/record-inbound-message';

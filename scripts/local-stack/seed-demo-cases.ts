@@ -1,6 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { ingestCustomerMessage } from '../../channels/ingest/ingest-customer-message';
+import { ingestCustomerMessage } from '../../app/ingest/ingest-customer-message';
 import type { InboundMessage } from '../../db/cases/record-inbound-message';
 
 const MINUTE = 60_000;

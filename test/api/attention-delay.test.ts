@@ -1,5 +1,5 @@
 import { encryptSecret } from '../../db/secrets';
-import type { CaseToStart } from '../../channels/ingest/start-case-workflow';
+import type { CaseToStart } from '../../app/case-lifecycle/start-case-workflow';
 import { FakeSlackApi } from '../fakes/fake-slack-api';
 import { ApiHarness, createApiUser, type ApiUser } from '../support/api-harness';
 import { eventually } from '../support/eventually';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ingestCustomerMessage } from '../../channels/ingest/ingest-customer-message';
+import { ingestCustomerMessage } from '../../app/ingest/ingest-customer-message';
 import { caseStateQuery } from '../../workflows/case.contract';
 import { ApiHarness, createApiUser } from '../support/api-harness';
 import { createTestOrganization } from '../support/factories';

@@ -1,7 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { createApp } from '../../api/app';
-import { deliverStoredMessage } from '../../channels/ingest/deliver-stored-message';
-import { startPendingCases } from '../../channels/ingest/pending-sweep';
+import { deliverStoredMessage } from '../../app/case-lifecycle/deliver-stored-message';
+import { startPendingCases } from '../../app/case-lifecycle/pending-sweep';
 import { findFreePort } from '../../scripts/local-stack/free-port';
 import { caseStateQuery } from '../../workflows/case.contract';
 import { ApiHarness, createApiUser, type ApiUser } from '../support/api-harness';

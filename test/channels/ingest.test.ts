@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ingestCustomerMessage } from '../../channels/ingest/ingest-customer-message';
+import { ingestCustomerMessage } from '../../app/ingest/ingest-customer-message';
 import type { InboundMessage } from '../../db/cases/record-inbound-message';
 import { archiveUpdate, caseStateQuery, setStatusUpdate } from '../../workflows/case.contract';
 import { createTestOrganization } from '../support/factories';

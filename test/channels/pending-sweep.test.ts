@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { ingestCustomerMessage } from '../../channels/ingest/ingest-customer-message';
-import { redeliverPendingMessages } from '../../channels/ingest/pending-sweep';
+import { ingestCustomerMessage } from '../../app/ingest/ingest-customer-message';
+import { redeliverPendingMessages } from '../../app/case-lifecycle/pending-sweep';
 import type { InboundMessage } from '../../db/cases/record-inbound-message';
 import { findFreePort } from '../../scripts/local-stack/free-port';
 import { archiveUpdate, setStatusUpdate } from '../../workflows/case.contract';

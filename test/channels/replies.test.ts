@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ingestCustomerMessage } from '../../channels/ingest/ingest-customer-message';
+import { ingestCustomerMessage } from '../../app/ingest/ingest-customer-message';
 import { createEmailSender } from '../../channels/email/email.sender';
 import { createMetaSender } from '../../channels/meta/meta.sender';
 import { encryptSecret } from '../../db/secrets';

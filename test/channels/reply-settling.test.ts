@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { ingestCustomerMessage } from '../../channels/ingest/ingest-customer-message';
-import { settlePendingReplies } from '../../channels/ingest/pending-sweep';
-import type { TemporalTarget } from '../../channels/ingest/start-case-workflow';
+import { ingestCustomerMessage } from '../../app/ingest/ingest-customer-message';
+import { settlePendingReplies } from '../../app/case-lifecycle/pending-sweep';
+import type { TemporalTarget } from '../../app/case-lifecycle/start-case-workflow';
 import { createMetaSender } from '../../channels/meta/meta.sender';
 import { encryptSecret } from '../../db/secrets';
 import { archiveUpdate, setStatusUpdate } from '../../workflows/case.contract';

@@ -1,5 +1,5 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
-import { signalCustomerMessage } from '../../channels/ingest/start-case-workflow';
+import { signalCustomerMessage } from '../../app/case-lifecycle/start-case-workflow';
 import { encryptSecret } from '../../db/secrets';
 import { caseStateQuery, reopenUpdate } from '../../workflows/case.contract';
 import { ApiHarness, createApiUser, type ApiVariant } from '../support/api-harness';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ingestCustomerMessage } from '../../channels/ingest/ingest-customer-message';
+import { ingestCustomerMessage } from '../../app/ingest/ingest-customer-message';
 import { encryptSecret } from '../../db/secrets';
 import { caseStateQuery, setStatusUpdate } from '../../workflows/case.contract';
 import { FakeSlackApi } from '../fakes/fake-slack-api';

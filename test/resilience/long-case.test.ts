@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import type { CaseToStart } from '../../channels/ingest/start-case-workflow';
+import type { CaseToStart } from '../../app/case-lifecycle/start-case-workflow';
 import { caseStateQuery } from '../../workflows/case.contract';
 import { continueAsNewAfterEvents } from '../../domain/case-run-length';
 import { findFreePort } from '../../scripts/local-stack/free-port';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createApp } from '../../api/app';
-import { ingestCustomerMessage } from '../../channels/ingest/ingest-customer-message';
+import { ingestCustomerMessage } from '../../app/ingest/ingest-customer-message';
 import { createMetaSender } from '../../channels/meta/meta.sender';
 import { encryptSecret } from '../../db/secrets';
 import { caseStateQuery } from '../../workflows/case.contract';

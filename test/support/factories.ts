@@ -4,7 +4,7 @@ import type { Orm } from '../../db/orm';
 import { createCaseRecord } from '../../db/cases/create-case-record';
 import { loadOrganizationForCases } from '../../db/cases/case-policy';
 import type { Channel } from '../../domain/channel-registry';
-import type { CaseToStart } from '../../channels/ingest/start-case-workflow';
+import type { CaseToStart } from '../../app/case-lifecycle/start-case-workflow';
 
 const HOUR = 3600;
 

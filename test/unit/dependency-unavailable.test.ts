@@ -1,5 +1,5 @@
 import { ServiceError } from '@temporalio/client';
-import { isDependencyUnavailable } from '../../channels/ingest/dependency-unavailable';
+import { isDependencyUnavailable } from '../../app/dependency-unavailable';
 
 const grpcError = (code: number, message: string) => Object.assign(new Error(message), { code });
 

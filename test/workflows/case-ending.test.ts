@@ -1,5 +1,5 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import type { CaseToStart } from '../../channels/ingest/start-case-workflow';
+import type { CaseToStart } from '../../app/case-lifecycle/start-case-workflow';
 import { encryptSecret } from '../../db/secrets';
 import { archiveUpdate, caseStateQuery, reopenUpdate, setStatusUpdate } from '../../workflows/case.contract';
 import { FakeSlackApi } from '../fakes/fake-slack-api';

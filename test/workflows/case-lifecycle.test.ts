@@ -176,7 +176,7 @@ describe('case workflow lifecycle (time-skipping server, real Postgres)', () => 
 
     const { messageId, outcome } = await harness.customerWrites(kase);
     expect(outcome).toBe('closed');
-    const { openFollowUpCase } = await import('../../channels/ingest/open-follow-up-case');
+    const { openFollowUpCase } = await import('../../app/case-lifecycle/open-follow-up-case');
     const followUp = await openFollowUpCase({
       orm: harness.orm,
       temporal: harness.temporal,

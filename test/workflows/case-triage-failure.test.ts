@@ -1,5 +1,5 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import type { CaseToStart } from '../../channels/ingest/start-case-workflow';
+import type { CaseToStart } from '../../app/case-lifecycle/start-case-workflow';
 import { caseStateQuery, retryTriageUpdate } from '../../workflows/case.contract';
 import { createTestOrganization, createTestUser } from '../support/factories';
 import { CaseHarness } from './case-harness';

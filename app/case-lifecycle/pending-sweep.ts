@@ -5,9 +5,9 @@ import {
   listWorkflowStartPendingCases,
   type PendingCursor,
 } from '../../db/cases/pending-marks';
-import { settlePendingReply } from '../outbound/settle-pending-reply';
+import { settlePendingReply } from '../../channels/outbound/settle-pending-reply';
 import { deliverStoredMessage } from './deliver-stored-message';
-import { isDependencyUnavailable } from './dependency-unavailable';
+import { isDependencyUnavailable } from '../dependency-unavailable';
 import { startStoredCase } from './start-stored-case';
 import type { TemporalTarget } from './start-case-workflow';
 

@@ -1,8 +1,8 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { recordInboundMessage, type InboundMessage, type RecordedInbound } from '../../db/cases/record-inbound-message';
-import { deliverStoredMessage } from './deliver-stored-message';
+import { deliverStoredMessage } from '../case-lifecycle/deliver-stored-message';
 import { toStorableText } from './storable-text';
-import type { TemporalTarget } from './start-case-workflow';
+import type { TemporalTarget } from '../case-lifecycle/start-case-workflow';
 
 /**
  * Store, then signal: the message is durable before its case workflow hears of it, and every step

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Channel } from '../../domain/channel-registry';
-import { loadOrganizationForCases } from '../../db/cases/case-policy';
-import type { CaseToStart } from './start-case-workflow';
+import { loadOrganizationForCases } from './case-policy';
+import type { CaseToStart } from '../../app/case-lifecycle/start-case-workflow';
 
 interface StoredCaseRow {
   org_id: string;

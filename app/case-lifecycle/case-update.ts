@@ -1,6 +1,6 @@
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
-import { CASE_REJECTION_ERROR } from '../workflows/case.contract';
+import { CASE_REJECTION_ERROR } from '../../workflows/case.contract';
 
 /**
  * How long a caller waits for a case workflow's answer to an update. Without a bound, an update to

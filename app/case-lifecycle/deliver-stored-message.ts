@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { clearSignalPending } from '../../db/cases/pending-marks';
-import { loadCaseToStart } from './case-to-start';
+import { loadCaseToStart } from '../../db/cases/case-to-start';
 import { openFollowUpCase } from './open-follow-up-case';
 import { signalCustomerMessage, type TemporalTarget } from './start-case-workflow';
 

@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Channel } from '../../domain/channel-registry';
 import { createCaseRecord } from '../../db/cases/create-case-record';
-import { loadCaseToStart } from './case-to-start';
+import { loadCaseToStart } from '../../db/cases/case-to-start';
 import { signalCustomerMessage, type TemporalTarget } from './start-case-workflow';
 
 interface PreviousCaseRow {

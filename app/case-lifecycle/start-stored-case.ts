@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { clearWorkflowStartPending } from '../../db/cases/pending-marks';
-import { loadCaseToStart } from './case-to-start';
+import { loadCaseToStart } from '../../db/cases/case-to-start';
 import { startCaseWorkflow, type TemporalTarget } from './start-case-workflow';
 
 /**
