@@ -1,12 +1,20 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { signMetaBody } from '../../channels/meta/meta-signature';
-import { signTwilioRequest } from '../../channels/phone/twilio-signature';
-import { PROJECT_ROOT } from '../local-stack/temporal-binaries';
+import { emailHeaders, rawEmail } from '../fixtures/provider-payloads/email-payloads';
+import { metaHeaders, metaMessageBody } from '../fixtures/provider-payloads/meta-payloads';
+import { twilioFormBody, twilioHeaders, twilioVoiceForm } from '../fixtures/provider-payloads/twilio-payloads';
 import type { BenchOrganization } from './bench-organization';
+import {
+  CHANNEL_CYCLE,
+  FIRST_NAMES,
+  FOLLOW_UPS,
+  LAST_NAMES,
+  loadCustomerTexts,
+  REPLY_SHARE,
+  seededRandom,
+  type WebhookChannel,
+} from './webhook-mix';
 
-export type WebhookChannel = 'email' | 'instagram' | 'facebook' | 'phone';
+export type { WebhookChannel } from './webhook-mix';
 
 export interface WebhookRequest {
   channel: WebhookChannel;
@@ -26,86 +34,21 @@ interface Conversation {
   firstMessageId: string;
 }
 
-/** Channel of each webhook, cycled: email and Meta carry most support traffic, phone some. */
-const CHANNEL_CYCLE: WebhookChannel[] = [
-  'email',
-  'instagram',
-  'facebook',
-  'email',
-  'phone',
-  'instagram',
-  'email',
-  'facebook',
-  'instagram',
-  'email',
-];
-/** Share of webhooks that continue an earlier conversation instead of opening one. */
-const REPLY_SHARE = 0.4;
-const FIRST_NAMES = [
-  'Ada',
-  'Ben',
-  'Chloe',
-  'David',
-  'Emma',
-  'Farid',
-  'Grace',
-  'Hugo',
-  'Ines',
-  'Jonas',
-  'Kira',
-  'Liam',
-  'Mia',
-  'Noah',
-  'Olga',
-  'Pavel',
-];
-const LAST_NAMES = [
-  'Adler',
-  'Berg',
-  'Costa',
-  'Dubois',
-  'Eriksen',
-  'Fischer',
-  'Garcia',
-  'Horvat',
-  'Ivanova',
-  'Jensen',
-  'Kowalski',
-  'Lopez',
-];
-const FOLLOW_UPS = [
-  'Any news on this?',
-  'I tried again this morning and it is still the same.',
-  'Here is the order number again, can you check?',
-  'Thanks, but the problem came back after a day.',
-  'Could someone please get back to me today?',
-];
-
-/** Real customer messages (held-out part of the categorizer's test set, spam left out: spam is resolved silently, never announced). */
-function loadCustomerTexts(): string[] {
-  const file = path.join(PROJECT_ROOT, 'test', 'fixtures', 'categorization', 'support-messages.json');
-  const messages = JSON.parse(readFileSync(file, 'utf8')) as Array<{ text: string; category: string; split: string }>;
-  return messages
-    .filter((message) => message.split === 'test' && message.category !== 'spam')
-    .map((message) => message.text);
-}
-
-/** A small deterministic generator, so every run sends the same mix. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+interface Message {
+  channel: WebhookChannel;
+  customerId: string;
+  subject: string;
+  text: string;
+  name: string | null;
+  n: number;
+  replyTo: Conversation | null;
 }
 
 /**
- * Correctly signed webhooks as the providers send them: raw RFC 5322 email behind basic auth, Meta
- * messaging events with X-Hub-Signature-256, Twilio Voice calls with X-Twilio-Signature. Every id is
- * unique to this run, so each new conversation really opens a case.
+ * Correctly signed webhooks as the providers send them (the builders of
+ * scripts/fixtures/provider-payloads, as in the tests): raw RFC 5322 email behind basic auth, Meta
+ * messaging events with X-Hub-Signature-256, Twilio Voice calls with X-Twilio-Signature. Every id
+ * is unique to this run, so each new conversation really opens a case.
  */
 export class WebhookFactory {
   private readonly texts = loadCustomerTexts();
@@ -160,15 +103,7 @@ export class WebhookFactory {
     return this.counter;
   }
 
-  private build(input: {
-    channel: WebhookChannel;
-    customerId: string;
-    subject: string;
-    text: string;
-    name: string | null;
-    n: number;
-    replyTo: Conversation | null;
-  }): WebhookRequest {
+  private build(input: Message): WebhookRequest {
     switch (input.channel) {
       case 'email':
         return this.email(input);
@@ -179,119 +114,67 @@ export class WebhookFactory {
     }
   }
 
-  private email(input: {
-    customerId: string;
-    subject: string;
-    text: string;
-    name: string | null;
-    n: number;
-    replyTo: Conversation | null;
-  }): WebhookRequest {
+  private email(input: Message): WebhookRequest {
     const messageId = `<bench-${this.runId}-${input.n}@mail.example.com>`;
-    const threading = input.replyTo
-      ? [`In-Reply-To: ${input.replyTo.firstMessageId}`, `References: ${input.replyTo.firstMessageId}`]
-      : [];
-    const raw = [
-      `Return-Path: <${input.customerId}>`,
-      'MIME-Version: 1.0',
-      `Date: ${new Date().toUTCString()}`,
-      `Message-ID: ${messageId}`,
-      ...threading,
-      `Subject: ${input.replyTo ? 'Re: ' : ''}${input.subject}`,
-      `From: ${input.name ?? 'Customer'} <${input.customerId}>`,
-      `To: Support <${this.org.supportEmail}>`,
-      'Content-Type: text/plain; charset="UTF-8"',
-      'Content-Transfer-Encoding: 8bit',
-      '',
-      input.text,
-      '',
-    ].join('\r\n');
-    const credentials = Buffer.from(`postmark:${this.org.webhookSecret}`).toString('base64');
+    const raw = rawEmail({
+      returnPath: input.customerId,
+      date: new Date(),
+      messageId,
+      inReplyTo: input.replyTo?.firstMessageId,
+      references: input.replyTo?.firstMessageId,
+      subject: `${input.replyTo ? 'Re: ' : ''}${input.subject}`,
+      from: `${input.name ?? 'Customer'} <${input.customerId}>`,
+      to: `Support <${this.org.supportEmail}>`,
+      text: input.text,
+    });
     return {
       channel: 'email',
       opensThread: input.replyTo === null,
       providerMessageId: messageId,
       path: `/webhooks/email/${this.org.slug}`,
-      headers: { 'content-type': 'message/rfc822', authorization: `Basic ${credentials}` },
+      headers: emailHeaders({ password: this.org.webhookSecret }),
       body: Buffer.from(raw, 'utf8'),
     };
   }
 
-  private metaMessage(input: {
-    channel: 'instagram' | 'facebook';
-    customerId: string;
-    text: string;
-    n: number;
-    replyTo: Conversation | null;
-  }): WebhookRequest {
+  private metaMessage(input: Message & { channel: 'instagram' | 'facebook' }): WebhookRequest {
     const accountId = input.channel === 'instagram' ? this.org.instagramAccountId : this.org.facebookPageId;
     const mid = `${input.channel === 'instagram' ? 'aWdf' : 'm_'}bench${this.runId}${input.n}`;
-    const now = Date.now();
-    const payload = {
-      object: input.channel === 'instagram' ? 'instagram' : 'page',
-      entry: [
-        {
-          id: accountId,
-          time: now,
-          messaging: [
-            {
-              sender: { id: input.customerId },
-              recipient: { id: accountId },
-              timestamp: now,
-              message: { mid, text: input.text },
-            },
-          ],
-        },
-      ],
-    };
-    const body = Buffer.from(JSON.stringify(payload));
+    const body = metaMessageBody({
+      channel: input.channel,
+      accountId,
+      senderId: input.customerId,
+      mid,
+      text: input.text,
+    });
     return {
       channel: input.channel,
       opensThread: input.replyTo === null,
       providerMessageId: mid,
       path: '/webhooks/meta',
-      headers: {
-        'content-type': 'application/json',
-        'x-hub-signature-256': signMetaBody({ appSecret: this.org.metaAppSecret, rawBody: body }),
-      },
+      headers: metaHeaders({ body, appSecret: this.org.metaAppSecret }),
       body,
     };
   }
 
-  private call(input: {
-    customerId: string;
-    name: string | null;
-    n: number;
-    replyTo: Conversation | null;
-  }): WebhookRequest {
+  private call(input: Message): WebhookRequest {
     const callSid = `CA${randomBytes(16).toString('hex')}`;
-    const params: Record<string, string> = {
-      AccountSid: this.org.twilioAccountSid,
-      ApiVersion: '2010-04-01',
-      CallSid: callSid,
-      CallStatus: 'ringing',
-      Called: this.org.phoneNumber,
-      Caller: input.customerId,
-      CallerName: (input.name ?? 'Returning caller').toUpperCase(),
-      Direction: 'inbound',
-      From: input.customerId,
-      FromCountry: 'US',
-      To: this.org.phoneNumber,
-      ToCountry: 'US',
-    };
-    const path = '/webhooks/twilio/voice';
-    const signature = signTwilioRequest({
-      authToken: this.org.twilioAuthToken,
-      url: `${this.apiBaseUrl}${path}`,
-      params,
+    const params = twilioVoiceForm({
+      accountSid: this.org.twilioAccountSid,
+      callSid,
+      from: input.customerId,
+      to: this.org.phoneNumber,
+      callerName: (input.name ?? 'Returning caller').toUpperCase(),
+      extra: { Called: this.org.phoneNumber, Caller: input.customerId, FromCountry: 'US', ToCountry: 'US' },
     });
+    const path = '/webhooks/twilio/voice';
     return {
       channel: 'phone',
       opensThread: input.replyTo === null,
       providerMessageId: callSid,
       path,
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
-      body: Buffer.from(new URLSearchParams(params).toString()),
+      headers: twilioHeaders({ authToken: this.org.twilioAuthToken, url: `${this.apiBaseUrl}${path}`, params }),
+      body: Buffer.from(twilioFormBody(params)),
     };
   }
 }
