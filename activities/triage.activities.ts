@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import {
+  listAgentLabelledExamples,
+  listCategorizerCategories,
+  type CategorizerCategory,
+} from '../db/categories/categorizer-training';
+import { findOrganizationCategorizer } from '../db/organizations/organization-categorizer';
+import { lockRoundRobinCursor, saveRoundRobinCursor } from '../db/routing-rules/round-robin-cursor';
+import {
   predictCategory,
   trainCategorizer,
   type CategorizerModel,
@@ -8,14 +15,7 @@ import {
 } from '../domain/categorization/softmax-regression.classifier';
 import { acceptedCategory } from '../domain/categorization/categorization-policy';
 import { chooseAssignee, listRuleUserIds, matchesRule } from '../domain/routing/routing-rules';
-import {
-  FIRST_MESSAGE,
-  loadAgents,
-  loadCaseFacts,
-  loadEnabledRules,
-  toFacts,
-  toRule,
-} from '../db/routing/routing-queries';
+import { loadAgents, loadCaseFacts, loadEnabledRules, toFacts, toRule } from '../db/routing/routing-queries';
 import { categorizeWithLlm, LlmUnavailableError } from '../integrations/llm/openai-compatible.categorizer';
 
 export interface TriageLlmSettings {
@@ -35,29 +35,12 @@ export interface CategorizeCaseResult {
 
 const AGENT_LABELLED_EXAMPLES = 200;
 
-interface CategoryRow {
-  id: string;
-  name: string;
-  description: string | null;
-  auto_resolve: boolean;
-  examples: string[];
-}
 async function loadTrainingData(
   em: EntityManager,
   orgId: string,
-): Promise<{ categories: CategoryRow[]; training: CategoryTrainingData[] }> {
-  const categories: CategoryRow[] = await em.execute(
-    `select id, name, description, auto_resolve, examples from categories where org_id = ? and deleted_at is null order by position, created_at, id`,
-    [orgId],
-  );
-  // Only agents' choices teach the model: learning from its own guesses would entrench its mistakes.
-  const labelled: Array<{ category_id: string; text: string }> = await em.execute(
-    `select c.category_id, ${FIRST_MESSAGE} as text from cases c
-     where c.org_id = ? and c.category_id is not null
-       and exists (select 1 from case_events e where e.case_id = c.id and e.type = 'categorize' and e.actor_type = 'agent')
-     order by c.created_at desc, c.id limit ?`,
-    [orgId, AGENT_LABELLED_EXAMPLES],
-  );
+): Promise<{ categories: CategorizerCategory[]; training: CategoryTrainingData[] }> {
+  const categories = await listCategorizerCategories(em, orgId);
+  const labelled = await listAgentLabelledExamples(em, { orgId, limit: AGENT_LABELLED_EXAMPLES });
   const training = categories.map((category) => ({
     id: category.id,
     name: category.name,
@@ -87,7 +70,7 @@ export function createTriageActivities(deps: { orm: MikroORM; llm: TriageLlmSett
   }
 
   async function askLlm(input: {
-    categories: CategoryRow[];
+    categories: CategorizerCategory[];
     text: string;
   }): Promise<{ categoryId: string | null } | null> {
     if (!deps.llm.baseUrl) return null;
@@ -111,10 +94,7 @@ export function createTriageActivities(deps: { orm: MikroORM; llm: TriageLlmSett
     async categorizeCase(input: { orgId: string; caseId: string }): Promise<CategorizeCaseResult> {
       const em = deps.orm.em.fork();
       const facts = await loadCaseFacts(em, input);
-      const organizations: Array<{ categorizer: 'local' | 'llm' }> = await em.execute(
-        `select categorizer from organizations where id = ?`,
-        [input.orgId],
-      );
+      const categorizer = await findOrganizationCategorizer(em, input.orgId);
       const { categories, training } = await loadTrainingData(em, input.orgId);
       const text = facts.first_message ?? '';
       const describe = (
@@ -131,7 +111,7 @@ export function createTriageActivities(deps: { orm: MikroORM; llm: TriageLlmSett
           fellBack,
         };
       };
-      const wantsLlm = organizations[0]?.categorizer === 'llm' && deps.llm.baseUrl !== undefined;
+      const wantsLlm = categorizer === 'llm' && deps.llm.baseUrl !== undefined;
       if (categories.length === 0 || text.trim() === '') return describe(null, wantsLlm ? 'llm' : 'local', false);
 
       if (wantsLlm) {
@@ -159,12 +139,7 @@ export function createTriageActivities(deps: { orm: MikroORM; llm: TriageLlmSett
         const cursors = Object.fromEntries(ruleRows.map((row) => [row.id, row.round_robin_cursor]));
         const matched = rules.find((rule) => matchesRule({ rule, facts }));
         if (matched?.action.type === 'round_robin') {
-          // Two cases routed at once must not both read the same cursor and go to the same agent.
-          const locked: Array<{ round_robin_cursor: number }> = await em.execute(
-            `select round_robin_cursor from routing_rules where id = ? for update`,
-            [matched.id],
-          );
-          cursors[matched.id] = locked[0]?.round_robin_cursor ?? 0;
+          cursors[matched.id] = await lockRoundRobinCursor(em, matched.id);
         }
         const agents = await loadAgents(em, {
           orgId: input.orgId,
@@ -172,10 +147,7 @@ export function createTriageActivities(deps: { orm: MikroORM; llm: TriageLlmSett
         });
         const decision = chooseAssignee({ rules: matched ? [matched] : [], facts, agents, roundRobinCursors: cursors });
         if (decision.ruleId && decision.nextCursor !== undefined) {
-          await em.execute(`update routing_rules set round_robin_cursor = ? where id = ?`, [
-            decision.nextCursor,
-            decision.ruleId,
-          ]);
+          await saveRoundRobinCursor(em, { ruleId: decision.ruleId, cursor: decision.nextCursor });
         }
         return { assigneeId: decision.assigneeId, ruleId: decision.ruleId, reason: decision.reason };
       });
