@@ -4,6 +4,7 @@ import type { ChannelSenders } from '../channels/outbound/channel-sender';
 import { loadReplyContext } from '../channels/outbound/reply-context';
 import { PermanentSendError, RetryableSendError } from '../channels/send-errors';
 import type { MessagingTag } from '../domain/case.model';
+import { failPendingReply, markReplySent, recordReplyNotDelivered } from '../db/messages/reply-delivery-status';
 
 export interface DeliverReplyInput {
   orgId: string;
@@ -39,11 +40,11 @@ export function createReplyDeliveryActivities(deps: { orm: MikroORM; senders: Ch
         });
       try {
         const sent = await sender.send(context);
-        await em.execute(
-          `update messages set delivery_status = 'sent', delivery_error = null, sent_at = now(), provider_message_id = coalesce(provider_message_id, ?),
-             rfc_message_id = coalesce(rfc_message_id, ?) where id = ?`,
-          [sent.providerMessageId, sent.rfcMessageId ?? null, input.messageId],
-        );
+        await markReplySent(em, {
+          messageId: input.messageId,
+          providerMessageId: sent.providerMessageId,
+          rfcMessageId: sent.rfcMessageId ?? null,
+        });
         return { status: 'sent', providerMessageId: sent.providerMessageId };
       } catch (error) {
         if (error instanceof PermanentSendError)
@@ -61,12 +62,7 @@ export function createReplyDeliveryActivities(deps: { orm: MikroORM; senders: Ch
 
     /** Retries ran out: the failure is shown on the message rather than lost. */
     async markReplyFailed(input: { orgId: string; messageId: string; reason: string }): Promise<void> {
-      await deps.orm.em
-        .fork()
-        .execute(
-          `update messages set delivery_status = 'failed', delivery_error = ? where id = ? and org_id = ? and delivery_status = 'pending'`,
-          [input.reason.slice(0, 1000), input.messageId, input.orgId],
-        );
+      await failPendingReply(deps.orm.em.fork(), input);
     },
   };
 }
@@ -76,11 +72,7 @@ async function record(
   messageId: string,
   outcome: Exclude<DeliveryOutcome, { status: 'sent' }>,
 ): Promise<DeliveryOutcome> {
-  await em.execute(`update messages set delivery_status = ?, delivery_error = ? where id = ?`, [
-    outcome.status,
-    outcome.reason,
-    messageId,
-  ]);
+  await recordReplyNotDelivered(em, { messageId, status: outcome.status, reason: outcome.reason });
   return outcome;
 }
 
