@@ -1,4 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import {
+  findEmailThreadByCaseNumbers,
+  findEmailThreadByMessageIds,
+  findEmailThreadByReplyTokens,
+} from '../../db/threads/email-thread-lookups';
 
 export interface EmailThreadQuery {
   orgId: string;
@@ -18,40 +23,23 @@ export interface EmailThreadQuery {
  * reply or a guessed case number must never put a stranger's mail into someone else's case.
  */
 export async function findEmailThread(em: EntityManager, query: EmailThreadQuery): Promise<string | null> {
-  const ids = [...new Set(query.ids.filter(Boolean))];
-  if (ids.length > 0) {
-    const rows: Array<{ thread_id: string }> = await em.execute(
-      `select m.thread_id from messages m
-         join threads t on t.id = m.thread_id
-         join customers cu on cu.id = t.customer_id
-       where m.org_id = ? and t.channel = 'email' and m.rfc_message_id in (${ids.map(() => '?').join(', ')}) and cu.email = ?
-       order by m.occurred_at desc limit 1`,
-      [query.orgId, ...ids, query.customerEmail],
-    );
-    if (rows[0]) return rows[0].thread_id;
+  const scope = { orgId: query.orgId, customerEmail: query.customerEmail };
+  const messageIds = [...new Set(query.ids.filter(Boolean))];
+  if (messageIds.length > 0) {
+    const threadId = await findEmailThreadByMessageIds(em, { ...scope, messageIds });
+    if (threadId) return threadId;
   }
 
   const tokens = [...new Set(query.recipients.map(replyTokenOf).filter((token): token is string => token !== null))];
   if (tokens.length > 0) {
-    const rows: Array<{ id: string }> = await em.execute(
-      `select t.id from threads t join customers cu on cu.id = t.customer_id
-       where t.org_id = ? and t.channel = 'email' and t.reply_token in (${tokens.map(() => '?').join(', ')}) and cu.email = ? limit 1`,
-      [query.orgId, ...tokens, query.customerEmail],
-    );
-    if (rows[0]) return rows[0].id;
+    const threadId = await findEmailThreadByReplyTokens(em, { ...scope, tokens });
+    if (threadId) return threadId;
   }
 
-  const numbers = caseNumbersIn(query.subject);
-  if (numbers.length > 0) {
-    const rows: Array<{ thread_id: string }> = await em.execute(
-      `select c.thread_id from cases c
-         join threads t on t.id = c.thread_id
-         join customers cu on cu.id = t.customer_id
-       where c.org_id = ? and t.channel = 'email' and c.number in (${numbers.map(() => '?').join(', ')}) and cu.email = ?
-       order by c.created_at desc limit 1`,
-      [query.orgId, ...numbers, query.customerEmail],
-    );
-    if (rows[0]) return rows[0].thread_id;
+  const caseNumbers = caseNumbersIn(query.subject);
+  if (caseNumbers.length > 0) {
+    const threadId = await findEmailThreadByCaseNumbers(em, { ...scope, caseNumbers });
+    if (threadId) return threadId;
   }
   return null;
 }
