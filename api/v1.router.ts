@@ -44,12 +44,22 @@ export function createV1Router(deps: {
     router.post(['/api/v1/cases/:id/calls', '/api/v1/calls'], deps.outboundLimits.calls);
   }
   const routes = new RouteTable(router, { orm: deps.orm });
-  addCaseRoutes(routes, deps);
-  addCaseActionRoutes(routes, deps);
-  addCaseReplyRoutes(routes, deps);
+  const cases = {
+    orm: deps.orm,
+    temporal: { client: deps.temporal, taskQueue: deps.taskQueue },
+    updateDeadlineMs: deps.updateDeadlineMs,
+  };
+  addCaseRoutes(routes, cases);
+  addCaseActionRoutes(routes, cases);
+  addCaseReplyRoutes(routes, cases);
   if (deps.secretsKey) addConnectionRoutes(routes, { orm: deps.orm, secretsKey: deps.secretsKey });
   if (deps.secretsKey)
-    addCaseCallRoutes(routes, { ...deps, secretsKey: deps.secretsKey, publicBaseUrl: deps.publicBaseUrl ?? '' });
+    addCaseCallRoutes(routes, {
+      ...cases,
+      secretsKey: deps.secretsKey,
+      publicBaseUrl: deps.publicBaseUrl ?? '',
+      twilioApiUrl: deps.twilioApiUrl,
+    });
   addCategoryRoutes(routes, deps);
   addRoutingRuleRoutes(routes, deps);
   addUserRoutes(routes, { orm: deps.orm, temporal: { client: deps.temporal, taskQueue: deps.taskQueue } });

@@ -1,27 +1,15 @@
-import type { MikroORM } from '@mikro-orm/postgresql';
-import type { Client } from '@temporalio/client';
 import { z } from '../openapi/zod';
 import { findCaseRef, loadCaseThread, loadCaseView } from '../../db/cases/case-views';
-import { createManualCase } from '../../db/cases/create-manual-case';
 import { countInboxCases } from '../../db/inbox/count-inbox-cases';
 import type { InboxQuery } from '../../db/inbox/inbox-query';
 import { InboxQueryError } from '../../db/inbox/inbox-query-error';
 import { listInboxCases } from '../../db/inbox/list-inbox-cases';
-import { startCreatedCase } from './start-created-case';
+import { createCase } from '../../app/cases/create-case';
+import { partnerScope, type CaseActionDeps } from '../../app/cases/case-actor';
 import type { Caller } from '../auth/authenticate';
 import { problems } from '../http/problem';
 import type { RouteTable } from '../openapi/route-table';
 import { caseIdParams, caseViewSchema, countsQuerySchema, createCaseBody, inboxQuerySchema } from './case-schemas';
-
-export interface CaseRouteDeps {
-  orm: MikroORM;
-  temporal: Client;
-  taskQueue: string;
-  /** How long an agent action waits for its case (app/case-lifecycle/case-update.ts); tests shorten it. */
-  updateDeadlineMs?: number;
-}
-
-export const partnerScope = (caller: Caller) => (caller.role === 'partner' ? caller.userId : null);
 
 function toInboxQuery(caller: Caller, query: z.infer<typeof countsQuerySchema>): InboxQuery {
   return {
@@ -49,7 +37,7 @@ async function inboxCall<T>(work: () => Promise<T>): Promise<T> {
 }
 
 /** The inbox, its counts, one case in full, and case creation. */
-export function addCaseRoutes(table: RouteTable, deps: CaseRouteDeps): void {
+export function addCaseRoutes(table: RouteTable, deps: CaseActionDeps): void {
   const em = () => deps.orm.em.fork();
 
   table.add({
@@ -109,27 +97,6 @@ export function addCaseRoutes(table: RouteTable, deps: CaseRouteDeps): void {
     body: createCaseBody,
     response: caseViewSchema,
     status: 201,
-    handler: async ({ caller, body }) => {
-      if ((body.channel === 'partner') !== (caller.role === 'partner')) {
-        throw problems.forbidden(
-          caller.role === 'partner'
-            ? 'Partner users create cases with channel "partner".'
-            : 'Only partner users create partner cases.',
-        );
-      }
-      const openedAt = new Date();
-      const created = await createManualCase(em(), {
-        orgId: caller.orgId,
-        ...body,
-        createdByUserId: caller.userId,
-        openedAt,
-      });
-      await startCreatedCase({
-        orm: deps.orm,
-        temporal: { client: deps.temporal, taskQueue: deps.taskQueue },
-        caseId: created.id,
-      });
-      return loadCaseView(em(), { orgId: caller.orgId, caseId: created.id });
-    },
+    handler: ({ caller, body }) => createCase(deps, caller, body),
   });
 }

@@ -3,6 +3,7 @@ import type { Request, RequestHandler, Response, Router } from 'express';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from './zod';
+import { AppError } from '../../app/app-error';
 import { callerOf, requireRole, type Caller } from '../auth/authenticate';
 import {
   answerOnce,
@@ -140,7 +141,9 @@ export class RouteTable {
         requestKey: idempotencyKey ? requestKeyOf({ caller, idempotencyKey }) : randomUUID(),
       };
       const run = async (): Promise<RouteAnswer> => {
-        const result = await spec.handler(input);
+        const result = await spec.handler(input).catch((error: unknown) => {
+          throw qualifyFieldErrors(error, input);
+        });
         return result instanceof StatusAnswer
           ? { status: result.status, body: JSON.stringify(result.body) }
           : { status: spec.status ?? 200, body: JSON.stringify(result) };
@@ -179,4 +182,24 @@ function send(res: Response, answer: RouteAnswer): void {
     .status(answer.status)
     .type(answer.status >= 400 ? 'application/problem+json' : 'application/json')
     .send(answer.body);
+}
+
+/**
+ * An action names the fields of its own input (`assigneeId`); the API answers with where that field
+ * was in the request (`body.assigneeId`), as request validation does.
+ */
+function qualifyFieldErrors(error: unknown, parts: { params: unknown; query: unknown; body: unknown }): unknown {
+  if (!(error instanceof AppError) || !error.details.fieldErrors) return error;
+  const locate = (field: string) => {
+    const top = field.split('.')[0];
+    const part = (['body', 'params', 'query'] as const).find(
+      (name) => typeof parts[name] === 'object' && parts[name] !== null && top in (parts[name] as object),
+    );
+    return part ? `${part}.${field}` : field;
+  };
+  const fieldErrors = error.details.fieldErrors.map((fieldError) => ({
+    ...fieldError,
+    field: locate(fieldError.field),
+  }));
+  return new AppError(error.code, error.message, { ...error.details, fieldErrors });
 }

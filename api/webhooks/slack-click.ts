@@ -1,12 +1,11 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { isDependencyUnavailable } from '../../app/dependency-unavailable';
+import { AppError } from '../../app/app-error';
 import type { TemporalTarget } from '../../app/case-lifecycle/start-case-workflow';
-import { findSlackClickedCase, findSlackTeamMember } from '../../db/slack/slack-interactions';
+import { assignCase, changeCaseStatus } from '../../app/cases/case-actions';
+import type { CaseActor } from '../../app/cases/case-actor';
+import { isDependencyUnavailable } from '../../app/dependency-unavailable';
+import { findSlackTeamMember } from '../../db/slack/slack-interactions';
 import { ASSIGN_TO_ME_ACTION } from '../../integrations/slack/slack-messages';
-import { assignUpdate, setStatusUpdate, type Actor } from '../../workflows/case.contract';
-import { runCaseUpdate } from '../cases/case-updates';
-import { ensureCaseWorkflow } from '../cases/case-workflow';
-import { ProblemError } from '../http/problem';
 
 /** A verified click on one of our buttons. */
 export interface SlackClick {
@@ -18,39 +17,31 @@ export interface SlackClick {
   updateId: string;
 }
 
-/** Acts on a click and says, for the clicking user, what came of it. */
+/** Acts on a click through the same actions as the API, and says, for the clicking user, what came of it. */
 export async function performSlackClick(
   deps: { orm: MikroORM; temporal: TemporalTarget; updateDeadlineMs?: number },
   click: SlackClick,
 ): Promise<string> {
-  const em = deps.orm.em.fork();
   const userId = click.slackUserId
-    ? await findSlackTeamMember(em, { orgId: click.orgId, slackUserId: click.slackUserId })
+    ? await findSlackTeamMember(deps.orm.em.fork(), { orgId: click.orgId, slackUserId: click.slackUserId })
     : null;
   if (!userId) return 'Link your Slack account first: ask an admin to add your Slack user id to your profile.';
-  const kase = click.caseId ? await findSlackClickedCase(em, { orgId: click.orgId, caseId: click.caseId }) : null;
-  if (!kase) return 'Case not found.';
-
-  const actor: Actor = { type: 'agent', userId };
-  const common = { temporal: deps.temporal.client, updateId: click.updateId, deadlineMs: deps.updateDeadlineMs };
+  if (!click.caseId) return 'Case not found.';
+  // A linked Slack account belongs to an admin or an agent; both act on cases as agents.
+  const actor: CaseActor = { orgId: click.orgId, userId, role: 'agent' };
+  const request = { caseId: click.caseId, requestKey: click.updateId };
   try {
-    const workflowId = await ensureCaseWorkflow({ orm: deps.orm, temporal: deps.temporal, kase });
     if (click.actionId === ASSIGN_TO_ME_ACTION) {
-      await runCaseUpdate({
-        ...common,
-        workflowId,
-        update: assignUpdate,
-        arg: { assigneeId: userId, actor },
-      });
+      await assignCase(deps, actor, { ...request, assigneeId: userId });
       return 'The case is assigned to you.';
     }
-    await runCaseUpdate({ ...common, workflowId, update: setStatusUpdate, arg: { to: 'resolved', actor } });
+    await changeCaseStatus(deps, actor, { ...request, status: 'resolved' });
     return 'The case is resolved.';
   } catch (error) {
-    if (error instanceof ProblemError && error.status < 500) return error.detail;
-    if (isDependencyUnavailable(error) || (error instanceof ProblemError && error.status === 503)) {
+    if (error instanceof AppError && error.code === 'not_found') return 'Case not found.';
+    if (error instanceof AppError && error.code !== 'unavailable') return error.message;
+    if (error instanceof AppError || isDependencyUnavailable(error))
       return 'The case did not answer in time; your click may still take effect. Look again in a moment.';
-    }
     throw error;
   }
 }

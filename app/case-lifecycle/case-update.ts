@@ -1,6 +1,7 @@
-import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import { CASE_REJECTION_ERROR } from '../../workflows/case.contract';
+import { caseStartOperation, type CaseToStart, type TemporalTarget } from './start-case-workflow';
 
 /**
  * How long a caller waits for a case workflow's answer to an update. Without a bound, an update to
@@ -11,8 +12,10 @@ import { CASE_REJECTION_ERROR } from '../../workflows/case.contract';
 export const CASE_UPDATE_DEADLINE_MS = 10_000;
 
 export interface CaseUpdateRequest<Result, Arg> {
-  temporal: Client;
+  temporal: TemporalTarget;
   workflowId: string;
+  /** A case stored while Temporal was away and not yet started: the update starts it (update-with-start). */
+  startIfPending?: CaseToStart;
   update: UpdateDefinition<Result, [Arg]>;
   arg: Arg;
   updateId: string;
@@ -25,9 +28,16 @@ export interface CaseUpdateRequest<Result, Arg> {
  * once per run, so a retried request attaches to the first attempt instead of acting twice.
  */
 export async function sendCaseUpdate<Result, Arg>(input: CaseUpdateRequest<Result, Arg>): Promise<Result> {
-  const handle = input.temporal.workflow.getHandle(input.workflowId);
-  return input.temporal.withDeadline(Date.now() + (input.deadlineMs ?? CASE_UPDATE_DEADLINE_MS), () =>
-    handle.executeUpdate(input.update, { args: [input.arg], updateId: input.updateId }),
+  const { client } = input.temporal;
+  const options = { args: [input.arg] as [Arg], updateId: input.updateId };
+  const { startIfPending } = input;
+  return client.withDeadline(Date.now() + (input.deadlineMs ?? CASE_UPDATE_DEADLINE_MS), () =>
+    startIfPending
+      ? client.workflow.executeUpdateWithStart(input.update, {
+          ...options,
+          startWorkflowOperation: caseStartOperation({ kase: startIfPending, temporal: input.temporal }),
+        })
+      : client.workflow.getHandle(input.workflowId).executeUpdate(input.update, options),
   );
 }
 

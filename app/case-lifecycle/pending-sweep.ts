@@ -5,7 +5,7 @@ import {
   listWorkflowStartPendingCases,
   type PendingCursor,
 } from '../../db/cases/pending-marks';
-import { settlePendingReply } from '../../channels/outbound/settle-pending-reply';
+import { settlePendingReply } from './settle-pending-reply';
 import { deliverStoredMessage } from './deliver-stored-message';
 import { isDependencyUnavailable } from '../dependency-unavailable';
 import { startStoredCase } from './start-stored-case';

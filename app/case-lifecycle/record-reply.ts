@@ -1,6 +1,7 @@
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import { recordReplyUpdate } from '../../workflows/case.contract';
-import { CASE_ENDED_REASON, caseRefusalOf, sendCaseUpdate } from '../../app/case-lifecycle/case-update';
+import { CASE_ENDED_REASON, caseRefusalOf, sendCaseUpdate } from './case-update';
+import type { CaseToStart, TemporalTarget } from './start-case-workflow';
 import type { MessagingTag } from '../../domain/case.model';
 
 /**
@@ -19,8 +20,9 @@ export const replyUpdateId = (messageId: string) => `reply:${messageId}`;
 
 /** Asks the case workflow to record (and send) a stored agent reply. */
 export async function sendReplyUpdate(input: {
-  temporal: Client;
+  temporal: TemporalTarget;
   workflowId: string;
+  startIfPending?: CaseToStart;
   messageId: string;
   authorUserId: string | null;
   deadlineMs?: number;
@@ -29,6 +31,7 @@ export async function sendReplyUpdate(input: {
     const result = await sendCaseUpdate({
       temporal: input.temporal,
       workflowId: input.workflowId,
+      startIfPending: input.startIfPending,
       update: recordReplyUpdate,
       updateId: replyUpdateId(input.messageId),
       deadlineMs: input.deadlineMs,
@@ -40,7 +43,8 @@ export async function sendReplyUpdate(input: {
     // The workflow has seen this message id: an earlier attempt was recorded.
     if (refusal?.code === 'duplicate') return { outcome: 'already_recorded' };
     if (refusal) return { outcome: 'refused', reason: refusal.reason, error };
-    if (error instanceof WorkflowNotFoundError) return { outcome: 'refused', reason: CASE_ENDED_REASON, error };
+    if (error instanceof WorkflowNotFoundError || error instanceof WorkflowExecutionAlreadyStartedError)
+      return { outcome: 'refused', reason: CASE_ENDED_REASON, error };
     return { outcome: 'unknown', error };
   }
 }

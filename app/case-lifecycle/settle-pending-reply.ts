@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { clearReplyUpdatePending, failRefusedReply, loadPendingAgentReply } from '../../db/cases/agent-replies';
-import { startStoredCase } from '../../app/case-lifecycle/start-stored-case';
-import type { TemporalTarget } from '../../app/case-lifecycle/start-case-workflow';
+import { startStoredCase } from './start-stored-case';
+import type { TemporalTarget } from './start-case-workflow';
 import { sendReplyUpdate } from './record-reply';
 
 export type SettledReply = 'recorded' | 'already_recorded' | 'failed' | 'gone';
@@ -23,7 +23,7 @@ export async function settlePendingReply(input: {
   if (reply.workflowStartPending)
     await startStoredCase({ orm: input.orm, temporal: input.temporal, caseId: reply.caseId });
   const answered = await sendReplyUpdate({
-    temporal: input.temporal.client,
+    temporal: input.temporal,
     workflowId: reply.workflowId,
     messageId: reply.messageId,
     authorUserId: reply.authorUserId,

@@ -1,4 +1,4 @@
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import { createCaseState, type CasePolicy } from '../../domain/case.model';
 import type { Channel } from '../../domain/channel-registry';
@@ -67,6 +67,14 @@ export async function startCaseWorkflow(input: { kase: CaseToStart; temporal: Te
   await input.temporal.client.withDeadline(Date.now() + SIGNAL_DEADLINE_MS, () =>
     input.temporal.client.workflow.start('caseWorkflow', startOptions(input.kase, input.temporal)),
   );
+}
+
+/**
+ * The start half of an update-with-start, for an action on a case whose start is pending: the action
+ * starts the case exactly as the sweep would, and runs in the same call.
+ */
+export function caseStartOperation(input: { kase: CaseToStart; temporal: TemporalTarget }) {
+  return new WithStartWorkflowOperation('caseWorkflow', startOptions(input.kase, input.temporal));
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { startStoredCase } from '../../app/case-lifecycle/start-stored-case';
-import type { TemporalTarget } from '../../app/case-lifecycle/start-case-workflow';
-import { isDependencyUnavailable } from '../../app/dependency-unavailable';
+import { startStoredCase } from './start-stored-case';
+import type { TemporalTarget } from './start-case-workflow';
+import { isDependencyUnavailable } from '../dependency-unavailable';
 
 /**
  * Starts the workflow of a case the API has just stored. If Temporal cannot be reached the case

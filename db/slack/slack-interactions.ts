@@ -1,7 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** The organization connected to a Slack workspace, with its signing secret (encrypted). */
 export async function findSlackSigningSecret(
   em: EntityManager,
@@ -27,18 +25,4 @@ export async function findSlackTeamMember(
     [input.orgId, input.slackUserId],
   );
   return rows[0]?.id ?? null;
-}
-
-/** The case a button names, in the workspace's organization only. */
-export async function findSlackClickedCase(
-  em: EntityManager,
-  input: { orgId: string; caseId: string },
-): Promise<{ id: string; workflowId: string; workflowStartPending: boolean } | null> {
-  if (!UUID.test(input.caseId)) return null;
-  const rows: Array<{ id: string; workflow_id: string; workflow_start_pending: boolean }> = await em.execute(
-    `select id, workflow_id, workflow_start_pending from cases where id = ? and org_id = ?`,
-    [input.caseId, input.orgId],
-  );
-  const row = rows[0];
-  return row ? { id: row.id, workflowId: row.workflow_id, workflowStartPending: row.workflow_start_pending } : null;
 }
