@@ -10,6 +10,8 @@ import {
 } from '../../channels/email/email-parse';
 import { findEmailThread } from '../../channels/email/email-threading';
 import type { InboundMessage } from '../../db/cases/record-inbound-message';
+import { recordWebhookDelivery } from '../../db/deliveries/webhook-deliveries';
+import { findEmailWebhookOrganization } from '../../db/organizations/email-webhook-organization';
 import { decryptSecret } from '../../db/secrets';
 import { isAutomatedEmail } from '../../domain/email-loop-rules';
 import { problems } from '../http/problem';
@@ -39,12 +41,11 @@ export function addEmailWebhookRoutes(router: Router, deps: WebhookDeps): void {
       const ownAddresses = organization.supportEmail ? [organization.supportEmail] : [];
       const loop = isAutomatedEmail(email.headers, email.from.address, ownAddresses);
       if (loop.automated) {
-        await deps.orm.em
-          .fork()
-          .execute(
-            `insert into webhook_deliveries (org_id, provider, delivery_key) values (?, 'email', ?) on conflict do nothing`,
-            [organization.id, providerMessageId],
-          );
+        await recordWebhookDelivery(deps.orm.em.fork(), {
+          orgId: organization.id,
+          provider: 'email',
+          deliveryKey: providerMessageId,
+        });
         res.status(200).json({ ignored: true, reason: loop.reason });
         return;
       }
@@ -137,22 +138,16 @@ function requireEmailMediaType(req: Request, _res: Response, next: NextFunction)
 function authenticate(deps: WebhookDeps) {
   const key = Buffer.from(deps.config.SECRETS_KEY, 'base64');
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
-    const rows: Array<{ id: string; support_email: string | null; webhook_secret_encrypted: string | null }> =
-      await deps.orm.em
-        .fork()
-        .execute(`select id, support_email, webhook_secret_encrypted from organizations where slug = ?`, [
-          String(req.params.orgSlug),
-        ]);
-    const row = rows[0];
-    const expected = row?.webhook_secret_encrypted
-      ? decryptSecret({ ciphertext: row.webhook_secret_encrypted, key })
+    const stored = await findEmailWebhookOrganization(deps.orm.em.fork(), String(req.params.orgSlug));
+    const expected = stored?.webhookSecretEncrypted
+      ? decryptSecret({ ciphertext: stored.webhookSecretEncrypted, key })
       : null;
     const given = basicAuthPassword(req.headers.authorization);
-    if (!row || expected === null || given === null || !sameSecret(given, expected)) {
+    if (!stored || expected === null || given === null || !sameSecret(given, expected)) {
       next(problems.unauthorized('Valid basic auth credentials for this organization are required.'));
       return;
     }
-    res.locals.emailOrganization = { id: row.id, supportEmail: row.support_email } satisfies EmailOrganization;
+    res.locals.emailOrganization = { id: stored.id, supportEmail: stored.supportEmail } satisfies EmailOrganization;
     next();
   };
 }

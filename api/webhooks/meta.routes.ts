@@ -5,6 +5,7 @@ import { ingestCustomerMessage } from '../../app/ingest/ingest-customer-message'
 import { MetaPayloadError, parseMetaWebhook, type MetaInboundEvent } from '../../channels/meta/meta-inbound';
 import { verifyMetaSignature } from '../../channels/meta/meta-signature';
 import type { InboundMessage } from '../../db/cases/record-inbound-message';
+import { findConnectedOrganizationId } from '../../db/connections/channel-connections';
 import { problems } from '../http/problem';
 import { requireMediaType } from '../http/require-media-type';
 import type { WebhookDeps } from './webhooks.router';
@@ -88,13 +89,10 @@ async function findConnectedOrganization(input: {
   const key = `${input.event.channel}:${input.event.accountId}`;
   const cached = input.cache.get(key);
   if (cached !== undefined) return cached;
-  const rows: Array<{ org_id: string }> = await input.orm.em
-    .fork()
-    .execute(`select org_id from channel_connections where channel = ? and external_id = ? and enabled`, [
-      input.event.channel,
-      input.event.accountId,
-    ]);
-  const orgId = rows[0]?.org_id ?? null;
+  const orgId = await findConnectedOrganizationId(input.orm.em.fork(), {
+    channel: input.event.channel,
+    externalId: input.event.accountId,
+  });
   input.cache.set(key, orgId);
   return orgId;
 }
