@@ -2,6 +2,13 @@ import express, { type Request, type Router } from 'express';
 import twilio from 'twilio';
 import { ingestCustomerMessage } from '../../app/ingest/ingest-customer-message';
 import { twilioWebhookUrl, verifyTwilioSignature } from '../../channels/phone/twilio-signature';
+import {
+  listPhoneConnectionsByNumbers,
+  listPhoneConnectionsForCall,
+  type StoredPhoneConnection,
+} from '../../db/connections/phone-connections';
+import { recordWebhookDelivery } from '../../db/deliveries/webhook-deliveries';
+import { attachCallRecording, lockCallMessage, mergeCallStatus } from '../../db/messages/phone-calls';
 import { decryptSecret } from '../../db/secrets';
 import { isProviderUrl } from '../../channels/provider-urls';
 import { problems } from '../http/problem';
@@ -30,26 +37,24 @@ export function addTwilioWebhookRoutes(router: Router, deps: WebhookDeps): void 
   const form = express.urlencoded({ extended: false, limit: deps.config.API_BODY_LIMIT ?? '1mb' });
   const publicUrl = (path: string) => `${deps.config.PUBLIC_BASE_URL.replace(/\/+$/, '')}${path}`;
   const em = () => deps.orm.em.fork();
+  const connectionsOf = async (numbers: string[]) =>
+    withCredentials(await listPhoneConnectionsByNumbers(em(), numbers));
 
-  async function loadConnections(sql: string, params: unknown[]): Promise<PhoneConnection[]> {
-    const rows: Array<{ org_id: string; external_id: string; credentials_encrypted: string | null }> =
-      await em().execute(
-        `select org_id, external_id, credentials_encrypted from channel_connections where channel = 'phone' and enabled and (${sql})`,
-        params,
-      );
+  /** The candidates whose Twilio credentials can be read; one that cannot verifies nothing. */
+  function withCredentials(stored: StoredPhoneConnection[]): PhoneConnection[] {
     const key = Buffer.from(deps.config.SECRETS_KEY, 'base64');
     const connections: PhoneConnection[] = [];
-    for (const row of rows) {
-      if (!row.credentials_encrypted) continue;
+    for (const row of stored) {
+      if (!row.credentialsEncrypted) continue;
       try {
-        const credentials = JSON.parse(decryptSecret({ ciphertext: row.credentials_encrypted, key })) as {
+        const credentials = JSON.parse(decryptSecret({ ciphertext: row.credentialsEncrypted, key })) as {
           accountSid?: unknown;
           authToken?: unknown;
         };
         if (typeof credentials.authToken !== 'string' || typeof credentials.accountSid !== 'string') continue;
         connections.push({
-          orgId: row.org_id,
-          number: row.external_id,
+          orgId: row.orgId,
+          number: row.number,
           accountSid: credentials.accountSid,
           authToken: credentials.authToken,
         });
@@ -79,10 +84,7 @@ export function addTwilioWebhookRoutes(router: Router, deps: WebhookDeps): void 
 
   router.post('/webhooks/twilio/voice', form, async (req, res) => {
     const to = formOf(req).To;
-    const { connection, params } = await verifiedConnection(
-      req,
-      to ? await loadConnections(`external_id = ?`, [to]) : [],
-    );
+    const { connection, params } = await verifiedConnection(req, await connectionsOf(to ? [to] : []));
     const callSid = required(params, 'CallSid');
     const from = required(params, 'From');
     const callerName = params.CallerName?.trim() || null;
@@ -125,7 +127,7 @@ export function addTwilioWebhookRoutes(router: Router, deps: WebhookDeps): void 
   // Where <Record action> goes when the caller stops talking: without it Twilio would request the call's TwiML again and record in a loop.
   router.post('/webhooks/twilio/voice/recorded', form, async (req, res) => {
     const to = formOf(req).To;
-    await verifiedConnection(req, to ? await loadConnections(`external_id = ?`, [to]) : []);
+    await verifiedConnection(req, await connectionsOf(to ? [to] : []));
     const response = new twilio.twiml.VoiceResponse();
     response.say('Thank you. Goodbye.');
     response.hangup();
@@ -136,10 +138,7 @@ export function addTwilioWebhookRoutes(router: Router, deps: WebhookDeps): void 
     const unverified = formOf(req);
     // Inbound calls ring our number (To); calls we placed come from it (From).
     const numbers = [unverified.To, unverified.From].filter((value): value is string => Boolean(value));
-    const { connection, params } = await verifiedConnection(
-      req,
-      numbers.length > 0 ? await loadConnections(`external_id in (${numbers.map(() => '?').join(', ')})`, numbers) : [],
-    );
+    const { connection, params } = await verifiedConnection(req, await connectionsOf(numbers));
     const callSid = required(params, 'CallSid');
     const status = required(params, 'CallStatus');
     const terminal = TERMINAL_STATUSES.includes(status);
@@ -148,22 +147,17 @@ export function addTwilioWebhookRoutes(router: Router, deps: WebhookDeps): void 
     if (Number.isFinite(duration)) patch.durationSeconds = duration;
     if (terminal) patch.endedAt = timestampOf(params.Timestamp).toISOString();
     await em().transactional(async (tx) => {
-      const messages: Array<{ id: string }> = await tx.execute(
-        `select id from messages where org_id = ? and channel = 'phone' and provider_message_id = ? for update`,
-        [connection.orgId, callSid],
-      );
+      const messageId = await lockCallMessage(tx, { orgId: connection.orgId, callSid });
       // A call we have no message for (placed elsewhere, or its message was deleted): acknowledge it so Twilio stops retrying.
-      if (!messages[0]) return;
-      const fresh: unknown[] = await tx.execute(
-        `insert into webhook_deliveries (org_id, provider, delivery_key) values (?, 'twilio', ?) on conflict do nothing returning id`,
-        [connection.orgId, `status:${callSid}:${status}`],
-      );
-      if (fresh.length === 0) return;
+      if (!messageId) return;
+      const fresh = await recordWebhookDelivery(tx, {
+        orgId: connection.orgId,
+        provider: 'twilio',
+        deliveryKey: `status:${callSid}:${status}`,
+      });
+      if (!fresh) return;
       // Progress events can arrive after the final one: a call that ended stays ended.
-      await tx.execute(
-        `update messages set metadata = case when metadata->>'status' in (${TERMINAL_STATUSES.map(() => '?').join(', ')}) and not ? then metadata else metadata || ?::jsonb end where id = ?`,
-        [...TERMINAL_STATUSES, terminal, JSON.stringify(patch), messages[0].id],
-      );
+      await mergeCallStatus(tx, { messageId, patch, ended: terminal, endedStatuses: TERMINAL_STATUSES });
     });
     res.status(204).end();
   });
@@ -172,10 +166,7 @@ export function addTwilioWebhookRoutes(router: Router, deps: WebhookDeps): void 
     const unverified = formOf(req);
     // Recording callbacks name the call but not the numbers: the call's organization holds the token.
     const candidates = unverified.CallSid
-      ? await loadConnections(
-          `org_id in (select org_id from messages where channel = 'phone' and provider_message_id = ?)`,
-          [unverified.CallSid],
-        )
+      ? withCredentials(await listPhoneConnectionsForCall(em(), unverified.CallSid))
       : [];
     const { connection, params } = await verifiedConnection(req, candidates);
     const callSid = required(params, 'CallSid');
@@ -189,13 +180,14 @@ export function addTwilioWebhookRoutes(router: Router, deps: WebhookDeps): void 
     // The column is a 32-bit integer: a value beyond it is not a real duration.
     const durationSeconds = duration >= 0 && duration <= MAX_INT32 ? duration : null;
     const recording = recordingLink(recordingUrl);
-    await em().execute(
-      `insert into attachments (org_id, message_id, kind, url, name, content_type, duration_seconds, provider_id)
-       select m.org_id, m.id, 'recording', ?, ?, 'audio/mpeg', ?, ? from messages m
-       where m.org_id = ? and m.channel = 'phone' and m.provider_message_id = ?
-       on conflict (org_id, provider_id) where provider_id is not null do nothing`,
-      [recording.url, recording.name, durationSeconds, recordingSid, connection.orgId, callSid],
-    );
+    await attachCallRecording(em(), {
+      orgId: connection.orgId,
+      callSid,
+      recordingSid,
+      url: recording.url,
+      name: recording.name,
+      durationSeconds,
+    });
     res.status(204).end();
   });
 }
