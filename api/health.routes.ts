@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Connection } from '@temporalio/client';
+import { pingDatabase } from '../db/health/ping-database';
 import type { HttpMetrics } from './metrics';
 
 const CHECK_TIMEOUT_MS = 2_000;
@@ -42,7 +43,7 @@ export function createHealthRouter(deps: {
   const router = Router();
   router.get('/health', async (_req, res) => {
     const [postgres, temporal] = await Promise.all([
-      check(() => deps.orm.em.fork().execute('select 1')),
+      check(() => pingDatabase(deps.orm.em.fork())),
       check(async () => {
         const response = await deps.temporalConnection.healthService.check({});
         if (response.status !== 1) throw new Error('not serving');

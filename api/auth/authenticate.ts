@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { hashToken } from '../../db/secrets';
+import { authenticateApiToken } from '../../db/users/authenticate-api-token';
 import { problems } from '../http/problem';
 import { planAllowsPartners, type Plan } from '../../domain/organization-plan';
 
@@ -29,22 +30,9 @@ export function authenticate(deps: { orm: MikroORM }): RequestHandler {
   return async (req, _res, next) => {
     const match = BEARER.exec(req.get('authorization') ?? '');
     if (!match) return next(problems.unauthorized());
-    const rows: Array<{
-      user_id: string;
-      org_id: string;
-      role: Caller['role'];
-      plan: Caller['orgPlan'];
-      token_id: string;
-    }> = await deps.orm.em.fork().execute(
-      `update api_tokens t set last_used_at = now()
-       from users u join organizations o on o.id = u.org_id
-       where t.token_hash = ? and t.revoked_at is null and u.id = t.user_id and u.deactivated_at is null
-       returning u.id as user_id, u.org_id, u.role, o.plan, t.id as token_id`,
-      [hashToken(match[1])],
-    );
-    const row = rows[0];
-    if (!row) return next(problems.unauthorized('The token is unknown or revoked.'));
-    req.caller = { userId: row.user_id, orgId: row.org_id, role: row.role, orgPlan: row.plan, tokenId: row.token_id };
+    const caller = await authenticateApiToken(deps.orm.em.fork(), hashToken(match[1]));
+    if (!caller) return next(problems.unauthorized('The token is unknown or revoked.'));
+    req.caller = caller;
     next();
   };
 }
