@@ -1,10 +1,8 @@
-import { encryptSecret } from '../../db/secrets';
 import type { CaseToStart } from '../../app/case-lifecycle/start-case-workflow';
 import { FakeSlackApi } from '../fakes/fake-slack-api';
 import { ApiHarness, createApiUser, type ApiUser } from '../support/api-harness';
 import { eventually } from '../support/eventually';
-import { createTestOrganization } from '../support/factories';
-import { TEST_SECRETS_KEY } from '../workflows/case-harness';
+import { createTestOrganization } from '../support/organization-fixture';
 
 jest.setTimeout(180_000);
 
@@ -26,11 +24,7 @@ describe('the attention delay a case started with', () => {
     slack = await FakeSlackApi.start();
     api = await ApiHarness.start('attention-delay', { slackApiUrl: slack.url });
     const em = api.orm.em.fork();
-    orgId = (await createTestOrganization(em)).id;
-    await em.execute(
-      `insert into slack_connections (org_id, team_id, bot_token_encrypted, default_channel) values (?, ?, ?, 'C-SUPPORT')`,
-      [orgId, `T-${orgId}`, encryptSecret({ plaintext: 'xoxb-test', key: TEST_SECRETS_KEY })],
-    );
+    orgId = (await createTestOrganization(em, { slack: { botToken: 'xoxb-test', defaultChannel: 'C-SUPPORT' } })).id;
     agent = await createApiUser(api.orm, { orgId, role: 'agent' });
   });
   afterAll(async () => {

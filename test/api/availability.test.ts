@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ingestCustomerMessage } from '../../app/ingest/ingest-customer-message';
 import { caseStateQuery } from '../../workflows/case.contract';
 import { ApiHarness, createApiUser } from '../support/api-harness';
-import { createTestOrganization } from '../support/factories';
+import { createTestOrganization } from '../support/organization-fixture';
 import { eventually } from '../support/eventually';
 
 describe('waiting cases are handed out when an agent becomes available or frees capacity', () => {

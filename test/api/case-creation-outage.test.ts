@@ -6,7 +6,7 @@ import { findFreePort } from '../../scripts/local-stack/free-port';
 import { caseStateQuery } from '../../workflows/case.contract';
 import { ApiHarness, createApiUser, type ApiUser } from '../support/api-harness';
 import { silentLogger } from '../support/connections';
-import { createTestOrganization } from '../support/factories';
+import { createTestOrganization } from '../support/organization-fixture';
 import { listen, type RunningApp } from '../support/http';
 import { TEST_SECRETS_KEY } from '../workflows/case-harness';
 

@@ -1,4 +1,4 @@
-import { createTestOrganization } from '../support/factories';
+import { createTestOrganization } from '../support/organization-fixture';
 import { ApiHarness, createApiUser, type ApiUser } from '../support/api-harness';
 
 describe('agent API: cases', () => {

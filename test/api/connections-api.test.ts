@@ -1,6 +1,6 @@
 import { decryptSecret } from '../../db/secrets';
 import { ApiHarness, createApiUser, type ApiUser } from '../support/api-harness';
-import { createTestOrganization } from '../support/factories';
+import { createTestOrganization } from '../support/organization-fixture';
 import { TEST_SECRETS_KEY } from '../workflows/case-harness';
 
 describe('connections: Slack, channel accounts and webhook secrets', () => {

@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { ingestCustomerMessage } from '../../app/ingest/ingest-customer-message';
 import { createMetaSender } from '../../channels/meta/meta.sender';
-import { encryptSecret } from '../../db/secrets';
 import { ApiHarness, createApiUser, type ApiUser } from '../support/api-harness';
-import { createTestOrganization } from '../support/factories';
+import { createTestOrganization } from '../support/organization-fixture';
 import { FakeGraph } from '../fakes/fake-graph-api';
-import { TEST_SECRETS_KEY } from '../workflows/case-harness';
 
 const PROBLEMS = 'https://casebackend.dev/problems/';
 
@@ -22,23 +20,17 @@ describe('Idempotency-Key on the agent API', () => {
     graph = await FakeGraph.start();
     const meta = createMetaSender({ graphUrl: graph.url, graphVersion: 'v21.0' });
     api = await ApiHarness.start('idempotency-keys', { senders: { instagram: meta, facebook: meta } });
-    orgId = (await createTestOrganization(api.orm.em.fork())).id;
+    orgId = (
+      await createTestOrganization(api.orm.em.fork(), {
+        channels: [{ channel: 'instagram', credentials: { pageAccessToken: 'EAAGtestpagetoken' } }],
+      })
+    ).id;
     agent = await createApiUser(api.orm, { orgId, role: 'agent' });
     colleague = await createApiUser(api.orm, { orgId, role: 'agent' });
     otherOrgAgent = await createApiUser(api.orm, {
       orgId: (await createTestOrganization(api.orm.em.fork())).id,
       role: 'agent',
     });
-    await api.orm.em
-      .fork()
-      .execute(
-        `insert into channel_connections (org_id, channel, external_id, credentials_encrypted) values (?, 'instagram', ?, ?)`,
-        [
-          orgId,
-          `ig-${randomUUID().slice(0, 8)}`,
-          encryptSecret({ plaintext: JSON.stringify({ pageAccessToken: 'EAAGtestpagetoken' }), key: TEST_SECRETS_KEY }),
-        ],
-      );
   });
   afterAll(async () => {
     await api.stop();

@@ -1,4 +1,4 @@
-import { createTestOrganization } from '../support/factories';
+import { createTestOrganization } from '../support/organization-fixture';
 import { ApiHarness, createApiUser, type ApiUser } from '../support/api-harness';
 
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';

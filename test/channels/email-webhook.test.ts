@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { encryptSecret } from '../../db/secrets';
+import { emailHeaders } from '../../scripts/fixtures/provider-payloads/email-payloads';
 import { ApiHarness } from '../support/api-harness';
-import { createTestOrganization } from '../support/factories';
+import { createTestOrganization } from '../support/organization-fixture';
 
 const SECRETS_KEY = randomBytes(32).toString('base64');
 const SUPPORT = 'support@velacam.example';
@@ -34,29 +34,26 @@ describe('email webhook', () => {
   });
 
   const createEmailOrg = async () => {
-    const org = await createTestOrganization(api.orm.em.fork());
     const secret = randomBytes(24).toString('base64url');
-    await api.orm.em
-      .fork()
-      .execute(`update organizations set support_email = ?, webhook_secret_encrypted = ? where id = ?`, [
-        SUPPORT,
-        encryptSecret({ plaintext: secret, key: Buffer.from(SECRETS_KEY, 'base64') }),
-        org.id,
-      ]);
+    const org = await createTestOrganization(api.orm.em.fork(), {
+      supportEmail: SUPPORT,
+      webhookSecret: secret,
+      secretsKey: Buffer.from(SECRETS_KEY, 'base64'),
+    });
     return { ...org, secret };
   };
-  const basic = (password: string) => `Basic ${Buffer.from(`postmark:${password}`).toString('base64')}`;
+  const basic = (password: string) => emailHeaders({ password }).authorization;
   const deliver = async (
     org: { slug: string; secret: string },
     body: string,
     options: { contentType?: string; authorization?: string | null } = {},
   ) => {
+    const headers = emailHeaders({ password: org.secret, contentType: options.contentType });
+    if (options.authorization === null) delete headers.authorization;
+    else if (options.authorization !== undefined) headers.authorization = options.authorization;
     const response = await fetch(`${api.baseUrl}/webhooks/email/${org.slug}`, {
       method: 'POST',
-      headers: {
-        'content-type': options.contentType ?? 'message/rfc822',
-        ...(options.authorization === null ? {} : { authorization: options.authorization ?? basic(org.secret) }),
-      },
+      headers,
       body: Buffer.from(body, 'latin1'),
     });
     const text = await response.text();

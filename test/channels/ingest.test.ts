@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ingestCustomerMessage } from '../../app/ingest/ingest-customer-message';
 import type { InboundMessage } from '../../db/cases/record-inbound-message';
 import { archiveUpdate, caseStateQuery, setStatusUpdate } from '../../workflows/case.contract';
-import { createTestOrganization } from '../support/factories';
+import { createTestOrganization } from '../support/organization-fixture';
 import { CaseHarness } from '../workflows/case-harness';
 
 describe('ingest: store, then signal', () => {

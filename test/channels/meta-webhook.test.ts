@@ -1,11 +1,10 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { signMetaBody } from '../../channels/meta/meta-signature';
-import { encryptSecret } from '../../db/secrets';
 import { caseStateQuery } from '../../workflows/case.contract';
 import { ApiHarness } from '../support/api-harness';
-import { createTestOrganization } from '../support/factories';
+import { createTestOrganization } from '../support/organization-fixture';
 
 const APP_SECRET = 'meta-test-app-secret';
 const VERIFY_TOKEN = 'meta-verify-token-42';
@@ -50,26 +49,15 @@ describe('Meta webhook', () => {
 
   /** An organization with an Instagram account and a Facebook page connected, page token encrypted at rest. */
   async function connectedOrganization() {
-    const org = await createTestOrganization(api.orm.em.fork());
-    const ids = {
-      instagram: `1784${Date.now()}${Math.floor(Math.random() * 1e4)}`,
-      page: `1045${Date.now()}${Math.floor(Math.random() * 1e4)}`,
-    };
-    for (const [channel, externalId] of [
-      ['instagram', ids.instagram],
-      ['facebook', ids.page],
-    ]) {
-      await rows(
-        `insert into channel_connections (org_id, channel, external_id, display_name, credentials_encrypted) values (?, ?, ?, 'Vela', ?)`,
-        [
-          org.id,
-          channel,
-          externalId,
-          encryptSecret({ plaintext: `EAAG-${randomUUID()}`, key: Buffer.from(SECRETS_KEY, 'base64') }),
-        ],
-      );
-    }
-    return { org, swap: { '17841400000000001': ids.instagram, '104518392019377': ids.page } };
+    const org = await createTestOrganization(api.orm.em.fork(), {
+      channels: [
+        { channel: 'instagram', displayName: 'Vela' },
+        { channel: 'facebook', displayName: 'Vela' },
+      ],
+      secretsKey: Buffer.from(SECRETS_KEY, 'base64'),
+    });
+    const { instagram, facebook } = org.connections;
+    return { org, swap: { '17841400000000001': instagram!.externalId, '104518392019377': facebook!.externalId } };
   }
 
   it('answers the verification challenge only for the configured token', async () => {

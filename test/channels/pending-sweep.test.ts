@@ -6,7 +6,7 @@ import type { InboundMessage } from '../../db/cases/record-inbound-message';
 import { findFreePort } from '../../scripts/local-stack/free-port';
 import { archiveUpdate, setStatusUpdate } from '../../workflows/case.contract';
 import { eventually } from '../support/eventually';
-import { createTestOrganization } from '../support/factories';
+import { createTestOrganization } from '../support/organization-fixture';
 import { CaseHarness } from '../workflows/case-harness';
 
 describe('redelivery of stored messages whose workflow was never signalled', () => {

@@ -2,12 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { ingestCustomerMessage } from '../../app/ingest/ingest-customer-message';
 import { createEmailSender } from '../../channels/email/email.sender';
 import { createMetaSender } from '../../channels/meta/meta.sender';
-import { encryptSecret } from '../../db/secrets';
 import { ApiHarness, createApiUser, type ApiUser } from '../support/api-harness';
-import { createTestOrganization } from '../support/factories';
+import { createTestOrganization } from '../support/organization-fixture';
 import { FakeGraph, graphError } from '../fakes/fake-graph-api';
 import { startSmtp } from '../fakes/fake-smtp-server';
-import { TEST_SECRETS_KEY } from '../workflows/case-harness';
 
 describe("agent replies leave through the case's channel", () => {
   let graph: FakeGraph;
@@ -23,27 +21,16 @@ describe("agent replies leave through the case's channel", () => {
     api = await ApiHarness.start('replies', {
       senders: { instagram: meta, facebook: meta, email: createEmailSender() },
     });
-    orgId = (await createTestOrganization(api.orm.em.fork())).id;
+    orgId = (
+      await createTestOrganization(api.orm.em.fork(), {
+        supportEmail: 'support@velacam.example',
+        channels: [
+          { channel: 'instagram', credentials: { pageAccessToken: 'EAAGtestpagetoken' } },
+          { channel: 'email', credentials: { smtpUrl: `smtp://127.0.0.1:${smtp.port}` } },
+        ],
+      })
+    ).id;
     agent = await createApiUser(api.orm, { orgId, role: 'agent' });
-    const connect = (channel: string, externalId: string, credentials: Record<string, unknown>) =>
-      api.orm.em
-        .fork()
-        .execute(
-          `insert into channel_connections (org_id, channel, external_id, credentials_encrypted) values (?, ?, ?, ?)`,
-          [
-            orgId,
-            channel,
-            externalId,
-            encryptSecret({ plaintext: JSON.stringify(credentials), key: TEST_SECRETS_KEY }),
-          ],
-        );
-    await connect('instagram', `ig-${randomUUID().slice(0, 8)}`, { pageAccessToken: 'EAAGtestpagetoken' });
-    await connect('email', `support-${orgId.slice(0, 8)}@velacam.example`, {
-      smtpUrl: `smtp://127.0.0.1:${smtp.port}`,
-    });
-    await api.orm.em
-      .fork()
-      .execute(`update organizations set support_email = ? where id = ?`, [`support@velacam.example`, orgId]);
   });
   afterAll(async () => {
     await api.stop();

@@ -3,13 +3,12 @@ import { ingestCustomerMessage } from '../../app/ingest/ingest-customer-message'
 import { settlePendingReplies } from '../../app/case-lifecycle/pending-sweep';
 import type { TemporalTarget } from '../../app/case-lifecycle/start-case-workflow';
 import { createMetaSender } from '../../channels/meta/meta.sender';
-import { encryptSecret } from '../../db/secrets';
 import { archiveUpdate, setStatusUpdate } from '../../workflows/case.contract';
 import { ApiHarness, createApiUser, type ApiUser, type ApiVariant } from '../support/api-harness';
 import { eventually } from '../support/eventually';
-import { createTestOrganization } from '../support/factories';
+import { createTestOrganization } from '../support/organization-fixture';
 import { FakeGraph } from '../fakes/fake-graph-api';
-import { CaseHarness, TEST_SECRETS_KEY } from '../workflows/case-harness';
+import { CaseHarness } from '../workflows/case-harness';
 
 const HOUR_MS = 3_600_000;
 
@@ -34,18 +33,12 @@ describe('agent replies whose update had no answer', () => {
     api = await ApiHarness.start('reply-settling', { senders: { instagram: meta(), facebook: meta() } });
     outage = await api.startVariant({ temporal: 'unreachable', updateDeadlineMs: 2_000 });
     impatient = await api.startVariant({ temporal: 'reachable', updateDeadlineMs: 2_000 });
-    orgId = (await createTestOrganization(api.orm.em.fork())).id;
+    orgId = (
+      await createTestOrganization(api.orm.em.fork(), {
+        channels: [{ channel: 'instagram', credentials: { pageAccessToken: 'EAAGtestpagetoken' } }],
+      })
+    ).id;
     agent = await createApiUser(api.orm, { orgId, role: 'agent' });
-    await api.orm.em
-      .fork()
-      .execute(
-        `insert into channel_connections (org_id, channel, external_id, credentials_encrypted) values (?, 'instagram', ?, ?)`,
-        [
-          orgId,
-          `ig-${randomUUID().slice(0, 8)}`,
-          encryptSecret({ plaintext: JSON.stringify({ pageAccessToken: 'EAAGtestpagetoken' }), key: TEST_SECRETS_KEY }),
-        ],
-      );
   });
   afterAll(async () => {
     await impatient.stop();

@@ -1,10 +1,10 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { signalCustomerMessage } from '../../app/case-lifecycle/start-case-workflow';
-import { encryptSecret } from '../../db/secrets';
 import { caseStateQuery, reopenUpdate } from '../../workflows/case.contract';
 import { ApiHarness, createApiUser, type ApiVariant } from '../support/api-harness';
 import { eventually } from '../support/eventually';
-import { createTestCase, createTestOrganization, createTestUser, storeCustomerMessage } from '../support/factories';
+import { createTestCase, createTestUser, storeCustomerMessage } from '../support/factories';
+import { createTestOrganization } from '../support/organization-fixture';
 import { FakeSlackApi } from '../fakes/fake-slack-api';
 import { CaseHarness } from '../workflows/case-harness';
 
@@ -39,13 +39,11 @@ describe('Slack interactions webhook', () => {
 
   async function connectedOrganization() {
     const em = api.orm.em.fork();
-    const org = await createTestOrganization(em);
     const teamId = `T${randomUUID().slice(0, 8).toUpperCase()}`;
-    const key = Buffer.from(SECRETS_KEY, 'base64');
-    await em.execute(
-      `insert into slack_connections (org_id, team_id, bot_token_encrypted, signing_secret_encrypted, default_channel) values (?, ?, ?, ?, 'C1')`,
-      [org.id, teamId, encryptSecret({ plaintext: 'xoxb-1', key }), encryptSecret({ plaintext: SIGNING_SECRET, key })],
-    );
+    const org = await createTestOrganization(em, {
+      slack: { teamId, botToken: 'xoxb-1', signingSecret: SIGNING_SECRET, defaultChannel: 'C1' },
+      secretsKey: Buffer.from(SECRETS_KEY, 'base64'),
+    });
     const slackUserId = `U${randomUUID().slice(0, 8).toUpperCase()}`;
     const userId = await createTestUser(em, { orgId: org.id, name: 'Grace' });
     await em.execute(`update users set slack_user_id = ? where id = ?`, [slackUserId, userId]);

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ingestCustomerMessage } from '../../app/ingest/ingest-customer-message';
-import { encryptSecret } from '../../db/secrets';
 import { caseStateQuery, setStatusUpdate } from '../../workflows/case.contract';
 import { FakeSlackApi } from '../fakes/fake-slack-api';
-import { createTestOrganization, createTestUser } from '../support/factories';
-import { CaseHarness, TEST_SECRETS_KEY } from '../workflows/case-harness';
+import { createTestUser } from '../support/factories';
+import { createTestOrganization } from '../support/organization-fixture';
+import { CaseHarness } from '../workflows/case-harness';
 import categories from '../fixtures/categorization/categories.json';
 import messages from '../fixtures/categorization/support-messages.json';
 import { eventually } from '../support/eventually';
@@ -32,7 +32,11 @@ describe('a new case is categorized, routed and announced; spam stays silent', (
       llm: { baseUrl: llmUrl, model: 'gpt-4o-mini', timeoutMs: 300 },
     });
     const em = harness.orm.em.fork();
-    orgId = (await createTestOrganization(em)).id;
+    orgId = (
+      await createTestOrganization(em, {
+        slack: { botToken: 'xoxb-test-token', defaultChannel: 'C-SUPPORT' },
+      })
+    ).id;
     billingAgentId = await createTestUser(em, { orgId, name: 'Bea Billing' });
     const ids: Record<string, string> = {};
     for (const category of categories) {
@@ -50,10 +54,6 @@ describe('a new case is categorized, routed and announced; spam stays silent', (
     await em.execute(
       `insert into routing_rules (org_id, position, name, conditions, action) values (?, 1, 'Billing to Bea', ?, ?)`,
       [orgId, JSON.stringify({ categoryIds: [ids.billing] }), JSON.stringify({ type: 'user', userId: billingAgentId })],
-    );
-    await em.execute(
-      `insert into slack_connections (org_id, team_id, bot_token_encrypted, default_channel) values (?, ?, ?, 'C-SUPPORT')`,
-      [orgId, `T-${orgId.slice(0, 6)}`, encryptSecret({ plaintext: 'xoxb-test-token', key: TEST_SECRETS_KEY })],
     );
   });
   afterAll(async () => {

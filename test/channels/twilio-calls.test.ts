@@ -6,10 +6,9 @@ import { createApp } from '../../api/app';
 import { startPendingCases } from '../../app/case-lifecycle/pending-sweep';
 import { findFreePort } from '../../scripts/local-stack/free-port';
 import { ingestCustomerMessage } from '../../app/ingest/ingest-customer-message';
-import { encryptSecret } from '../../db/secrets';
 import { createApiUser, type ApiUser } from '../support/api-harness';
 import { connectTestTemporal, silentLogger } from '../support/connections';
-import { createTestOrganization } from '../support/factories';
+import { createTestOrganization } from '../support/organization-fixture';
 import { listen, type RunningApp } from '../support/http';
 import { CaseHarness, TEST_SECRETS_KEY } from '../workflows/case-harness';
 
@@ -131,22 +130,15 @@ describe('outbound phone calls', () => {
         twilioApiUrl: twilioApi.url,
       }),
     );
-    orgId = (await createTestOrganization(cases.orm.em.fork())).id;
-    agent = await createApiUser(cases.orm, { orgId, role: 'agent' });
     ourNumber = number();
-    await cases.orm.em
-      .fork()
-      .execute(
-        `insert into channel_connections (org_id, channel, external_id, credentials_encrypted) values (?, 'phone', ?, ?)`,
-        [
-          orgId,
-          ourNumber,
-          encryptSecret({
-            plaintext: JSON.stringify({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN }),
-            key: TEST_SECRETS_KEY,
-          }),
+    orgId = (
+      await createTestOrganization(cases.orm.em.fork(), {
+        channels: [
+          { channel: 'phone', externalId: ourNumber, credentials: { accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN } },
         ],
-      );
+      })
+    ).id;
+    agent = await createApiUser(cases.orm, { orgId, role: 'agent' });
   });
   afterAll(async () => {
     await app.close();

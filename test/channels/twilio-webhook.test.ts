@@ -2,10 +2,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { signTwilioRequest } from '../../channels/phone/twilio-signature';
-import { encryptSecret } from '../../db/secrets';
 import type { WebhookDeps } from '../../api/webhooks/webhooks.router';
 import { ApiHarness, createApiUser } from '../support/api-harness';
-import { createTestOrganization } from '../support/factories';
+import { createTestOrganization } from '../support/organization-fixture';
 
 const SECRETS_KEY = randomBytes(32).toString('base64');
 const ACCOUNT_SID = 'AC3f9b2c1d4e5f60718293a4b5c6d7e8f9';
@@ -61,20 +60,19 @@ describe('Twilio Voice webhook', () => {
 
   /** An organization with a Twilio number connected, credentials encrypted at rest. */
   async function connectedOrganization() {
-    const org = await createTestOrganization(api.orm.em.fork());
     const ourNumber = number();
     const authToken = randomBytes(16).toString('hex');
-    await rows(
-      `insert into channel_connections (org_id, channel, external_id, display_name, credentials_encrypted) values (?, 'phone', ?, 'Support line', ?)`,
-      [
-        org.id,
-        ourNumber,
-        encryptSecret({
-          plaintext: JSON.stringify({ accountSid: ACCOUNT_SID, authToken }),
-          key: Buffer.from(SECRETS_KEY, 'base64'),
-        }),
+    const org = await createTestOrganization(api.orm.em.fork(), {
+      channels: [
+        {
+          channel: 'phone',
+          externalId: ourNumber,
+          displayName: 'Support line',
+          credentials: { accountSid: ACCOUNT_SID, authToken },
+        },
       ],
-    );
+      secretsKey: Buffer.from(SECRETS_KEY, 'base64'),
+    });
     const agent = await createApiUser(api.orm, { orgId: org.id, role: 'agent' });
     return { org, ourNumber, authToken, agent };
   }

@@ -2,9 +2,8 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createWidgetSender } from '../../channels/widget/widget.sender';
-import { encryptSecret } from '../../db/secrets';
 import { ApiHarness, createApiUser, type ApiUser } from '../support/api-harness';
-import { createTestOrganization } from '../support/factories';
+import { createTestOrganization } from '../support/organization-fixture';
 import { TEST_SECRETS_KEY } from '../workflows/case-harness';
 
 interface Escalation {
@@ -38,17 +37,12 @@ describe('chat widget channel', () => {
 
   /** An organization with a widget connected and its widget secret encrypted at rest. */
   async function widgetOrganization(options: { identityRequired?: boolean } = {}) {
-    const org = await createTestOrganization(api.orm.em.fork());
-    const widgetKey = `wk_${randomUUID().replace(/-/g, '')}`;
-    await rows(
-      `insert into channel_connections (org_id, channel, external_id, display_name) values (?, 'widget', ?, 'Website chat')`,
-      [org.id, widgetKey],
-    );
-    await rows(`update organizations set widget_secret_encrypted = ?, widget_identity_required = ? where id = ?`, [
-      encryptSecret({ plaintext: WIDGET_SECRET, key: TEST_SECRETS_KEY }),
-      options.identityRequired ?? false,
-      org.id,
-    ]);
+    const org = await createTestOrganization(api.orm.em.fork(), {
+      channels: [{ channel: 'widget', displayName: 'Website chat' }],
+      widgetSecret: WIDGET_SECRET,
+      widgetIdentityRequired: options.identityRequired ?? false,
+    });
+    const widgetKey = org.connections.widget!.externalId;
     const agent: ApiUser = await createApiUser(api.orm, { orgId: org.id, role: 'agent', name: 'Jonas Agent' });
     return { org, widgetKey, agent };
   }

@@ -17,14 +17,9 @@ import { UNREAD_PROBE_CASES } from '../../db/inbox/inbox-page-ids';
 import { listInboxCases, type InboxCaseItem } from '../../db/inbox/list-inbox-cases';
 import type { Orm } from '../../db/orm';
 import { connectTestOrm } from '../support/connections';
-import { createTestOrganization, createTestUser } from '../support/factories';
-import {
-  connectChannel,
-  createTestCategory,
-  insertInboxCase,
-  markRead,
-  type InboxCaseSeed,
-} from '../support/inbox-factories';
+import { createTestUser } from '../support/factories';
+import { connectTestChannel, createTestOrganization } from '../support/organization-fixture';
+import { createTestCategory, insertInboxCase, markRead, type InboxCaseSeed } from '../support/inbox-factories';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -102,8 +97,7 @@ describe('quick filters over every channel and state', () => {
   // ago, a window expiring exactly now, a read mark exactly at the customer's message) by a seeded
   // generator, so the run is the same every time.
   beforeAll(async () => {
-    world = await newOrganization();
-    await connectChannel(world.em, { orgId: world.orgId, channel: 'instagram' });
+    world = await newOrganization({ channels: ['instagram'] });
     let random = 20261125;
     const pick = <T>(options: readonly T[]): T => {
       random = (random * 48271) % 2147483647;
@@ -275,10 +269,10 @@ describe('the rules, case by case', () => {
 
     expect(ids(await listAll({ query, filter: 'time_sensitive' }))).toEqual([soon.id, later.id]);
     expect(await countInboxCases(fork(), { query })).not.toHaveProperty('time_sensitive');
-    await connectChannel(em, { orgId, channel: 'email' });
-    await connectChannel(em, { orgId, channel: 'facebook', enabled: false });
+    await connectTestChannel(em, { orgId, channel: 'email' });
+    await connectTestChannel(em, { orgId, channel: 'facebook', enabled: false });
     expect(await countInboxCases(fork(), { query })).not.toHaveProperty('time_sensitive');
-    await connectChannel(em, { orgId, channel: 'facebook' });
+    await connectTestChannel(em, { orgId, channel: 'facebook' });
     expect(await countInboxCases(fork(), { query })).toMatchObject({ time_sensitive: 2, all: 4 });
   });
 
@@ -625,8 +619,7 @@ describe('cursor pagination', () => {
 describe('organization isolation', () => {
   it("never shows another organization's cases, messages or customers", async () => {
     const mine = await newOrganization();
-    const other = await newOrganization();
-    await connectChannel(other.em, { orgId: other.orgId, channel: 'instagram' });
+    const other = await newOrganization({ channels: ['instagram'] });
     const kept = await mine.seed({ subject: 'Shared words here', assigneeId: mine.me });
     for (const assigneeId of [other.me, null]) {
       await other.seed({

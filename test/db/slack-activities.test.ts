@@ -1,11 +1,11 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createSlackActivities, type SlackActivities } from '../../activities/slack.activities';
-import { encryptSecret } from '../../db/secrets';
 import type { Orm } from '../../db/orm';
 import { FakeSlackApi } from '../fakes/fake-slack-api';
 import { connectTestOrm } from '../support/connections';
-import { createTestCase, createTestOrganization, createTestUser, storeCustomerMessage } from '../support/factories';
+import { createTestCase, createTestUser, storeCustomerMessage } from '../support/factories';
+import { connectTestSlack, createTestOrganization } from '../support/organization-fixture';
 import { createTestCategory } from '../support/inbox-factories';
 
 const SECRETS_KEY = Buffer.alloc(32, 23);
@@ -38,15 +38,13 @@ async function connectedCase(
   const org = await createTestOrganization(em);
   const categoryId = await createTestCategory(em, { orgId: org.id, name: 'Billing' });
   if (options.connected !== false) {
-    await em.execute(
-      `insert into slack_connections (org_id, team_id, bot_token_encrypted, default_channel, category_channels) values (?, ?, ?, 'C-DEFAULT', ?)`,
-      [
-        org.id,
-        `T-${org.slug}`,
-        encryptSecret({ plaintext: BOT_TOKEN, key: SECRETS_KEY }),
-        JSON.stringify(options.categoryChannels?.(categoryId) ?? {}),
-      ],
-    );
+    await connectTestSlack(em, {
+      orgId: org.id,
+      botToken: BOT_TOKEN,
+      defaultChannel: 'C-DEFAULT',
+      categoryChannels: options.categoryChannels?.(categoryId),
+      secretsKey: SECRETS_KEY,
+    });
   }
   const kase = await createTestCase(orm, {
     orgId: org.id,

@@ -6,7 +6,8 @@ import { createTriageActivities, type TriageActivities } from '../../activities/
 import type { Orm } from '../../db/orm';
 import { findWaitingCasesForAgent } from '../../db/routing/routing-queries';
 import { connectTestOrm } from '../support/connections';
-import { createTestCase, createTestOrganization, createTestUser, storeCustomerMessage } from '../support/factories';
+import { createTestCase, createTestUser, storeCustomerMessage } from '../support/factories';
+import { createTestOrganization } from '../support/organization-fixture';
 
 interface FixtureCategory {
   id: string;

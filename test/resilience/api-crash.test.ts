@@ -12,8 +12,9 @@ import {
 } from './support/app-processes';
 import { countByMessage, waitForCasesCaughtUp } from './support/checks';
 import { reportFigures } from './support/figures';
+import { createTestOrganization } from '../support/organization-fixture';
 import {
-  createConnectedOrganization,
+  instagramOrganization,
   deliverUntilAcknowledged,
   instagramWebhookBody,
   isAcknowledged,
@@ -52,7 +53,7 @@ describe('the API process is killed (SIGKILL) while webhooks are in flight', () 
   });
 
   it('creates no duplicate when the provider retries what was cut off', async () => {
-    const org = await createConnectedOrganization(orm.em.fork());
+    const org = await createTestOrganization(orm.em.fork(), instagramOrganization());
     const customers = Array.from({ length: 30 }, (_, index) => `3${index}${Math.floor(Math.random() * 1e9)}`);
     const start = Date.now() - 60_000;
     const dms = Array.from({ length: WEBHOOKS }, (_, index) =>
@@ -79,7 +80,7 @@ describe('the API process is killed (SIGKILL) while webhooks are in flight', () 
         // The provider keeps the webhook URL; a new process on a new port stands in for the restarted service.
         const attempts = await deliverUntilAcknowledged({
           baseUrl: () => apiUrl,
-          body: instagramWebhookBody(org.instagramAccountId, dm),
+          body: instagramWebhookBody(org.connections.instagram!.externalId, dm),
           firstDelayMs: 250,
         });
         if (isAcknowledged(attempts[attempts.length - 1].status)) acknowledged += 1;

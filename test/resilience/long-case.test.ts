@@ -7,7 +7,7 @@ import { continueAsNewAfterEvents } from '../../domain/case-run-length';
 import { findFreePort } from '../../scripts/local-stack/free-port';
 import { startTemporalDevServer, type RunningTemporal } from '../../scripts/local-stack/temporal-dev-server';
 import { eventually } from '../support/eventually';
-import { createTestOrganization } from '../support/factories';
+import { createTestOrganization } from '../support/organization-fixture';
 import { testStack } from '../support/test-stack';
 import { CaseHarness } from '../workflows/case-harness';
 import { reportFigures } from './support/figures';

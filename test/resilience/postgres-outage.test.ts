@@ -3,7 +3,8 @@ import { testStack } from '../support/test-stack';
 import { startApiProcess, startWorkerProcess, type ApiProcess, type AppProcess } from './support/app-processes';
 import { countByMessage, waitForCasesCaughtUp } from './support/checks';
 import { reportFigures } from './support/figures';
-import { createConnectedOrganization, META_APP_SECRET } from './support/provider';
+import { createTestOrganization } from '../support/organization-fixture';
+import { instagramOrganization, META_APP_SECRET } from './support/provider';
 import { sendSteadily, summarizeDeliveries } from './support/steady-webhooks';
 import { startStoppablePostgres, type StoppablePostgres } from './support/stoppable-postgres';
 
@@ -34,12 +35,12 @@ describe('PostgreSQL is stopped for 30 s while webhooks arrive', () => {
   });
 
   it('answers 503 while it is down, and after the provider retries has every message exactly once', async () => {
-    const org = await createConnectedOrganization(postgres.orm.em.fork());
+    const org = await createTestOrganization(postgres.orm.em.fork(), instagramOrganization());
     const customers = Array.from({ length: 20 }, (_, index) => `7${index}${Math.floor(Math.random() * 1e9)}`);
     const outage = { from: 0, to: 0 };
     const sending = sendSteadily({
       baseUrl: () => api.baseUrl,
-      accountId: org.instagramAccountId,
+      accountId: org.connections.instagram!.externalId,
       customers,
       everyMs: 100,
       durationMs: OUTAGE_MS + 8_000,

@@ -2,14 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { createApp } from '../../api/app';
 import { ingestCustomerMessage } from '../../app/ingest/ingest-customer-message';
 import { createMetaSender } from '../../channels/meta/meta.sender';
-import { encryptSecret } from '../../db/secrets';
 import { caseStateQuery } from '../../workflows/case.contract';
 import { FakeGraph } from '../fakes/fake-graph-api';
 import { FakeSlackApi } from '../fakes/fake-slack-api';
 import { createApiUser, type ApiUser } from '../support/api-harness';
 import { connectTestTemporal, silentLogger } from '../support/connections';
 import { eventually } from '../support/eventually';
-import { createTestOrganization } from '../support/factories';
+import { createTestOrganization } from '../support/organization-fixture';
 import { listen, type RunningApp } from '../support/http';
 import { CaseHarness, TEST_SECRETS_KEY } from '../workflows/case-harness';
 import { reportFigures } from './support/figures';
@@ -48,20 +47,13 @@ describe('Slack and the Graph API fail with 500s and time-outs while the case go
       }),
     );
     const em = harness.orm.em.fork();
-    orgId = (await createTestOrganization(em)).id;
+    orgId = (
+      await createTestOrganization(em, {
+        channels: [{ channel: 'instagram', credentials: { pageAccessToken: 'EAAG-failures' } }],
+        slack: { botToken: 'xoxb-failures', defaultChannel: 'C-SUPPORT' },
+      })
+    ).id;
     agent = await createApiUser(harness.orm, { orgId, role: 'agent' });
-    await em.execute(
-      `insert into channel_connections (org_id, channel, external_id, credentials_encrypted) values (?, 'instagram', ?, ?)`,
-      [
-        orgId,
-        `ig-${randomUUID().slice(0, 8)}`,
-        encryptSecret({ plaintext: JSON.stringify({ pageAccessToken: 'EAAG-failures' }), key: TEST_SECRETS_KEY }),
-      ],
-    );
-    await em.execute(
-      `insert into slack_connections (org_id, team_id, bot_token_encrypted, default_channel) values (?, ?, ?, 'C-SUPPORT')`,
-      [orgId, `T-${orgId.slice(0, 6)}`, encryptSecret({ plaintext: 'xoxb-failures', key: TEST_SECRETS_KEY })],
-    );
   });
   afterAll(async () => {
     await app.close();

@@ -1,15 +1,21 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import { signTwilioRequest } from '../../channels/phone/twilio-signature';
-import { encryptSecret } from '../../db/secrets';
+import {
+  FIXTURE_ACCOUNT_SID,
+  twilioFormBody,
+  twilioHeaders,
+  twilioRecordingForm,
+  twilioStatusForm,
+  twilioVoiceForm,
+} from '../../scripts/fixtures/provider-payloads/twilio-payloads';
 import type { WebhookDeps } from '../../api/webhooks/webhooks.router';
 import { ApiHarness } from '../support/api-harness';
-import { createTestOrganization } from '../support/factories';
+import { createTestOrganization } from '../support/organization-fixture';
 import { TEST_SECRETS_KEY } from '../workflows/case-harness';
 import { waitForCasesCaughtUp } from './support/checks';
 import { reportFigures } from './support/figures';
 import {
-  createConnectedOrganization,
+  instagramOrganization,
   instagramWebhookBody,
   isAcknowledged,
   META_APP_SECRET,
@@ -57,11 +63,13 @@ describe('redeliveries, concurrent and in any order, leave one message each and 
     const dmTimes = [0, 1_000, 2_000, 3_000].map((offset) => base + offset);
     await fc.assert(
       fc.asyncProperty(inPermutedOrder([0, 1, 2, 3]), async (order) => {
-        const org = await createConnectedOrganization(api.orm.em.fork());
+        const org = await createTestOrganization(api.orm.em.fork(), instagramOrganization());
         const customerId = `1${Math.floor(Math.random() * 1e12)}`;
         const dms = dmTimes.map((at, index) => newInstagramDm({ customerId, at, text: `message ${index}` }));
         const statuses = await Promise.all(
-          order.map((index) => postMetaWebhook(api.baseUrl, instagramWebhookBody(org.instagramAccountId, dms[index]))),
+          order.map((index) =>
+            postMetaWebhook(api.baseUrl, instagramWebhookBody(org.connections.instagram!.externalId, dms[index])),
+          ),
         );
         figures.deliveries += statuses.length;
         figures.acknowledged += statuses.filter(isAcknowledged).length;
@@ -167,11 +175,10 @@ describe('redeliveries, concurrent and in any order, leave one message each and 
         : '/webhooks/twilio/status';
 
   async function postTwilio(path: string, authToken: string, params: Record<string, string>): Promise<number> {
-    const signature = signTwilioRequest({ authToken, url: `${api.baseUrl}${path}`, params });
     const response = await fetch(`${api.baseUrl}${path}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
-      body: new URLSearchParams(params).toString(),
+      headers: twilioHeaders({ authToken, url: `${api.baseUrl}${path}`, params }),
+      body: twilioFormBody(params),
     });
     await response.arrayBuffer();
     return response.status;
@@ -179,48 +186,34 @@ describe('redeliveries, concurrent and in any order, leave one message each and 
 
   /** A phone number connected to a new organization, and the forms Twilio posts for one inbound call on it. */
   async function connectedPhoneNumber() {
-    const org = await createTestOrganization(api.orm.em.fork());
     const ourNumber = `+1${Math.floor(2_000_000_000 + Math.random() * 7_000_000_000)}`;
     const caller = `+1${Math.floor(2_000_000_000 + Math.random() * 7_000_000_000)}`;
     const authToken = randomBytes(16).toString('hex');
-    const accountSid = 'AC3f9b2c1d4e5f60718293a4b5c6d7e8f9';
-    await rows(
-      `insert into channel_connections (org_id, channel, external_id, credentials_encrypted) values (?, 'phone', ?, ?)`,
-      [
-        org.id,
-        ourNumber,
-        encryptSecret({ plaintext: JSON.stringify({ accountSid, authToken }), key: TEST_SECRETS_KEY }),
-      ],
-    );
+    const accountSid = FIXTURE_ACCOUNT_SID;
+    const org = await createTestOrganization(api.orm.em.fork(), {
+      channels: [{ channel: 'phone', externalId: ourNumber, credentials: { accountSid, authToken } }],
+    });
     const callSid = `CA${randomUUID().replace(/-/g, '')}`;
-    const common = {
-      AccountSid: accountSid,
-      CallSid: callSid,
-      From: caller,
-      To: ourNumber,
-      Direction: 'inbound',
-      ApiVersion: '2010-04-01',
-    };
+    const call = { accountSid, callSid, from: caller, to: ourNumber };
     return {
       orgId: org.id,
       authToken,
       callSid,
-      voice: { ...common, CallStatus: 'ringing', CallerName: 'MARIA KOWALSKI' },
-      'in-progress': { ...common, CallStatus: 'in-progress', Timestamp: 'Tue, 25 Nov 2025 16:41:20 +0000' },
-      completed: {
-        ...common,
-        CallStatus: 'completed',
-        CallDuration: '47',
-        Timestamp: 'Tue, 25 Nov 2025 16:42:07 +0000',
-      },
-      recording: {
-        AccountSid: accountSid,
-        CallSid: callSid,
-        RecordingSid: `RE${randomUUID().replace(/-/g, '')}`,
-        RecordingStatus: 'completed',
-        RecordingDuration: '38',
-        RecordingUrl: `https://api.twilio.com/2010-04-01/Accounts/${accountSid}/Recordings/RE1`,
-      },
+      voice: twilioVoiceForm({ ...call, callerName: 'MARIA KOWALSKI' }),
+      'in-progress': twilioStatusForm({ ...call, status: 'in-progress', timestamp: 'Tue, 25 Nov 2025 16:41:20 +0000' }),
+      completed: twilioStatusForm({
+        ...call,
+        status: 'completed',
+        durationSeconds: 47,
+        timestamp: 'Tue, 25 Nov 2025 16:42:07 +0000',
+      }),
+      recording: twilioRecordingForm({
+        accountSid,
+        callSid,
+        recordingSid: `RE${randomUUID().replace(/-/g, '')}`,
+        durationSeconds: 38,
+        url: `https://api.twilio.com/2010-04-01/Accounts/${accountSid}/Recordings/RE1`,
+      }),
     };
   }
 });

@@ -16,8 +16,9 @@ import {
 } from './support/app-processes';
 import { countByMessage, customerCases, waitForCasesCaughtUp } from './support/checks';
 import { reportFigures } from './support/figures';
+import { createTestOrganization } from '../support/organization-fixture';
 import {
-  createConnectedOrganization,
+  instagramOrganization,
   deliverUntilAcknowledged,
   instagramWebhookBody,
   isAcknowledged,
@@ -82,7 +83,7 @@ describe("a worker run by the dev stack's supervisor is killed (SIGKILL) after w
   });
 
   it('is started again by the supervisor, and every acknowledged message reaches its case', async () => {
-    const org = await createConnectedOrganization(orm.em.fork());
+    const org = await createTestOrganization(orm.em.fork(), instagramOrganization());
     const start = Date.now() - 60_000;
     const customers = Array.from({ length: CUSTOMERS }, (_, index) => `8${index}${Math.floor(Math.random() * 1e9)}`);
     const dms: InstagramDm[] = [];
@@ -96,7 +97,7 @@ describe("a worker run by the dev stack's supervisor is killed (SIGKILL) after w
           (dm) => () =>
             deliverUntilAcknowledged({
               baseUrl: () => api.baseUrl,
-              body: instagramWebhookBody(org.instagramAccountId, dm),
+              body: instagramWebhookBody(org.connections.instagram!.externalId, dm),
             }),
         ),
       );

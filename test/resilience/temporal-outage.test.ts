@@ -8,7 +8,8 @@ import { testStack } from '../support/test-stack';
 import { startApiProcess, startWorkerProcess, type ApiProcess, type AppProcess } from './support/app-processes';
 import { countByMessage, waitForCasesCaughtUp } from './support/checks';
 import { reportFigures } from './support/figures';
-import { createConnectedOrganization, META_APP_SECRET } from './support/provider';
+import { createTestOrganization } from '../support/organization-fixture';
+import { instagramOrganization, META_APP_SECRET } from './support/provider';
 import { sendOnceEach, sendSteadily, summarizeDeliveries } from './support/steady-webhooks';
 
 const OUTAGE_MS = 15_000;
@@ -58,7 +59,7 @@ describe('Temporal is unreachable while webhooks arrive', () => {
   });
 
   it('answers 503 while it is down; retried or not, every stored message reaches its workflow once it is back', async () => {
-    const org = await createConnectedOrganization(orm.em.fork());
+    const org = await createTestOrganization(orm.em.fork(), instagramOrganization());
     const customers = Array.from({ length: 20 }, (_, index) => `5${index}${Math.floor(Math.random() * 1e9)}`);
     // One message each, so a case that catches up proves that this very message reached the workflow.
     const unretriedCustomers = Array.from(
@@ -69,7 +70,7 @@ describe('Temporal is unreachable while webhooks arrive', () => {
     const baseUrl = () => api.baseUrl;
     const sending = sendSteadily({
       baseUrl,
-      accountId: org.instagramAccountId,
+      accountId: org.connections.instagram!.externalId,
       customers,
       everyMs: 100,
       durationMs: OUTAGE_MS + 8_000,
@@ -81,7 +82,7 @@ describe('Temporal is unreachable while webhooks arrive', () => {
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     const sendingUnretried = sendOnceEach({
       baseUrl,
-      accountId: org.instagramAccountId,
+      accountId: org.connections.instagram!.externalId,
       customers: unretriedCustomers,
       everyMs: UNRETRIED_EVERY_MS,
     });

@@ -18,13 +18,13 @@ import { startApiProcess, startWorkerProcess, type ApiProcess, type AppProcess }
 import { countByMessage, expectSlackOncePerEvent, slackPostsByCase } from './support/checks';
 import { reportFigures } from './support/figures';
 import { startStoppablePostgres, type StoppablePostgres } from './support/stoppable-postgres';
+import { createTestOrganization, type TestOrganization } from '../support/organization-fixture';
 import {
-  createConnectedOrganization,
+  instagramOrganization,
   instagramWebhookBody,
   META_APP_SECRET,
   newInstagramDm,
   postMetaWebhook,
-  type ConnectedOrganization,
 } from './support/provider';
 
 const { EventType } = temporal.api.enums.v1;
@@ -122,7 +122,7 @@ describe('PostgreSQL is stopped for longer than triage retries while a new case 
   let api: ApiProcess;
   let worker: AppProcess;
   let temporalClient: { client: Client; close: () => Promise<void> };
-  let org: ConnectedOrganization;
+  let org: TestOrganization;
   let agent: ApiUser;
 
   beforeAll(async () => {
@@ -145,7 +145,7 @@ describe('PostgreSQL is stopped for longer than triage retries while a new case 
     const connected = await connectTestTemporal();
     temporalClient = { client: connected.client, close: () => connected.connection.close() };
 
-    org = await createConnectedOrganization(orm.em.fork(), { slack: true });
+    org = await createTestOrganization(orm.em.fork(), instagramOrganization({ slack: true }));
     await updateOrganizationSettings(orm.em.fork(), { orgSlug: org.slug, categorizer: 'llm' });
     for (const category of DEMO_CATEGORIES.filter((candidate) => ['Billing', 'Shipping'].includes(candidate.name))) {
       await createCategory(orm.em.fork(), {
@@ -184,7 +184,9 @@ describe('PostgreSQL is stopped for longer than triage retries while a new case 
       at: Date.now() - MINUTE,
       text: 'I was charged twice for my cloud recording plan this month.',
     });
-    expect(await postMetaWebhook(api.baseUrl, instagramWebhookBody(org.instagramAccountId, first))).toBe(200);
+    expect(await postMetaWebhook(api.baseUrl, instagramWebhookBody(org.connections.instagram!.externalId, first))).toBe(
+      200,
+    );
     const [kase] = await orm.em
       .fork()
       .execute<Array<{ id: string; workflow_id: string }>>(`select id, workflow_id from cases where org_id = ?`, [
@@ -215,7 +217,9 @@ describe('PostgreSQL is stopped for longer than triage retries while a new case 
     // The customer writes again: stored, answered, and applied by the case.
     const before = await caseRow(kase.id);
     const second = newInstagramDm({ customerId, at: Date.now(), text: 'Any news about the double charge?' });
-    expect(await postMetaWebhook(api.baseUrl, instagramWebhookBody(org.instagramAccountId, second))).toBe(200);
+    expect(
+      await postMetaWebhook(api.baseUrl, instagramWebhookBody(org.connections.instagram!.externalId, second)),
+    ).toBe(200);
     expect((await countByMessage(orm, { orgId: org.id, providerMessageIds: [first.mid, second.mid] })).missing).toEqual(
       [],
     );

@@ -13,8 +13,9 @@ import {
 } from './support/app-processes';
 import { reportFigures } from './support/figures';
 import { countByMessage, expectSlackOncePerEvent, slackPostsByCase } from './support/checks';
+import { createTestOrganization } from '../support/organization-fixture';
 import {
-  createConnectedOrganization,
+  instagramOrganization,
   deliverUntilAcknowledged,
   instagramWebhookBody,
   isAcknowledged,
@@ -59,7 +60,7 @@ describe('the worker is killed (SIGKILL) in the middle of a burst of webhooks', 
   });
 
   it('loses no acknowledged message, every case ends as expected, and Slack hears of each event once', async () => {
-    const org = await createConnectedOrganization(orm.em.fork(), { slack: true });
+    const org = await createTestOrganization(orm.em.fork(), instagramOrganization({ slack: true }));
     const start = Date.now() - 60_000;
     const customers = Array.from({ length: CUSTOMERS }, (_, index) => `9${index}${Math.floor(Math.random() * 1e9)}`);
     const dms: InstagramDm[] = [];
@@ -87,7 +88,7 @@ describe('the worker is killed (SIGKILL) in the middle of a burst of webhooks', 
       dms.map((dm) => async () => {
         const attempts = await deliverUntilAcknowledged({
           baseUrl: () => api.baseUrl,
-          body: instagramWebhookBody(org.instagramAccountId, dm),
+          body: instagramWebhookBody(org.connections.instagram!.externalId, dm),
         });
         if (isAcknowledged(attempts[attempts.length - 1].status)) acknowledged += 1;
         return attempts;

@@ -4,7 +4,7 @@ import { rateLimitSettings } from '../../api/http/rate-limit';
 import { TokenBuckets } from '../../api/http/token-buckets';
 import type { ApiHarness } from '../support/api-harness';
 import { createApiUser, type ApiUser } from '../support/api-harness';
-import { createTestOrganization } from '../support/factories';
+import { createTestOrganization } from '../support/organization-fixture';
 import { SecurityApi, problemShape, send, type RawResponse } from './security-setup';
 
 const LIMITS = {

@@ -5,7 +5,7 @@ import type { WebhookDeps } from '../../api/webhooks/webhooks.router';
 import type { RateLimitSettings } from '../../api/http/rate-limit';
 import { ApiHarness, createApiUser, type ApiUser } from '../support/api-harness';
 import { FakeSlackApi } from '../fakes/fake-slack-api';
-import { createTestOrganization } from '../support/factories';
+import { createTestOrganization } from '../support/organization-fixture';
 import { TEST_SECRETS_KEY } from '../workflows/case-harness';
 
 export const META_APP_SECRET = 'security-meta-app-secret';

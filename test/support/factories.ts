@@ -6,41 +6,6 @@ import { loadOrganizationForCases } from '../../db/cases/case-policy';
 import type { Channel } from '../../domain/channel-registry';
 import type { CaseToStart } from '../../app/case-lifecycle/start-case-workflow';
 
-const HOUR = 3600;
-
-export interface TestOrganization {
-  id: string;
-  slug: string;
-}
-
-/** An organization with a unique slug; settings default to the product defaults. */
-export async function createTestOrganization(
-  em: EntityManager,
-  settings: Partial<{
-    reopenWindowSeconds: number;
-    messagingWindowSeconds: number;
-    attentionAfterSeconds: number;
-    humanAgentTagEnabled: boolean;
-    plan: 'standard' | 'enterprise';
-  }> = {},
-): Promise<TestOrganization> {
-  const slug = `t-${randomUUID().slice(0, 8)}`;
-  const rows: Array<{ id: string }> = await em.execute(
-    `insert into organizations (slug, name, plan, reopen_window_seconds, messaging_window_seconds, attention_after_seconds, human_agent_tag_enabled)
-     values (?, ?, ?, ?, ?, ?, ?) returning id`,
-    [
-      slug,
-      `Test ${slug}`,
-      settings.plan ?? 'standard',
-      settings.reopenWindowSeconds ?? 7 * 24 * HOUR,
-      settings.messagingWindowSeconds ?? 24 * HOUR,
-      settings.attentionAfterSeconds ?? 72 * HOUR,
-      settings.humanAgentTagEnabled ?? false,
-    ],
-  );
-  return { id: rows[0].id, slug };
-}
-
 export async function createTestUser(
   em: EntityManager,
   input: { orgId: string; role?: 'admin' | 'agent' | 'partner'; name?: string },

@@ -134,15 +134,3 @@ export async function createTestCategory(em: EntityManager, input: { orgId: stri
   );
   return rows[0].id;
 }
-
-export async function connectChannel(
-  em: EntityManager,
-  input: { orgId: string; channel: 'email' | 'instagram' | 'facebook' | 'phone' | 'widget'; enabled?: boolean },
-): Promise<void> {
-  await em.execute(`insert into channel_connections (org_id, channel, external_id, enabled) values (?, ?, ?, ?)`, [
-    input.orgId,
-    input.channel,
-    `${input.channel}-${randomUUID()}`,
-    input.enabled ?? true,
-  ]);
-}

@@ -5,7 +5,7 @@ import { caseStateQuery } from '../../workflows/case.contract';
 import { continueAsNewAfterEvents, RUN_EVENTS_MIN } from '../../domain/case-run-length';
 import { findFreePort } from '../../scripts/local-stack/free-port';
 import { startTemporalDevServer, type RunningTemporal } from '../../scripts/local-stack/temporal-dev-server';
-import { createTestOrganization } from '../support/factories';
+import { createTestOrganization } from '../support/organization-fixture';
 import { testStack } from '../support/test-stack';
 import { CaseHarness } from './case-harness';
 import { makeTestRunDir } from '../support/run-dir';

@@ -1,10 +1,10 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { CaseToStart } from '../../app/case-lifecycle/start-case-workflow';
-import { encryptSecret } from '../../db/secrets';
 import { archiveUpdate, caseStateQuery, reopenUpdate, setStatusUpdate } from '../../workflows/case.contract';
 import { FakeSlackApi } from '../fakes/fake-slack-api';
-import { createTestOrganization, createTestUser } from '../support/factories';
-import { CaseHarness, TEST_SECRETS_KEY } from './case-harness';
+import { createTestUser } from '../support/factories';
+import { createTestOrganization } from '../support/organization-fixture';
+import { CaseHarness } from './case-harness';
 
 jest.setTimeout(180_000);
 
@@ -51,15 +51,8 @@ describe('the end of a case (time-skipping server, real Postgres)', () => {
   async function resolvedCase(settings: { reopenWindowSeconds?: number; slack?: boolean } = {}) {
     const org = await createTestOrganization(harness.orm.em.fork(), {
       reopenWindowSeconds: settings.reopenWindowSeconds,
+      slack: settings.slack ? { botToken: 'xoxb-test', defaultChannel: 'C-END' } : undefined,
     });
-    if (settings.slack) {
-      await harness.orm.em
-        .fork()
-        .execute(
-          `insert into slack_connections (org_id, team_id, bot_token_encrypted, default_channel) values (?, ?, ?, 'C-END')`,
-          [org.id, `T-${org.slug}`, encryptSecret({ plaintext: 'xoxb-test', key: TEST_SECRETS_KEY })],
-        );
-    }
     const userId = await createTestUser(harness.orm.em.fork(), { orgId: org.id });
     const kase = await harness.openCase({ orgId: org.id, channel: 'email' });
     await harness.handle(kase).executeUpdate(setStatusUpdate, { args: [{ to: 'resolved', actor: agent(userId) }] });

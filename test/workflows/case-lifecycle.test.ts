@@ -9,7 +9,8 @@ import {
   reopenUpdate,
   markImportantUpdate,
 } from '../../workflows/case.contract';
-import { createTestOrganization, createTestUser, storeAgentReply } from '../support/factories';
+import { createTestUser, storeAgentReply } from '../support/factories';
+import { createTestOrganization } from '../support/organization-fixture';
 import { CaseHarness } from './case-harness';
 
 const HOUR = 3_600_000;

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { createEmailSender } from '../../channels/email/email.sender';
-import { encryptSecret } from '../../db/secrets';
 import { recordReplyUpdate } from '../../workflows/case.contract';
 import { FakeSlackApi } from '../fakes/fake-slack-api';
 import { startSmtp } from '../fakes/fake-smtp-server';
-import { createTestOrganization, createTestUser, storeAgentReply } from '../support/factories';
-import { CaseHarness, TEST_SECRETS_KEY } from './case-harness';
+import { createTestUser, storeAgentReply } from '../support/factories';
+import { createTestOrganization } from '../support/organization-fixture';
+import { CaseHarness } from './case-harness';
 import { reportFigures } from '../resilience/support/figures';
 import { eventually } from '../support/eventually';
 
@@ -49,27 +49,15 @@ describe('a busy case during a Slack outage (time-skipping server, real Postgres
 
   it(`keeps every run under ${HISTORY_WARNING_LIMIT} events through ${MESSAGES} messages, then delivers each notification once`, async () => {
     for (const method of SLACK_METHODS) slack.failNext(method, { kind: 'http_error', status: 500 }, 1_000_000);
-    const org = await createTestOrganization(harness.orm.em.fork());
     const em = harness.orm.em.fork();
-    await em.execute(
-      `insert into slack_connections (org_id, team_id, bot_token_encrypted, default_channel) values (?, ?, ?, 'C-OUTAGE')`,
-      [org.id, `T-${org.slug}`, encryptSecret({ plaintext: 'xoxb-test', key: TEST_SECRETS_KEY })],
-    );
-    await em.execute(
-      `insert into channel_connections (org_id, channel, external_id, credentials_encrypted) values (?, 'email', ?, ?)`,
-      [
-        org.id,
-        `support-${org.slug}@velacam.example`,
-        encryptSecret({
-          plaintext: JSON.stringify({ smtpUrl: `smtp://127.0.0.1:${smtp.port}` }),
-          key: TEST_SECRETS_KEY,
-        }),
+    const supportEmail = `support-${randomUUID().slice(0, 8)}@velacam.example`;
+    const org = await createTestOrganization(em, {
+      supportEmail,
+      slack: { botToken: 'xoxb-test', defaultChannel: 'C-OUTAGE' },
+      channels: [
+        { channel: 'email', externalId: supportEmail, credentials: { smtpUrl: `smtp://127.0.0.1:${smtp.port}` } },
       ],
-    );
-    await em.execute(`update organizations set support_email = ? where id = ?`, [
-      `support-${org.slug}@velacam.example`,
-      org.id,
-    ]);
+    });
     const userId = await createTestUser(em, { orgId: org.id });
     const kase = await harness.openCase({ orgId: org.id, channel: 'email' });
     const handle = harness.handle(kase);
@@ -155,23 +143,14 @@ describe('a busy case during a Slack outage (time-skipping server, real Postgres
   it('shows a reply the provider refuses for good on the message and on the case timeline', async () => {
     const refusing = await startSmtp({ code: 550, message: 'mailbox unavailable' });
     try {
-      const org = await createTestOrganization(harness.orm.em.fork());
       const em = harness.orm.em.fork();
-      await em.execute(
-        `insert into channel_connections (org_id, channel, external_id, credentials_encrypted) values (?, 'email', ?, ?)`,
-        [
-          org.id,
-          `support-${org.slug}@velacam.example`,
-          encryptSecret({
-            plaintext: JSON.stringify({ smtpUrl: `smtp://127.0.0.1:${refusing.port}` }),
-            key: TEST_SECRETS_KEY,
-          }),
+      const supportEmail = `support-${randomUUID().slice(0, 8)}@velacam.example`;
+      const org = await createTestOrganization(em, {
+        supportEmail,
+        channels: [
+          { channel: 'email', externalId: supportEmail, credentials: { smtpUrl: `smtp://127.0.0.1:${refusing.port}` } },
         ],
-      );
-      await em.execute(`update organizations set support_email = ? where id = ?`, [
-        `support-${org.slug}@velacam.example`,
-        org.id,
-      ]);
+      });
       const userId = await createTestUser(em, { orgId: org.id });
       const kase = await harness.openCase({ orgId: org.id, channel: 'email' });
       const replyId = await storeAgentReply(harness.orm, { kase, at: new Date(await harness.now()) });

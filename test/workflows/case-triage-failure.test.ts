@@ -1,7 +1,8 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { CaseToStart } from '../../app/case-lifecycle/start-case-workflow';
 import { caseStateQuery, retryTriageUpdate } from '../../workflows/case.contract';
-import { createTestOrganization, createTestUser } from '../support/factories';
+import { createTestUser } from '../support/factories';
+import { createTestOrganization } from '../support/organization-fixture';
 import { CaseHarness } from './case-harness';
 
 jest.setTimeout(120_000);

@@ -1,4 +1,4 @@
-import { createTestOrganization } from '../support/factories';
+import { createTestOrganization } from '../support/organization-fixture';
 import { CaseHarness } from './case-harness';
 import { setStatusUpdate } from '../../workflows/case.contract';
 import { eventually } from '../support/eventually';

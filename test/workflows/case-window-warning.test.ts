@@ -1,7 +1,6 @@
-import { encryptSecret } from '../../db/secrets';
 import { FakeSlackApi } from '../fakes/fake-slack-api';
-import { createTestOrganization } from '../support/factories';
-import { CaseHarness, TEST_SECRETS_KEY } from './case-harness';
+import { createTestOrganization } from '../support/organization-fixture';
+import { CaseHarness } from './case-harness';
 
 const HOUR = 3_600_000;
 
@@ -23,13 +22,9 @@ describe('a time-sensitive case whose reply window is about to close', () => {
       .filter((call) => String(call.args.text).includes('reply window closes within the hour'));
 
   it('warns the team once, an hour before the window closes, while no reply was sent', async () => {
-    const org = await createTestOrganization(harness.orm.em.fork());
-    await harness.orm.em
-      .fork()
-      .execute(
-        `insert into slack_connections (org_id, team_id, bot_token_encrypted, default_channel) values (?, ?, ?, 'C-META')`,
-        [org.id, `T-${org.slug}`, encryptSecret({ plaintext: 'xoxb-test', key: TEST_SECRETS_KEY })],
-      );
+    const org = await createTestOrganization(harness.orm.em.fork(), {
+      slack: { botToken: 'xoxb-test', defaultChannel: 'C-META' },
+    });
     const kase = await harness.openCase({ orgId: org.id, channel: 'instagram' });
     await harness.env.sleep(22 * HOUR);
     expect(windowWarnings()).toHaveLength(0);

@@ -1,9 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { EntityManager } from '@mikro-orm/postgresql';
-import { signMetaBody } from '../../../channels/meta/meta-signature';
-import { encryptSecret } from '../../../db/secrets';
-import { TEST_SECRETS_KEY } from '../../workflows/case-harness';
-import { createTestOrganization, type TestOrganization } from '../../support/factories';
+import { metaHeaders, metaMessageBody } from '../../../scripts/fixtures/provider-payloads/meta-payloads';
+import type { OrganizationOptions } from '../../support/organization-fixture';
 
 export const META_APP_SECRET = 'resilience-meta-app-secret';
 
@@ -14,55 +11,24 @@ export interface InstagramDm {
   at: number;
 }
 
-export interface ConnectedOrganization extends TestOrganization {
-  instagramAccountId: string;
-}
-
-/** An organization with an Instagram account connected and, when asked, Slack (bot token for the fake Slack API). */
-export async function createConnectedOrganization(
-  em: EntityManager,
-  options: { slack?: boolean } = {},
-): Promise<ConnectedOrganization> {
-  const org = await createTestOrganization(em);
-  const instagramAccountId = `1784${Math.floor(Math.random() * 1e12)}`;
-  await em.execute(
-    `insert into channel_connections (org_id, channel, external_id, display_name, credentials_encrypted) values (?, 'instagram', ?, 'Vela', ?)`,
-    [
-      org.id,
-      instagramAccountId,
-      encryptSecret({ plaintext: JSON.stringify({ pageAccessToken: 'EAAG-resilience' }), key: TEST_SECRETS_KEY }),
-    ],
-  );
-  if (options.slack) {
-    await em.execute(
-      `insert into slack_connections (org_id, team_id, bot_token_encrypted, default_channel) values (?, ?, ?, 'C-SUPPORT')`,
-      [org.id, `T-${org.id.slice(0, 8)}`, encryptSecret({ plaintext: 'xoxb-resilience', key: TEST_SECRETS_KEY })],
-    );
-  }
-  return { ...org, instagramAccountId };
+/** The organization these suites drive: an Instagram account and, when asked, Slack (bot token for the fake Slack API). */
+export function instagramOrganization(options: { slack?: boolean } = {}): OrganizationOptions {
+  return {
+    channels: [{ channel: 'instagram', displayName: 'Vela', credentials: { pageAccessToken: 'EAAG-resilience' } }],
+    slack: options.slack ? { botToken: 'xoxb-resilience', defaultChannel: 'C-SUPPORT' } : undefined,
+  };
 }
 
 /** Instagram DMs as Meta posts them (one entry, one messaging event). */
 export function instagramWebhookBody(accountId: string, dm: InstagramDm): Buffer {
-  return Buffer.from(
-    JSON.stringify({
-      object: 'instagram',
-      entry: [
-        {
-          time: dm.at,
-          id: accountId,
-          messaging: [
-            {
-              sender: { id: dm.customerId },
-              recipient: { id: accountId },
-              timestamp: dm.at,
-              message: { mid: dm.mid, text: dm.text },
-            },
-          ],
-        },
-      ],
-    }),
-  );
+  return metaMessageBody({
+    channel: 'instagram',
+    accountId,
+    senderId: dm.customerId,
+    mid: dm.mid,
+    text: dm.text,
+    at: dm.at,
+  });
 }
 
 export function newInstagramDm(input: { customerId: string; at: number; text?: string }): InstagramDm {
@@ -79,10 +45,7 @@ export async function postMetaWebhook(baseUrl: string, body: Buffer, timeoutMs =
   try {
     const response = await fetch(`${baseUrl}/webhooks/meta`, {
       method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-hub-signature-256': signMetaBody({ appSecret: META_APP_SECRET, rawBody: body }),
-      },
+      headers: metaHeaders({ body, appSecret: META_APP_SECRET }),
       body,
       signal: AbortSignal.timeout(timeoutMs),
     });
