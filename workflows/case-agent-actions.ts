@@ -1,5 +1,5 @@
 import type { UpdateDefinition } from '@temporalio/common';
-import { ApplicationFailure, condition, patched, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
 import type { CaseEvent } from '../domain/case-events';
 import { applyCaseEvent, decideReply } from '../domain/case-machine';
 import type { CaseState } from '../domain/case.model';
@@ -16,7 +16,7 @@ import {
   type Actor,
   type CaseSnapshot,
 } from './case.contract';
-import type { CaseContext } from './case.workflow';
+import type { CaseContext } from './case-context';
 
 function reject(reason: string, code: string): never {
   throw ApplicationFailure.create({ type: CASE_REJECTION_ERROR, message: reason, details: [code], nonRetryable: true });
@@ -39,19 +39,19 @@ export function registerAgentActions(context: CaseContext): void {
       );
   }
 
-  function decide(event: CaseEvent): CaseState | null {
+  /** The validator's question: would the machine accept it? A refusal reaches the caller with its reason. */
+  function decide(event: CaseEvent): void {
     refuseWhileEnding();
     const transition = applyCaseEvent({ state: context.state(), event, policy });
     if (!transition.accepted) reject(transition.reason, transition.code);
-    return transition.changed ? transition.state : null;
   }
 
   async function act(input: { event: CaseEvent; actor: Actor; categoryName?: string | null }): Promise<CaseSnapshot> {
-    const next = decide(input.event);
-    if (next === null) return context.snapshot();
-    context.commit({ event: input.event, actor: input.actor, next, categoryName: input.categoryName });
+    refuseWhileEnding();
+    const transition = context.apply(input);
+    if (!transition.accepted) reject(transition.reason, transition.code);
     const committed = context.snapshot();
-    await context.persisted(committed.version);
+    if (transition.changed) await context.persisted(committed.version);
     return committed;
   }
 
@@ -128,8 +128,7 @@ export function registerAgentActions(context: CaseContext): void {
       context.seenEventIds.add(messageId);
       const snapshot = await act({ event: { type: 'agent_reply', at, authoredBy }, actor });
       const messagingTag = reply.allowed ? reply.messagingTag : null;
-      // Cases recorded before replies were sent from the workflow replay without the delivery.
-      if (patched('deliver-replies')) context.deliverReply({ messageId, messagingTag });
+      context.deliverReply({ messageId, messagingTag });
       return { ...snapshot, messagingTag };
     },
     {

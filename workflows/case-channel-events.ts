@@ -1,19 +1,17 @@
 import { log, setHandler } from '@temporalio/workflow';
 import type { CaseEvent } from '../domain/case-events';
-import { applyCaseEvent } from '../domain/case-machine';
 import { isTimeSensitive } from '../domain/case-timers';
-import { caseStateQuery, customerMessageSignal } from './case.contract';
-import type { CaseContext } from './case.workflow';
+import { caseStateQuery, customerMessageSignal, routingOpportunitySignal } from './case.contract';
+import type { CaseContext } from './case-context';
 
-/** Signals from channels (delivered at least once, so deduplicated by id) and the state query. */
+/** Signals from channels (delivered at least once, so deduplicated by id) and routing, and the state query. */
 export function registerChannelEvents(context: CaseContext): void {
   const { policy } = context.input;
 
   function customerWrote(input: { eventId: string; at: number }): 'applied' | 'new_case_required' | 'ignored' {
     const event: CaseEvent = { type: 'customer_message', at: input.at };
-    const transition = applyCaseEvent({ state: context.state(), event, policy });
+    const transition = context.apply({ event, actor: { type: 'customer' } });
     if (transition.accepted) {
-      if (transition.changed) context.commit({ event, actor: { type: 'customer' }, next: transition.state });
       context.customerWrote();
       return 'applied';
     }
@@ -31,6 +29,8 @@ export function registerChannelEvents(context: CaseContext): void {
     // A message after the reopen window belongs to a new case linked to this one.
     if (customerWrote({ eventId: messageId, at }) === 'new_case_required') await context.openFollowUpCase(messageId);
   });
+
+  setHandler(routingOpportunitySignal, () => context.routeAgain());
 
   setHandler(caseStateQuery, () => ({
     ...context.snapshot(),

@@ -1,9 +1,6 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { TriageActivities } from '../activities/triage.activities';
-import type { CaseEvent } from '../domain/case-events';
-import { applyCaseEvent } from '../domain/case-machine';
-import type { Actor } from './case.contract';
-import type { CaseContext } from './case.workflow';
+import type { CaseContext } from './case-context';
 
 const triage = proxyActivities<TriageActivities>({
   startToCloseTimeout: '1 minute',
@@ -23,17 +20,6 @@ export class TriageStepFailed extends Error {
   }
 }
 
-function apply(context: CaseContext, input: { event: CaseEvent; actor: Actor; categoryName?: string | null }): void {
-  const transition = applyCaseEvent({ state: context.state(), event: input.event, policy: context.input.policy });
-  if (transition.accepted && transition.changed)
-    context.commit({
-      event: input.event,
-      actor: input.actor,
-      next: transition.state,
-      categoryName: input.categoryName,
-    });
-}
-
 /**
  * What happens right after a case arrives: the AI categorizes it (never over an agent's choice) and
  * routing assigns it (never over a manual assignment). An auto-resolve category closes it silently.
@@ -45,7 +31,7 @@ export async function triageCase(context: CaseContext): Promise<void> {
       context.work.call(() => triage.categorizeCase({ orgId, caseId })),
     );
     if (category.categoryId !== null) {
-      apply(context, {
+      context.apply({
         event: {
           type: 'categorize',
           categoryId: category.categoryId,
@@ -73,7 +59,7 @@ export async function routeIfUnassigned(context: CaseContext): Promise<void> {
     context.work.call(() => triage.routeCase({ orgId: context.input.orgId, caseId: context.input.caseId })),
   );
   if (routing.assigneeId !== null && unassigned())
-    apply(context, {
+    context.apply({
       event: { type: 'assign', assigneeId: routing.assigneeId, at: Date.now() },
       actor: { type: 'routing' },
     });

@@ -46,19 +46,15 @@ export interface CarriedCaseState {
   recentEventIds: string[];
   /** Transitions accepted but not yet written to the read model when the run continued as new. */
   unpersisted: TimelineEntry[];
-  /** Runs carried before triage had a status: categorization, routing and the announcement ran. */
-  triaged?: boolean;
   /** Where triage stands; 'running' in the previous run comes back as 'pending' and runs again. */
-  triage?: 'pending' | 'done' | 'failed';
+  triage: 'pending' | 'done' | 'failed';
   /** The team was told about the case (or it was auto-resolved, which keeps it silent). */
-  announced?: boolean;
-  /** The case was started by a version that triages and notifies. */
-  triageAndNotify?: boolean;
+  announced: boolean;
   /** The reply window (its closing time) the team was already warned about. */
-  warnedWindow?: number | null;
+  warnedWindow: number | null;
   /** Notifications and replies still being sent, with their idempotency keys. */
-  notifications?: QueuedTeamNotification[];
-  replies?: QueuedReply[];
+  notifications: QueuedTeamNotification[];
+  replies: QueuedReply[];
 }
 
 export interface CaseSnapshot {

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { LOAD_STATUSES } from '../../domain/agent-load';
 import {
   listRuleUserIds,
   matchesRule,
@@ -75,9 +76,9 @@ export async function loadAgents(em: EntityManager, input: { orgId: string; user
     open_load: string | number;
   }> = await em.execute(
     `select u.id, u.available, (u.deactivated_at is null and u.role in ('admin', 'agent')) as active, u.capacity,
-       (select count(*) from cases c where c.org_id = u.org_id and c.assignee_id = u.id and c.status in ('open', 'in_progress') and not c.archived) as open_load
+       (select count(*) from cases c where c.org_id = u.org_id and c.assignee_id = u.id and c.status = any(?::text[]) and not c.archived) as open_load
      from users u where u.org_id = ? and u.id = any(?::uuid[])`,
-    [input.orgId, `{${input.userIds.join(',')}}`],
+    [`{${LOAD_STATUSES.join(',')}}`, input.orgId, `{${input.userIds.join(',')}}`],
   );
   return rows.map((row) => ({
     id: row.id,

@@ -60,9 +60,11 @@ export async function openFootprintCases(input: {
           categoryName: null,
           recentEventIds: [],
           unpersisted: [],
-          triaged: true,
-          triageAndNotify: true,
+          triage: 'done',
+          announced: true,
           warnedWindow: null,
+          notifications: [],
+          replies: [],
         },
       };
       await input.client.workflow.start('caseWorkflow', {

@@ -20,7 +20,7 @@ import type { Channel } from '../../domain/channel-registry';
 import { caseStateQuery } from '../../workflows/case.contract';
 
 /** The folder new recordings go to: a new one whenever the workflow changes, so older sets keep replaying. */
-const RECORDED_HISTORY_SET = '2026-12-03';
+const RECORDED_HISTORY_SET = '2026-12-07';
 
 /** Runs before a real activity, e.g. to deliver a signal while the workflow waits on that activity. */
 export type BeforeActivity = (name: string, input: unknown) => Promise<void>;
