@@ -1,22 +1,9 @@
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { MikroORM } from '@mikro-orm/postgresql';
 import { z } from '../openapi/zod';
-import { problems } from '../http/problem';
 import type { RouteTable } from '../openapi/route-table';
-import { emailField, nonEmpty, trimmed, updateOwnedRow } from './admin-schemas';
-import { PLANS, type Plan } from '../../domain/organization-plan';
-import { organizationDurationSchemas } from '../../db/admin/admin-schemas';
-
-const updateSettingsBody = nonEmpty(
-  z.strictObject({
-    name: trimmed(200).optional(),
-    reopenWindowSeconds: organizationDurationSchemas.reopenWindowSeconds.optional(),
-    messagingWindowSeconds: organizationDurationSchemas.messagingWindowSeconds.optional(),
-    attentionAfterSeconds: organizationDurationSchemas.attentionAfterSeconds.optional(),
-    humanAgentTagEnabled: z.boolean().optional(),
-    categorizer: z.enum(['local', 'llm']).optional(),
-    supportEmail: emailField.nullable().optional(),
-  }),
-);
+import { updateSettingsInput } from '../../app/admin/organization-inputs';
+import { getOrganizationSettings, updateOrganizationSettings } from '../../app/admin/organizations';
+import { PLANS } from '../../domain/organization-plan';
 
 const settingsView = z.object({
   name: z.string(),
@@ -41,64 +28,6 @@ const settingsView = z.object({
   ),
 });
 
-interface OrganizationRow {
-  name: string;
-  plan: Plan;
-  reopen_window_seconds: number;
-  messaging_window_seconds: number;
-  attention_after_seconds: number;
-  human_agent_tag_enabled: boolean;
-  categorizer: 'local' | 'llm';
-  support_email: string | null;
-}
-const ORG_COLUMNS =
-  'name, plan, reopen_window_seconds, messaging_window_seconds, attention_after_seconds, human_agent_tag_enabled, categorizer, support_email';
-
-/** Reads named columns only, so the encrypted secrets beside them can never reach an answer. */
-async function loadSettings(em: EntityManager, orgId: string): Promise<z.infer<typeof settingsView>> {
-  const orgs: OrganizationRow[] = await em.execute(`select ${ORG_COLUMNS} from organizations where id = ?`, [orgId]);
-  if (!orgs[0]) throw problems.notFound('No such organization.');
-  const slack: Array<{ enabled: boolean; default_channel: string; category_channels: Record<string, string> }> =
-    await em.execute(`select enabled, default_channel, category_channels from slack_connections where org_id = ?`, [
-      orgId,
-    ]);
-  const channels: Array<{
-    id: string;
-    channel: string;
-    external_id: string;
-    display_name: string | null;
-    enabled: boolean;
-  }> = await em.execute(
-    `select id, channel, external_id, display_name, enabled from channel_connections where org_id = ? order by channel, created_at, id`,
-    [orgId],
-  );
-  const org = orgs[0];
-  return {
-    name: org.name,
-    plan: org.plan,
-    reopenWindowSeconds: org.reopen_window_seconds,
-    messagingWindowSeconds: org.messaging_window_seconds,
-    attentionAfterSeconds: org.attention_after_seconds,
-    humanAgentTagEnabled: org.human_agent_tag_enabled,
-    categorizer: org.categorizer,
-    supportEmail: org.support_email,
-    slack: slack[0]
-      ? {
-          connected: slack[0].enabled,
-          defaultChannel: slack[0].default_channel,
-          categoryChannels: slack[0].category_channels,
-        }
-      : null,
-    channels: channels.map((row) => ({
-      id: row.id,
-      channel: row.channel,
-      externalId: row.external_id,
-      displayName: row.display_name,
-      enabled: row.enabled,
-    })),
-  };
-}
-
 /** The organization's settings. Connections are shown, never their secrets; they are set up through the CLI. */
 export function addSettingsRoutes(table: RouteTable, deps: { orm: MikroORM }): void {
   const em = () => deps.orm.em.fork();
@@ -109,7 +38,7 @@ export function addSettingsRoutes(table: RouteTable, deps: { orm: MikroORM }): v
     summary: "The organization's settings and connections (no secrets)",
     roles: ['admin', 'agent'],
     response: settingsView,
-    handler: ({ caller }) => loadSettings(em(), caller.orgId),
+    handler: ({ caller }) => getOrganizationSettings({ em: em(), orgId: caller.orgId }),
   });
 
   table.add({
@@ -117,26 +46,8 @@ export function addSettingsRoutes(table: RouteTable, deps: { orm: MikroORM }): v
     path: '/api/v1/settings',
     summary: 'Change settings. Durations apply to new cases: a running case keeps the policy it started with',
     roles: ['admin'],
-    body: updateSettingsBody,
+    body: updateSettingsInput,
     response: settingsView,
-    handler: async ({ caller, body }) => {
-      await updateOwnedRow(em(), {
-        table: 'organizations',
-        id: caller.orgId,
-        orgId: caller.orgId,
-        orgColumn: 'id',
-        returning: 'id',
-        set: {
-          name: body.name,
-          reopen_window_seconds: body.reopenWindowSeconds,
-          messaging_window_seconds: body.messagingWindowSeconds,
-          attention_after_seconds: body.attentionAfterSeconds,
-          human_agent_tag_enabled: body.humanAgentTagEnabled,
-          categorizer: body.categorizer,
-          support_email: body.supportEmail,
-        },
-      });
-      return loadSettings(em(), caller.orgId);
-    },
+    handler: ({ caller, body }) => updateOrganizationSettings({ em: em(), orgId: caller.orgId, changes: body }),
   });
 }

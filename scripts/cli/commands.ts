@@ -1,16 +1,15 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
-  createCategory,
-  createOrganization,
-  createUser,
-  issueApiToken,
-  listOrganizations,
-  listUsers,
-  revokeApiToken,
-  seedDemoOrganization,
-  updateOrganizationSettings,
-  type OrganizationView,
-} from '../../db/admin';
+  createCategoryAsOperator,
+  createOrganizationAsOperator,
+  createUserAsOperator,
+  issueTokenAsOperator,
+  listUsersAsOperator,
+  revokeTokenAsOperator,
+  updateSettingsAsOperator,
+} from '../../app/admin/operator-actions';
+import { listOrganizations, type OrganizationSettings, type OrganizationView } from '../../app/admin/organizations';
+import { seedDemoOrganization } from '../../app/admin/seed-demo';
 import { USER_ROLES } from '../../db/entities';
 import type { FlagSpec, Flags } from './flags';
 import { formatFields, formatTable, TOKEN_WARNING } from './format';
@@ -45,6 +44,20 @@ const formatOrganization = (view: OrganizationView): string =>
     created: view.createdAt,
   });
 
+const formatSettings = (settings: OrganizationSettings): string =>
+  formatFields({
+    name: settings.name,
+    plan: settings.plan,
+    'reopen window (s)': settings.reopenWindowSeconds,
+    'messaging window (s)': settings.messagingWindowSeconds,
+    'attention after (s)': settings.attentionAfterSeconds,
+    'human agent tag': settings.humanAgentTagEnabled,
+    categorizer: settings.categorizer,
+    'support email': settings.supportEmail,
+    slack: settings.slack ? (settings.slack.connected ? 'connected' : 'disabled') : null,
+    channels: settings.channels.length,
+  });
+
 const formatIssuedToken = (fields: Record<string, string>, token: string): string =>
   formatFields({ ...fields, token }) + `\n${TOKEN_WARNING}\n`;
 
@@ -57,7 +70,7 @@ export const commands: Record<string, CliCommand> = {
       plan: { ...plan, description: 'billing plan (default standard)' },
     },
     run: (em, flags) =>
-      createOrganization(em, {
+      createOrganizationAsOperator(em, {
         slug: flags.string('slug'),
         name: flags.string('name'),
         plan: flags.choice('plan', PLANS),
@@ -68,7 +81,7 @@ export const commands: Record<string, CliCommand> = {
   'org:list': command({
     summary: 'List organizations',
     flags: {},
-    run: (em) => listOrganizations(em),
+    run: (em) => listOrganizations({ em }),
     format: (organizations) =>
       formatTable(
         ['SLUG', 'NAME', 'PLAN', 'CATEGORIZER', 'SUPPORT EMAIL', 'CREATED'],
@@ -94,7 +107,7 @@ export const commands: Record<string, CliCommand> = {
     },
     run: (em, flags) => {
       const supportEmail = flags.optionalString('support-email');
-      return updateOrganizationSettings(em, {
+      return updateSettingsAsOperator(em, {
         orgSlug: flags.string('org'),
         name: flags.optionalString('name'),
         reopenWindowSeconds: flags.integer('reopen-window-seconds'),
@@ -106,7 +119,7 @@ export const commands: Record<string, CliCommand> = {
         plan: flags.choice('plan', PLANS),
       });
     },
-    format: formatOrganization,
+    format: formatSettings,
   }),
 
   'user:create': command({
@@ -119,12 +132,12 @@ export const commands: Record<string, CliCommand> = {
       capacity: { kind: 'integer', description: 'most open cases routing may assign (default: no limit)' },
     },
     run: (em, flags) =>
-      createUser(em, {
+      createUserAsOperator(em, {
         orgSlug: flags.string('org'),
         email: flags.string('email'),
         name: flags.string('name'),
         role: flags.requiredChoice('role', USER_ROLES),
-        capacity: flags.integer('capacity') ?? null,
+        capacity: flags.integer('capacity'),
       }),
     format: (user) =>
       formatFields({ id: user.id, email: user.email, name: user.name, role: user.role, capacity: user.capacity }),
@@ -133,7 +146,7 @@ export const commands: Record<string, CliCommand> = {
   'user:list': command({
     summary: "List an organization's users and their API tokens",
     flags: { org },
-    run: (em, flags) => listUsers(em, { orgSlug: flags.string('org') }),
+    run: (em, flags) => listUsersAsOperator(em, { orgSlug: flags.string('org') }),
     format: (users) =>
       formatTable(
         ['EMAIL', 'NAME', 'ROLE', 'CAPACITY', 'ACTIVE TOKENS'],
@@ -153,12 +166,14 @@ export const commands: Record<string, CliCommand> = {
       email: { kind: 'string', required: true, description: "the user's email" },
       name: { kind: 'string', description: 'label shown in listings (default "cli")' },
     },
-    run: (em, flags) =>
-      issueApiToken(em, {
+    run: async (em, flags) => {
+      const issued = await issueTokenAsOperator(em, {
         orgSlug: flags.string('org'),
         userEmail: flags.string('email'),
         name: flags.optionalString('name') ?? 'cli',
-      }),
+      });
+      return { token: issued.token, tokenId: issued.id, prefix: issued.prefix };
+    },
     format: (issued) => formatIssuedToken({ 'token id': issued.tokenId, prefix: issued.prefix }, issued.token),
   }),
 
@@ -168,9 +183,9 @@ export const commands: Record<string, CliCommand> = {
       org,
       'token-id': { kind: 'string', required: true, placeholder: 'uuid', description: 'id from user:list' },
     },
-    run: (em, flags) => revokeApiToken(em, { orgSlug: flags.string('org'), tokenId: flags.string('token-id') }),
+    run: (em, flags) => revokeTokenAsOperator(em, { orgSlug: flags.string('org'), tokenId: flags.string('token-id') }),
     format: (revoked) =>
-      `Token ${revoked.tokenId} ${revoked.alreadyRevoked ? 'was already revoked' : 'revoked'} at ${revoked.revokedAt.toISOString()}.\n`,
+      `Token ${revoked.tokenId} ${revoked.alreadyRevoked ? 'was already revoked' : 'revoked'} at ${revoked.revokedAt}.\n`,
   }),
 
   'category:create': command({
@@ -183,12 +198,12 @@ export const commands: Record<string, CliCommand> = {
       example: { kind: 'list', placeholder: 'message', description: 'example customer message (repeatable)' },
     },
     run: (em, flags) =>
-      createCategory(em, {
+      createCategoryAsOperator(em, {
         orgSlug: flags.string('org'),
         name: flags.string('name'),
         description: flags.optionalString('description'),
-        autoResolve: flags.boolean('auto-resolve') ?? false,
-        examples: flags.list('example') ?? [],
+        autoResolve: flags.boolean('auto-resolve'),
+        examples: flags.list('example'),
       }),
     format: (category) =>
       formatFields({

@@ -1,5 +1,5 @@
 import { envSchema } from '../../config/env.schema';
-import { AdminError } from '../../db/admin';
+import { AppError } from '../../app/app-error';
 import { createOrm, type Orm } from '../../db/orm';
 import { commands, type CliCommand } from './commands';
 import { describeFlag, parseFlags, UsageError, type Flags } from './flags';
@@ -11,7 +11,7 @@ export interface CliIo {
 }
 
 export const EXIT_OK = 0;
-export const EXIT_ADMIN_ERROR = 1;
+export const EXIT_REFUSED = 1;
 export const EXIT_USAGE = 2;
 
 /** The whole command line as a function, so tests run it in-process; returns the exit code. */
@@ -75,13 +75,13 @@ async function runWithDatabase(input: {
 }
 
 function reportFailure(io: CliIo, json: boolean, error: unknown): number {
-  const known = error instanceof AdminError;
+  const known = error instanceof AppError;
   const code = known ? error.code : 'internal';
   const message = error instanceof Error ? error.message : String(error);
   io.stderr(
     json ? `${JSON.stringify({ error: { code, message } })}\n` : `error${known ? ` (${code})` : ''}: ${message}\n`,
   );
-  return EXIT_ADMIN_ERROR;
+  return EXIT_REFUSED;
 }
 
 function usageFailure(io: CliIo, error: UsageError): number {
@@ -115,7 +115,7 @@ export function usageText(commandName?: string): string {
     ...lines,
     `  ${'help'.padEnd(width)}  Show this text, or one command's flags: help <command>`,
     '',
-    'Needs DATABASE_URL. --json prints machine-readable output. Exit codes: 0 ok, 1 refused by the admin layer, 2 usage or configuration error.',
+    'Needs DATABASE_URL. --json prints machine-readable output. Exit codes: 0 ok, 1 refused (invalid, not found, conflict…), 2 usage or configuration error.',
     '',
   ].join('\n');
 }

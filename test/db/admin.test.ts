@@ -1,18 +1,18 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { AppError } from '../../app/app-error';
 import {
-  AdminError,
-  createCategory,
-  createOrganization,
-  createRoutingRule,
-  createUser,
-  issueApiToken,
-  listOrganizations,
-  listUsers,
-  revokeApiToken,
-  seedDemoOrganization,
-  updateOrganizationSettings,
-} from '../../db/admin';
+  createCategoryAsOperator as createCategory,
+  createOrganizationAsOperator as createOrganization,
+  createRoutingRuleAsOperator as createRoutingRule,
+  createUserAsOperator as createUser,
+  issueTokenAsOperator as issueApiToken,
+  listUsersAsOperator as listUsers,
+  revokeTokenAsOperator as revokeApiToken,
+  updateSettingsAsOperator as updateOrganizationSettings,
+} from '../../app/admin/operator-actions';
+import { listOrganizations } from '../../app/admin/organizations';
+import { seedDemoOrganization } from '../../app/admin/seed-demo';
 import { createOrm, type Orm } from '../../db/orm';
 import { testStack } from '../support/test-stack';
 
@@ -32,14 +32,14 @@ afterAll(async () => {
   await orm.close(true);
 });
 
-async function expectAdminError(promise: Promise<unknown>, code: AdminError['code'], message?: RegExp): Promise<void> {
+async function expectAppError(promise: Promise<unknown>, code: AppError['code'], message?: RegExp): Promise<void> {
   const error: unknown = await promise.then(
     () => undefined,
     (reason: unknown) => reason,
   );
-  expect(error).toBeInstanceOf(AdminError);
-  expect((error as AdminError).code).toBe(code);
-  if (message) expect((error as AdminError).message).toMatch(message);
+  expect(error).toBeInstanceOf(AppError);
+  expect((error as AppError).code).toBe(code);
+  if (message) expect((error as AppError).message).toMatch(message);
 }
 
 async function givenOrganization(plan: 'standard' | 'enterprise' = 'standard') {
@@ -58,15 +58,15 @@ describe('organizations', () => {
       categorizer: 'local',
       supportEmail: null,
     });
-    const listed = await listOrganizations(fork());
+    const listed = await listOrganizations({ em: fork() });
     expect(listed.find((org) => org.slug === slug)).toEqual(created);
   });
 
   it('refuses a duplicate slug as a conflict and a malformed slug as invalid', async () => {
     const { slug } = await givenOrganization();
-    await expectAdminError(createOrganization(fork(), { slug, name: 'Again' }), 'conflict', new RegExp(slug));
-    await expectAdminError(createOrganization(fork(), { slug: 'Not A Slug', name: 'x' }), 'invalid', /slug/);
-    await expectAdminError(createOrganization(fork(), { slug: '-leading', name: 'x' }), 'invalid', /slug/);
+    await expectAppError(createOrganization(fork(), { slug, name: 'Again' }), 'conflict', new RegExp(slug));
+    await expectAppError(createOrganization(fork(), { slug: 'Not A Slug', name: 'x' }), 'invalid', /slug/);
+    await expectAppError(createOrganization(fork(), { slug: '-leading', name: 'x' }), 'invalid', /slug/);
   });
 
   it('updates settings and keeps the ones not given', async () => {
@@ -97,19 +97,19 @@ describe('organizations', () => {
 
   it('refuses bad settings, empty updates and unknown organizations', async () => {
     const { slug } = await givenOrganization();
-    await expectAdminError(
+    await expectAppError(
       updateOrganizationSettings(fork(), { orgSlug: slug, reopenWindowSeconds: 0 }),
       'invalid',
       /reopenWindowSeconds/,
     );
     // The same bounds as PATCH /api/v1/settings: a minute's window would close a Meta reply mid-conversation.
-    await expectAdminError(
+    await expectAppError(
       updateOrganizationSettings(fork(), { orgSlug: slug, messagingWindowSeconds: 60 }),
       'invalid',
       /messagingWindowSeconds/,
     );
-    await expectAdminError(updateOrganizationSettings(fork(), { orgSlug: slug }), 'invalid', /Nothing to update/);
-    await expectAdminError(
+    await expectAppError(updateOrganizationSettings(fork(), { orgSlug: slug }), 'invalid', /at least one field/);
+    await expectAppError(
       updateOrganizationSettings(fork(), { orgSlug: uniqueSlug('missing'), name: 'x' }),
       'not_found',
     );
@@ -127,7 +127,7 @@ describe('users', () => {
       capacity: 5,
     });
     expect(user).toMatchObject({ email: 'agent@example.com', role: 'agent', capacity: 5 });
-    await expectAdminError(
+    await expectAppError(
       createUser(fork(), { orgSlug: slug, email: 'AGENT@example.com', name: 'Twin', role: 'admin' }),
       'conflict',
     );
@@ -140,9 +140,9 @@ describe('users', () => {
 
   it('allows partner users only on enterprise organizations', async () => {
     const standard = await givenOrganization('standard');
-    await expectAdminError(
+    await expectAppError(
       createUser(fork(), { orgSlug: standard.slug, email: 'partner@example.com', name: 'Partner', role: 'partner' }),
-      'invalid',
+      'unprocessable',
       /enterprise/,
     );
     const enterprise = await givenOrganization('enterprise');
@@ -150,7 +150,7 @@ describe('users', () => {
       createUser(fork(), { orgSlug: enterprise.slug, email: 'partner@example.com', name: 'Partner', role: 'partner' }),
     ).resolves.toMatchObject({ role: 'partner' });
     // The downgrade would leave a partner on a standard plan.
-    await expectAdminError(
+    await expectAppError(
       updateOrganizationSettings(fork(), { orgSlug: enterprise.slug, plan: 'standard' }),
       'conflict',
       /partner/,
@@ -171,7 +171,7 @@ describe('API tokens', () => {
     expect(issued.token).toMatch(/^cbk_/);
     expect(issued.prefix).toBe(issued.token.slice(0, 12));
 
-    const [row] = await query('select * from api_tokens where id = ?', [issued.tokenId]);
+    const [row] = await query('select * from api_tokens where id = ?', [issued.id]);
     expect(row).toMatchObject({
       name: 'ci',
       token_hash: sha256(issued.token),
@@ -183,7 +183,7 @@ describe('API tokens', () => {
 
   it('revokes a token once and keeps the first revocation time', async () => {
     const user = await givenUser();
-    const { tokenId } = await issueApiToken(fork(), { ...user, name: 'ci' });
+    const { id: tokenId } = await issueApiToken(fork(), { ...user, name: 'ci' });
     const first = await revokeApiToken(fork(), { orgSlug: user.orgSlug, tokenId });
     const second = await revokeApiToken(fork(), { orgSlug: user.orgSlug, tokenId });
     expect(first.alreadyRevoked).toBe(false);
@@ -194,9 +194,9 @@ describe('API tokens', () => {
 
   it("does not revoke another organization's token", async () => {
     const user = await givenUser();
-    const { tokenId } = await issueApiToken(fork(), { ...user, name: 'ci' });
+    const { id: tokenId } = await issueApiToken(fork(), { ...user, name: 'ci' });
     const other = await givenOrganization();
-    await expectAdminError(revokeApiToken(fork(), { orgSlug: other.slug, tokenId }), 'not_found');
+    await expectAppError(revokeApiToken(fork(), { orgSlug: other.slug, tokenId }), 'not_found');
   });
 
   it('lists users with token ids, names and prefixes but never the hash', async () => {
@@ -206,10 +206,10 @@ describe('API tokens', () => {
     expect(users).toHaveLength(1);
     expect(users[0].tokens).toEqual([
       {
-        id: issued.tokenId,
+        id: issued.id,
         name: 'laptop',
         prefix: issued.prefix,
-        createdAt: expect.any(Date),
+        createdAt: expect.any(String),
         lastUsedAt: null,
         revokedAt: null,
       },
@@ -222,7 +222,7 @@ describe('API tokens', () => {
 
   it('refuses a token for an unknown user', async () => {
     const { slug } = await givenOrganization();
-    await expectAdminError(
+    await expectAppError(
       issueApiToken(fork(), { orgSlug: slug, userEmail: 'nobody@example.com', name: 'x' }),
       'not_found',
     );
@@ -236,12 +236,13 @@ describe('categories and routing rules', () => {
     const second = await createCategory(fork(), { orgSlug: slug, name: 'Spam', autoResolve: true });
     expect(second.position).toBeGreaterThan(first.position);
     expect(first).toMatchObject({ autoResolve: false, examples: ['I was charged twice'], description: null });
-    await expectAdminError(createCategory(fork(), { orgSlug: slug, name: 'billing' }), 'conflict');
+    await expectAppError(createCategory(fork(), { orgSlug: slug, name: 'billing' }), 'conflict');
   });
 
-  it('appends routing rules at max position + 1', async () => {
+  it('appends routing rules at max position + 1, routing only to active agents and admins of the organization', async () => {
     const { slug } = await givenOrganization();
-    const action = { type: 'round_robin', userIds: [randomUUID()] };
+    const agent = await createUser(fork(), { orgSlug: slug, email: 'agent@example.com', name: 'Agent', role: 'agent' });
+    const action = { type: 'round_robin', userIds: [agent.id] };
     const first = await createRoutingRule(fork(), { orgSlug: slug, name: 'First', conditions: {}, action });
     const second = await createRoutingRule(fork(), {
       orgSlug: slug,
@@ -251,21 +252,32 @@ describe('categories and routing rules', () => {
     });
     expect(first.position).toBe(1);
     expect(second.position).toBe(2);
-    await expectAdminError(
+    await expectAppError(
       createRoutingRule(fork(), { orgSlug: slug, name: 'Empty', conditions: {}, action: {} }),
       'invalid',
       /action/,
     );
     // The same rules as the REST API: routing could not evaluate a round robin over nobody.
-    await expectAdminError(
+    await expectAppError(
       createRoutingRule(fork(), { orgSlug: slug, name: 'Nobody', conditions: {}, action: { type: 'round_robin' } }),
       'invalid',
       /action\.userIds/,
     );
-    await expectAdminError(
+    await expectAppError(
       createRoutingRule(fork(), { orgSlug: slug, name: 'Typo', conditions: { categories: ['Billing'] }, action }),
       'invalid',
       /conditions/,
+    );
+    // The same reference checks as the REST API: a rule must not route to a stranger.
+    await expectAppError(
+      createRoutingRule(fork(), {
+        orgSlug: slug,
+        name: 'Stranger',
+        conditions: {},
+        action: { type: 'user', userId: randomUUID() },
+      }),
+      'invalid',
+      /action\.userId/,
     );
   });
 });
