@@ -1,13 +1,4 @@
-import {
-  allHandlersFinished,
-  condition,
-  log,
-  proxyActivities,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
-import type { CaseIntakeActivities } from '../activities/case-intake.activities';
-import type { CasePersistenceActivities } from '../activities/case-persistence.activities';
+import { allHandlersFinished, condition, log, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { CaseEvent, Transition } from '../domain/case-events';
 import { applyCaseEvent } from '../domain/case-machine';
 import { attentionDeadline, createCaseState, type CaseState, type MessagingTag } from '../domain/case.model';
@@ -18,6 +9,7 @@ import { nextTimerAt } from '../domain/case-timers';
 import { agentFreedBy } from '../domain/agent-load';
 import type { CaseContext } from './case-context';
 import type { Actor, CarriedCaseState, CaseSnapshot, CaseWorkflowInput } from './case.contract';
+import { intake, persistence } from './case-activities';
 import { CaseJournal } from './case-journal';
 import { caseSearchAttributes } from './case-search-attributes';
 import { routeIfUnassigned, triageCase } from './case-triage';
@@ -26,15 +18,6 @@ import { RecentIds } from './recent-ids';
 import { ReplySender } from './reply-sender';
 import { TeamNotifier } from './team-notifier';
 import { TriageRunner } from './triage-runner';
-
-const retry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' } as const;
-// A write takes milliseconds; one lost with a crashed worker is retried after this, and the version guard makes a repeat harmless.
-const persistence = proxyActivities<CasePersistenceActivities>({ startToCloseTimeout: '10 seconds', retry });
-// Bounded, so a long outage ends in a recorded failure instead of a call that holds the run open.
-const intake = proxyActivities<CaseIntakeActivities>({
-  startToCloseTimeout: '1 minute',
-  retry: { ...retry, maximumAttempts: 10 },
-});
 
 /**
  * One run of a case: its state, and the named steps the workflow function calls. Handlers receive
@@ -53,6 +36,7 @@ export class CaseRun implements CaseContext {
   private shownSearchAttributes = '';
   private readonly replies: ReplySender;
   private readonly triage: TriageRunner;
+  // A run continues at its own length, so runs of cases opened together do not all continue at once.
   private readonly runLength = continueAsNewAfterEvents(workflowInfo().runId);
 
   constructor(readonly input: CaseWorkflowInput) {
@@ -159,14 +143,14 @@ export class CaseRun implements CaseContext {
     if (freedAgent) this.offerFreedCapacity(freedAgent, version);
   }
 
+  get isAnnounced(): boolean {
+    return this.announced;
+  }
+
   private announce(): void {
     if (this.announced) return;
     this.announced = true;
     if (this.current.resolution !== 'auto') this.notifier.announce(this.journal.version);
-  }
-
-  get isAnnounced(): boolean {
-    return this.announced;
   }
 
   private offerFreedCapacity(agentId: string, version: number): void {
@@ -192,11 +176,8 @@ export class CaseRun implements CaseContext {
   }
 
   private showInTemporalUi(): void {
-    const attributes = caseSearchAttributes({
-      orgId: this.input.orgId,
-      state: this.current,
-      categoryName: this.categoryName,
-    });
+    const { orgId } = this.input;
+    const attributes = caseSearchAttributes({ orgId, state: this.current, categoryName: this.categoryName });
     const shown = JSON.stringify(attributes.map((pair) => pair.value));
     if (shown !== this.shownSearchAttributes) upsertSearchAttributes(attributes);
     this.shownSearchAttributes = shown;
@@ -240,8 +221,6 @@ export class CaseRun implements CaseContext {
       replies: this.replies.carry(),
     };
   }
-
-  // End.
 
   lifecycleIsOver(): boolean {
     if (this.current.archived) return true;
