@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { ApiHarness } from '../support/api-harness';
+import { postRoutesOf, webhookRoutes, type WebhookOwner } from './webhook-routes';
 import { concrete, documentedRoutes, idFor, type DocumentedRoute } from './openapi-walk';
 import { createConnectedOrg, problemShape, send, sign, SecurityApi, type ConnectedOrg } from './security-setup';
 
+const WEBHOOKS = webhookRoutes();
 const PROBLEM = { status: '4xx', contentType: true, body: true };
 const WRONG_CONTENT_TYPES = [
   'text/plain',
@@ -40,20 +42,14 @@ describe('bad input on every JSON route and webhook', () => {
         },
         limitBytes: 1024 * 1024,
       })),
-      {
-        endpoint: 'POST /webhooks/widget/escalations',
+      // The widget's JSON webhooks take what a chat message needs.
+      ...postRoutesOf(WEBHOOKS, 'widget').map((path) => ({
+        endpoint: `POST ${path}`,
         method: 'POST',
-        path: '/webhooks/widget/escalations',
+        path,
         headers: {},
         limitBytes: 256 * 1024,
-      },
-      {
-        endpoint: 'POST /webhooks/widget/messages',
-        method: 'POST',
-        path: '/webhooks/widget/messages',
-        headers: {},
-        limitBytes: 256 * 1024,
-      },
+      })),
     ];
   });
   afterAll(async () => {
@@ -73,27 +69,21 @@ describe('bad input on every JSON route and webhook', () => {
       results.push({ endpoint: route.endpoint, status: response.status, shape: problemShape(response) });
     }
     const huge = Buffer.alloc(1024 * 1024 + 1, 'x');
-    const webhooks = [
-      { endpoint: 'POST /webhooks/meta', path: '/webhooks/meta', headers: sign.meta(huge), body: huge },
-      {
-        endpoint: 'POST /webhooks/slack/interactions',
-        path: '/webhooks/slack/interactions',
-        headers: sign.slack(huge.toString(), org.secrets.slackSigningSecret),
-        body: huge,
-      },
-      {
-        endpoint: 'POST /webhooks/twilio/voice',
-        path: '/webhooks/twilio/voice',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: huge,
-      },
-      {
-        endpoint: 'POST /webhooks/email/:orgSlug',
-        path: `/webhooks/email/${org.slug}`,
-        headers: sign.email(org.secrets.webhookSecret),
-        body: Buffer.alloc(10 * 1024 * 1024 + 1, 'x'),
-      },
-    ];
+    /** Each provider's oversize delivery, signed as it would be (the widget's are JSON routes above). */
+    const oversize: Record<Exclude<WebhookOwner, 'widget'>, () => { headers: Record<string, string>; body: Buffer }> = {
+      instagram: () => ({ headers: sign.meta(huge), body: huge }),
+      facebook: () => ({ headers: sign.meta(huge), body: huge }),
+      slack: () => ({ headers: sign.slack(huge.toString(), org.secrets.slackSigningSecret), body: huge }),
+      // Twilio's signature covers the parsed form: the size is refused before it could be checked.
+      phone: () => ({ headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: huge }),
+      // Mail carries attachments: its limit is 10 MB.
+      email: () => ({ headers: sign.email(org.secrets.webhookSecret), body: Buffer.alloc(10 * 1024 * 1024 + 1, 'x') }),
+    };
+    const webhooks = WEBHOOKS.filter((route) => route.method === 'POST' && route.owner !== 'widget').map((route) => ({
+      endpoint: `POST ${route.path}`,
+      path: route.path.replace(':orgSlug', org.slug),
+      ...oversize[route.owner as Exclude<WebhookOwner, 'widget'>](),
+    }));
     for (const webhook of webhooks) {
       const response = await send(api, webhook);
       results.push({ endpoint: webhook.endpoint, status: response.status, shape: problemShape(response) });

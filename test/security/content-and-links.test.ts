@@ -4,10 +4,11 @@ import { join, relative } from 'node:path';
 import express from 'express';
 import { errorMiddleware } from '../../api/http/error-middleware';
 import { isProviderUrl } from '../../channels/provider-urls';
+import { metaMessageBody } from '../../scripts/fixtures/provider-payloads/meta-payloads';
 import type { ApiHarness } from '../support/api-harness';
 import { silentLogger } from '../support/connections';
 import { listen } from '../support/http';
-import { SecurityApi, createConnectedOrg, metaDirectMessage, send, sign, type ConnectedOrg } from './security-setup';
+import { SecurityApi, createConnectedOrg, send, sign, type ConnectedOrg } from './security-setup';
 
 const ROOT = join(__dirname, '..', '..');
 const SCRIPT = '<script>alert(document.cookie)</script><img src=x onerror=alert(1)>';
@@ -58,7 +59,7 @@ describe("content is stored as received, links only from the providers' hosts, e
     });
     await api.call({ method: 'POST', path: `/api/v1/cases/${created.body.id}/notes`, token, body: { body: SCRIPT } });
     const mid = `mid-${randomUUID()}`;
-    const meta = metaDirectMessage({ accountId: org.instagramAccountId, channel: 'instagram', mid, text: SCRIPT });
+    const meta = metaMessageBody({ accountId: org.instagramAccountId, channel: 'instagram', mid, text: SCRIPT });
     expect((await send(api, { path: '/webhooks/meta', headers: sign.meta(meta), body: meta })).status).toBe(200);
 
     const detail = await send(api, {
@@ -96,7 +97,7 @@ describe("content is stored as received, links only from the providers' hosts, e
       'https://127.0.0.1/a.jpg': false,
     };
     const mid = `mid-${randomUUID()}`;
-    const meta = metaDirectMessage({
+    const meta = metaMessageBody({
       accountId: org.instagramAccountId,
       channel: 'instagram',
       mid,

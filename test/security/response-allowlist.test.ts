@@ -1,15 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { metaMessageBody } from '../../scripts/fixtures/provider-payloads/meta-payloads';
 import type { ApiHarness } from '../support/api-harness';
 import { concrete, documentedRoutes, idFor } from './openapi-walk';
-import {
-  SecurityApi,
-  createConnectedOrg,
-  metaDirectMessage,
-  send,
-  sign,
-  type ConnectedOrg,
-  type RawResponse,
-} from './security-setup';
+import { SecurityApi, createConnectedOrg, send, sign, type ConnectedOrg, type RawResponse } from './security-setup';
 
 /**
  * Every field name any answer carries. A new field fails this test until it is added here, which is
@@ -204,7 +197,7 @@ describe('response allowlist', () => {
   /** Traffic of every kind: webhooks that store messages, writes that answer objects, then every documented GET as each role. */
   async function walk(): Promise<void> {
     const admin = org.users.admin.token;
-    const meta = metaDirectMessage({
+    const meta = metaMessageBody({
       accountId: org.instagramAccountId,
       channel: 'instagram',
       mid: `mid-${randomUUID()}`,

@@ -1,6 +1,8 @@
-import { createHmac, randomBytes, randomUUID } from 'node:crypto';
-import { signMetaBody } from '../../channels/meta/meta-signature';
-import { signTwilioRequest } from '../../channels/phone/twilio-signature';
+import { randomBytes, randomInt } from 'node:crypto';
+import { emailHeaders } from '../../scripts/fixtures/provider-payloads/email-payloads';
+import { metaHeaders } from '../../scripts/fixtures/provider-payloads/meta-payloads';
+import { slackClickBody, slackHeaders } from '../../scripts/fixtures/provider-payloads/slack-payloads';
+import { twilioHeaders } from '../../scripts/fixtures/provider-payloads/twilio-payloads';
 import type { WebhookDeps } from '../../api/webhooks/webhooks.router';
 import type { RateLimitSettings } from '../../api/http/rate-limit';
 import { ApiHarness, createApiUser, type ApiUser } from '../support/api-harness';
@@ -80,16 +82,11 @@ export interface ConnectedOrg {
   };
 }
 
-const digits = (count: number) => Array.from({ length: count }, () => Math.floor(Math.random() * 10)).join('');
-
-/** An enterprise organization connected to every channel through the admin API, with one of each object. */
+/**
+ * An enterprise organization connected to every channel and to Slack (the one organization
+ * fixture), with a user of each role and one of each object made through the API.
+ */
 export async function createConnectedOrg(api: ApiHarness, options: { phone?: boolean } = {}): Promise<ConnectedOrg> {
-  const org = await createTestOrganization(api.orm.em.fork(), { plan: 'enterprise' });
-  const users = {
-    admin: await createApiUser(api.orm, { orgId: org.id, role: 'admin' }),
-    agent: await createApiUser(api.orm, { orgId: org.id, role: 'agent' }),
-    partner: await createApiUser(api.orm, { orgId: org.id, role: 'partner' }),
-  };
   const secrets: OrgSecrets = {
     webhookSecret: `whsec-${randomBytes(12).toString('hex')}`,
     widgetSecret: `wsec-${randomBytes(12).toString('hex')}`,
@@ -98,6 +95,28 @@ export async function createConnectedOrg(api: ApiHarness, options: { phone?: boo
     slackBotToken: `xoxb-${randomBytes(10).toString('hex')}`,
     slackSigningSecret: `slsec-${randomBytes(12).toString('hex')}`,
   };
+  const accountSid = `AC${randomBytes(16).toString('hex')}`;
+  const credentials = { pageAccessToken: secrets.pageAccessToken };
+  const org = await createTestOrganization(api.orm.em.fork(), {
+    plan: 'enterprise',
+    webhookSecret: secrets.webhookSecret,
+    widgetSecret: secrets.widgetSecret,
+    slack: { botToken: secrets.slackBotToken, signingSecret: secrets.slackSigningSecret, defaultChannel: 'C0SUPPORT' },
+    channels: [
+      { channel: 'instagram', credentials },
+      { channel: 'facebook', credentials },
+      // Without a phone connection, calls answer 422 instead of reaching out to Twilio.
+      ...(options.phone !== false
+        ? [{ channel: 'phone' as const, credentials: { accountSid, authToken: secrets.twilioAuthToken } }]
+        : []),
+      'widget',
+    ],
+  });
+  const users = {
+    admin: await createApiUser(api.orm, { orgId: org.id, role: 'admin' }),
+    agent: await createApiUser(api.orm, { orgId: org.id, role: 'agent' }),
+    partner: await createApiUser(api.orm, { orgId: org.id, role: 'partner' }),
+  };
   const admin = users.admin.token;
   const call = async (method: string, path: string, body?: unknown) => {
     const response = await api.call({ method, path, token: admin, body });
@@ -105,43 +124,7 @@ export async function createConnectedOrg(api: ApiHarness, options: { phone?: boo
       throw new Error(`${method} ${path} answered ${response.status}: ${JSON.stringify(response.body)}`);
     return response.body;
   };
-  const instagramAccountId = `1784${digits(11)}`;
-  const pageId = `1045${digits(11)}`;
-  const phoneNumber = `+1415${digits(7)}`;
-  const accountSid = `AC${randomBytes(16).toString('hex')}`;
-  const widgetKey = `wk_${randomUUID().replace(/-/g, '')}`;
-  const slackTeamId = `T${randomBytes(5).toString('hex').toUpperCase()}`;
   const slackUserId = `U${randomBytes(5).toString('hex').toUpperCase()}`;
-
-  await call('PUT', '/api/v1/settings/secrets', {
-    webhookSecret: secrets.webhookSecret,
-    widgetSecret: secrets.widgetSecret,
-  });
-  await call('PUT', '/api/v1/settings/slack', {
-    teamId: slackTeamId,
-    botToken: secrets.slackBotToken,
-    signingSecret: secrets.slackSigningSecret,
-    defaultChannel: 'C0SUPPORT',
-  });
-  const connection = await call('POST', '/api/v1/settings/channels', {
-    channel: 'instagram',
-    externalId: instagramAccountId,
-    credentials: { pageAccessToken: secrets.pageAccessToken },
-  });
-  await call('POST', '/api/v1/settings/channels', {
-    channel: 'facebook',
-    externalId: pageId,
-    credentials: { pageAccessToken: secrets.pageAccessToken },
-  });
-  // Without a phone connection, calls answer 422 instead of reaching out to Twilio.
-  if (options.phone !== false) {
-    await call('POST', '/api/v1/settings/channels', {
-      channel: 'phone',
-      externalId: phoneNumber,
-      credentials: { accountSid, authToken: secrets.twilioAuthToken },
-    });
-  }
-  await call('POST', '/api/v1/settings/channels', { channel: 'widget', externalId: widgetKey });
   await api.orm.em.fork().execute(`update users set slack_user_id = ? where id = ?`, [slackUserId, users.agent.userId]);
 
   const marker = `zq${randomBytes(6).toString('hex')}`;
@@ -174,12 +157,13 @@ export async function createConnectedOrg(api: ApiHarness, options: { phone?: boo
     slug: org.slug,
     users,
     secrets,
-    instagramAccountId,
-    pageId,
-    phoneNumber,
+    instagramAccountId: org.connections.instagram!.externalId,
+    pageId: org.connections.facebook!.externalId,
+    // Unconnected when phone is false: a number no organization has.
+    phoneNumber: org.connections.phone?.externalId ?? `+1415${String(randomInt(10_000_000)).padStart(7, '0')}`,
     accountSid,
-    widgetKey,
-    slackTeamId,
+    widgetKey: org.connections.widget!.externalId,
+    slackTeamId: org.slack!.teamId,
     slackUserId,
     marker,
     ids: {
@@ -189,7 +173,7 @@ export async function createConnectedOrg(api: ApiHarness, options: { phone?: boo
       customerId: customer.id,
       deviceId: device.id,
       routingRuleId: rule.id,
-      connectionId: connection.id,
+      connectionId: org.connections.instagram!.id,
       tokenId: token.id,
     },
   };
@@ -219,72 +203,28 @@ export async function send(
   };
 }
 
-/** How each provider signs: the exact bytes, headers included, as the channel tests do. */
+/** How each provider signs: the builders' signature helpers, bound to this suite's secrets and API address. */
 export const sign = {
-  meta: (body: Buffer | string, secret = META_APP_SECRET) => ({
-    'content-type': 'application/json',
-    'x-hub-signature-256': signMetaBody({ appSecret: secret, rawBody: Buffer.from(body) }),
-  }),
-  email: (password: string, contentType = 'message/rfc822') => ({
-    'content-type': contentType,
-    authorization: `Basic ${Buffer.from(`postmark:${password}`).toString('base64')}`,
-  }),
-  slack: (body: string, secret: string, timestamp = Math.floor(Date.now() / 1000)) => ({
-    'content-type': 'application/x-www-form-urlencoded',
-    'x-slack-request-timestamp': String(timestamp),
-    'x-slack-signature': `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`,
-  }),
-  twilio: (api: ApiHarness, path: string, params: Record<string, string>, authToken: string) => ({
-    'content-type': 'application/x-www-form-urlencoded',
-    'x-twilio-signature': signTwilioRequest({ authToken, url: `${api.baseUrl}${path}`, params }),
-  }),
+  meta: (body: Buffer | string, secret = META_APP_SECRET) => metaHeaders({ body, appSecret: secret }),
+  email: (password: string, contentType = 'message/rfc822') => emailHeaders({ password, contentType }),
+  slack: (body: string, secret: string, timestamp?: number) => slackHeaders({ body, signingSecret: secret, timestamp }),
+  twilio: (api: ApiHarness, path: string, params: Record<string, string>, authToken: string) =>
+    twilioHeaders({ authToken, url: `${api.baseUrl}${path}`, params }),
 };
 
-/** A signed-to-be click; its outcome goes to `responseUrl` (a fake Slack's, to read it), else to a host we never post to. */
+/** A click to be signed; its outcome goes to `responseUrl` (a fake Slack's, to read it), else to a host we never post to. */
 export function slackClick(input: {
   org: ConnectedOrg;
   actionId: string;
   caseId: string;
   responseUrl?: string;
 }): string {
-  const payload = {
-    type: 'block_actions',
-    team: { id: input.org.slackTeamId },
-    user: { id: input.org.slackUserId },
-    response_url: input.responseUrl ?? 'https://hooks.slack.test/x',
-    actions: [{ action_id: input.actionId, value: input.caseId }],
-  };
-  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
-}
-
-export function metaDirectMessage(input: {
-  accountId: string;
-  channel: 'instagram' | 'facebook';
-  mid: string;
-  text: string;
-  senderId?: string;
-  attachments?: unknown[];
-}): string {
-  return JSON.stringify({
-    object: input.channel === 'instagram' ? 'instagram' : 'page',
-    entry: [
-      {
-        id: input.accountId,
-        time: Date.now(),
-        messaging: [
-          {
-            sender: { id: input.senderId ?? '1129384756473829' },
-            recipient: { id: input.accountId },
-            timestamp: Date.now(),
-            message: {
-              mid: input.mid,
-              text: input.text,
-              ...(input.attachments ? { attachments: input.attachments } : {}),
-            },
-          },
-        ],
-      },
-    ],
+  return slackClickBody({
+    teamId: input.org.slackTeamId,
+    slackUserId: input.org.slackUserId,
+    actionId: input.actionId,
+    caseId: input.caseId,
+    responseUrl: input.responseUrl ?? 'https://hooks.slack.test/x',
   });
 }
 

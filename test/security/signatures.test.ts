@@ -1,13 +1,14 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { metaMessageBody } from '../../scripts/fixtures/provider-payloads/meta-payloads';
 import type { ApiHarness } from '../support/api-harness';
+import { postRoutesOf, webhookRoutes } from './webhook-routes';
 import { signTwilioRequest } from '../../channels/phone/twilio-signature';
 import {
   SecurityApi,
   countOrgRows,
   createConnectedOrg,
-  metaDirectMessage,
   problemShape,
   send,
   sign,
@@ -74,12 +75,12 @@ describe('webhook signatures', () => {
   });
 
   it("Meta: missing, wrong, malformed and another app's signature, and a tampered body", async () => {
-    const body = metaDirectMessage({
+    const body = metaMessageBody({
       accountId: org.instagramAccountId,
       channel: 'instagram',
       mid: `mid-${randomUUID()}`,
       text: 'hello',
-    });
+    }).toString();
     const post =
       (headers: Record<string, string>, payload: string = body) =>
       () =>
@@ -100,7 +101,7 @@ describe('webhook signatures', () => {
   });
 
   it('Meta: a replayed delivery stores its message once', async () => {
-    const body = metaDirectMessage({
+    const body = metaMessageBody({
       accountId: org.instagramAccountId,
       channel: 'instagram',
       mid: `mid-${randomUUID()}`,
@@ -180,12 +181,7 @@ describe('webhook signatures', () => {
       RecordingSid: `RE${randomUUID().replace(/-/g, '')}`,
       RecordingUrl: 'https://api.twilio.com/x',
     };
-    const requests = [
-      '/webhooks/twilio/voice',
-      '/webhooks/twilio/voice/recorded',
-      '/webhooks/twilio/status',
-      '/webhooks/twilio/recording',
-    ].flatMap((path) => {
+    const requests = postRoutesOf(webhookRoutes(), 'phone').flatMap((path) => {
       const post = (signature: string | null) => () =>
         send(api, {
           path,

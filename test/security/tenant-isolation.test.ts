@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
+import { metaMessageBody } from '../../scripts/fixtures/provider-payloads/meta-payloads';
 import type { ApiHarness } from '../support/api-harness';
 import { concrete, documentedRoutes, fromSchema, idFor, type DocumentedRoute } from './openapi-walk';
 import { eventually } from '../support/eventually';
@@ -7,7 +8,6 @@ import {
   FuzzTally,
   SecurityApi,
   createConnectedOrg,
-  metaDirectMessage,
   send,
   sign,
   slackClick,
@@ -267,9 +267,9 @@ describe('tenant isolation', () => {
   it('dedupes webhook messages per organization and channel: one provider id in two organizations or channels is two messages', async () => {
     const mid = `mid-shared-${randomUUID()}`;
     const deliveries = [
-      metaDirectMessage({ accountId: a.instagramAccountId, channel: 'instagram', mid, text: 'same id, A instagram' }),
-      metaDirectMessage({ accountId: b.instagramAccountId, channel: 'instagram', mid, text: 'same id, B instagram' }),
-      metaDirectMessage({ accountId: a.pageId, channel: 'facebook', mid, text: 'same id, A messenger' }),
+      metaMessageBody({ accountId: a.instagramAccountId, channel: 'instagram', mid, text: 'same id, A instagram' }),
+      metaMessageBody({ accountId: b.instagramAccountId, channel: 'instagram', mid, text: 'same id, B instagram' }),
+      metaMessageBody({ accountId: a.pageId, channel: 'facebook', mid, text: 'same id, A messenger' }),
     ];
     for (const body of [...deliveries, ...deliveries])
       expect((await send(api, { path: '/webhooks/meta', headers: sign.meta(body), body })).status).toBe(200);

@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
+import { metaMessageBody } from '../../scripts/fixtures/provider-payloads/meta-payloads';
 import type { ApiHarness } from '../support/api-harness';
+import { postRoutesOf, webhookRoutes } from './webhook-routes';
 import {
   FuzzTally,
   createConnectedOrg,
-  metaDirectMessage,
   problemShape,
   send,
   sign,
@@ -153,7 +154,7 @@ describe('webhook fuzzing', () => {
           body = Buffer.from(
             input.kind === 'json'
               ? JSON.stringify(input.value)
-              : metaDirectMessage({
+              : metaMessageBody({
                   ...input.event,
                   accountId,
                   text: input.event.body,
@@ -259,12 +260,7 @@ describe('webhook fuzzing', () => {
     });
   });
 
-  for (const path of [
-    '/webhooks/twilio/voice',
-    '/webhooks/twilio/voice/recorded',
-    '/webhooks/twilio/status',
-    '/webhooks/twilio/recording',
-  ]) {
+  for (const path of postRoutesOf(webhookRoutes(), 'phone')) {
     it(`POST ${path} (signed random forms)`, async () => {
       const known = fc.record(
         {
