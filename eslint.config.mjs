@@ -12,6 +12,29 @@ export default tseslint.config(
     },
   },
   {
+    // SQL lives in db/: everything else calls its query functions (scripts/ and tests may reach the database directly).
+    files: [
+      'api/**/*.ts',
+      'app/**/*.ts',
+      'activities/**/*.ts',
+      'channels/**/*.ts',
+      'integrations/**/*.ts',
+      'workers/**/*.ts',
+      'workflows/**/*.ts',
+      'config/**/*.ts',
+      'domain/**/*.ts',
+    ],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'CallExpression[callee.property.name=/^(execute|getKnex|createQueryBuilder|getConnection)$/]',
+          message: 'SQL lives in db/: call a query function from there.',
+        },
+      ],
+    },
+  },
+  {
     // Tests read JSON responses whose shape the assertions check.
     files: ['test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { clearSignalPending } from '../../db/cases/pending-marks';
 import { loadCaseToStart } from '../../db/cases/case-to-start';
+import { findStoredMessage } from '../../db/messages/stored-message';
 import { openFollowUpCase } from './open-follow-up-case';
 import { signalCustomerMessage, type TemporalTarget } from './start-case-workflow';
 
@@ -24,17 +25,13 @@ export async function deliverStoredMessage(input: {
   messageId: string;
 }): Promise<DeliveredMessage> {
   const em = input.orm.em.fork();
-  const rows: Array<{ case_id: string; occurred_at: string | Date }> = await em.execute(
-    `select case_id, occurred_at from messages where id = ?`,
-    [input.messageId],
-  );
-  const stored = rows[0];
+  const stored = await findStoredMessage(em, input.messageId);
   if (!stored) throw new Error(`message ${input.messageId} not found`);
-  const kase = await loadCaseToStart(em, stored.case_id);
+  const kase = await loadCaseToStart(em, stored.caseId);
   const outcome = await signalCustomerMessage({
     temporal: input.temporal,
     kase,
-    message: { messageId: input.messageId, at: new Date(stored.occurred_at).getTime() },
+    message: { messageId: input.messageId, at: new Date(stored.occurredAt).getTime() },
   });
   if (outcome === 'delivered') {
     await clearSignalPending(em, input.messageId);
