@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { seedDemoOrganization } from '../db/admin/seed-demo';
+import { seedDemoOrganization } from '../app/admin/seed-demo';
 import { migrateUp } from '../db/migrate';
 import { createOrm } from '../db/orm';
 import { startTsService } from './local-stack/child-service';

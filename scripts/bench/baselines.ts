@@ -4,7 +4,7 @@ import type { Client } from '@temporalio/client';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import { createCaseState, type CasePolicy } from '../../domain/case.model';
 import { caseSearchAttributes } from '../../workflows/case-search-attributes';
-import { createOrganization } from '../../db/admin';
+import { createOrganizationAsOperator } from '../../app/admin/operator-actions';
 import { createOrm, type Orm } from '../../db/orm';
 import { EMPTY_WORKFLOW_TASK_QUEUE } from './empty-workflow/empty-workflow-queue';
 import { pingSignal } from './empty-workflow/empty.workflow';
@@ -68,7 +68,7 @@ export class PlainInsertBaseline {
   /** Pool size as the API's (DATABASE_POOL_MAX default), into an organization of its own so the bench organization's cases stay all real. */
   static async create(databaseUrl: string): Promise<PlainInsertBaseline> {
     const orm = await createOrm({ databaseUrl, poolMax: 10 });
-    const organization = await createOrganization(orm.em.fork(), {
+    const organization = await createOrganizationAsOperator(orm.em.fork(), {
       slug: `baseline-${randomBytes(3).toString('hex')}`,
       name: 'Insert baseline',
     });

@@ -3,13 +3,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
-  createCategory,
-  createOrganization,
-  createRoutingRule,
-  createUser,
-  issueApiToken,
-  updateOrganizationSettings,
-} from '../../db/admin';
+  createCategoryAsOperator,
+  createOrganizationAsOperator,
+  createRoutingRuleAsOperator,
+  createUserAsOperator,
+  issueTokenAsOperator,
+  updateSettingsAsOperator,
+} from '../../app/admin/operator-actions';
 import { createOrm } from '../../db/orm';
 import { PROJECT_ROOT } from '../local-stack/temporal-binaries';
 import type { StackSettings } from './bench-stack';
@@ -49,14 +49,18 @@ async function createOrganizationWithTeam(
   supportEmail: string,
 ): Promise<{ orgId: string; adminToken: string }> {
   return em.transactional(async (tx) => {
-    const organization = await createOrganization(tx, { slug: SLUG, name: 'Bench Devices Inc.', plan: 'enterprise' });
-    await updateOrganizationSettings(tx, { orgSlug: SLUG, supportEmail });
-    await createUser(tx, { orgSlug: SLUG, email: ADMIN_EMAIL, name: 'Bench Admin', role: 'admin' });
+    const organization = await createOrganizationAsOperator(tx, {
+      slug: SLUG,
+      name: 'Bench Devices Inc.',
+      plan: 'enterprise',
+    });
+    await updateSettingsAsOperator(tx, { orgSlug: SLUG, supportEmail });
+    await createUserAsOperator(tx, { orgSlug: SLUG, email: ADMIN_EMAIL, name: 'Bench Admin', role: 'admin' });
     const agentIds: string[] = [];
     for (const name of AGENTS) {
       agentIds.push(
         (
-          await createUser(tx, {
+          await createUserAsOperator(tx, {
             orgSlug: SLUG,
             email: `${name.split(' ')[0].toLowerCase()}@bench.example`,
             name,
@@ -71,7 +75,7 @@ async function createOrganizationWithTeam(
       const examples = messages
         .filter((message) => message.category === category.id && message.split === 'train')
         .map((message) => message.text);
-      const created = await createCategory(tx, {
+      const created = await createCategoryAsOperator(tx, {
         orgSlug: SLUG,
         name: category.name,
         description: category.description,
@@ -80,19 +84,19 @@ async function createOrganizationWithTeam(
       });
       categoryIds.set(category.id, created.id);
     }
-    await createRoutingRule(tx, {
+    await createRoutingRuleAsOperator(tx, {
       orgSlug: SLUG,
       name: 'Billing to Bea',
       conditions: { categoryIds: [categoryIds.get('billing')] },
       action: { type: 'user', userId: agentIds[0] },
     });
-    await createRoutingRule(tx, {
+    await createRoutingRuleAsOperator(tx, {
       orgSlug: SLUG,
       name: 'Everything else, round robin',
       conditions: {},
       action: { type: 'round_robin', userIds: agentIds },
     });
-    const { token } = await issueApiToken(tx, { orgSlug: SLUG, userEmail: ADMIN_EMAIL, name: 'Benchmark' });
+    const { token } = await issueTokenAsOperator(tx, { orgSlug: SLUG, userEmail: ADMIN_EMAIL, name: 'Benchmark' });
     return { orgId: organization.id, adminToken: token };
   });
 }

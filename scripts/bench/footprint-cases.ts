@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
-import { createOrganization } from '../../db/admin';
+import { createOrganizationAsOperator } from '../../app/admin/operator-actions';
 import { loadOrganizationForCases } from '../../db/cases/case-policy';
 import type { Orm } from '../../db/orm';
 import { createCaseState } from '../../domain/case.model';
@@ -26,7 +26,7 @@ export async function openFootprintCases(input: {
   concurrency: number;
 }): Promise<LoadResult> {
   const em = input.orm.em.fork();
-  const organization = await createOrganization(em, {
+  const organization = await createOrganizationAsOperator(em, {
     slug: `footprint-${randomBytes(3).toString('hex')}`,
     name: 'Footprint',
   });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ingestCustomerMessage } from '../../app/ingest/ingest-customer-message';
-import { createOrganization } from '../../db/admin';
+import { createOrganizationAsOperator } from '../../app/admin/operator-actions';
 import { loadOrganizationForCases } from '../../db/cases/case-policy';
 import { recordInboundMessage, type InboundMessage } from '../../db/cases/record-inbound-message';
 import { signalWithStartLikeIngestOperation } from './baselines';
@@ -45,7 +45,7 @@ export async function measureIngestComponents(
 ): Promise<IngestComponents> {
   const runId = randomBytes(4).toString('hex');
   // Stored-only cases never get a workflow: they live in an organization of their own, out of the bench organization's backlog count.
-  const storeOnly = await createOrganization(context.orm.em.fork(), {
+  const storeOnly = await createOrganizationAsOperator(context.orm.em.fork(), {
     slug: `components-${runId}`,
     name: 'Ingest components',
   });

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { createCategory, updateOrganizationSettings } from '../../db/admin';
+import { createCategoryAsOperator, updateSettingsAsOperator } from '../../app/admin/operator-actions';
 import { DEMO_CATEGORIES } from '../../db/admin/demo-data';
 import type { Orm } from '../../db/orm';
 import { caseStateQuery } from '../../workflows/case.contract';
@@ -146,9 +146,9 @@ describe('PostgreSQL is stopped for longer than triage retries while a new case 
     temporalClient = { client: connected.client, close: () => connected.connection.close() };
 
     org = await createTestOrganization(orm.em.fork(), instagramOrganization({ slack: true }));
-    await updateOrganizationSettings(orm.em.fork(), { orgSlug: org.slug, categorizer: 'llm' });
+    await updateSettingsAsOperator(orm.em.fork(), { orgSlug: org.slug, categorizer: 'llm' });
     for (const category of DEMO_CATEGORIES.filter((candidate) => ['Billing', 'Shipping'].includes(candidate.name))) {
-      await createCategory(orm.em.fork(), {
+      await createCategoryAsOperator(orm.em.fork(), {
         orgSlug: org.slug,
         name: category.name,
         description: category.description,
