@@ -23,7 +23,7 @@ export async function writeCaseVersion(em: EntityManager, write: CaseVersionWrit
   const updatedAt = toDate(write.updatedAt);
   const updated: Array<{ id: string }> = await em.execute(
     `update cases set status = ?, resolution = ?, archived = ?, archived_at = case when ? then coalesce(archived_at, ?) else null end,
-       assignee_id = ?, category_id = ?, important = ?, needs_attention = ?, attention_due_at = case when ?::boolean then ?::timestamptz else attention_due_at end, window_expires_at = ?, opened_at = ?,
+       assignee_id = ?, category_id = ?, important = ?, attention_due_at = case when ?::boolean then ?::timestamptz else attention_due_at end, window_expires_at = ?, opened_at = ?,
        resolved_at = ?, last_customer_message_at = ?, version = ?, updated_at = ?
      where id = ? and org_id = ? and version < ? returning id`,
     [
@@ -35,7 +35,6 @@ export async function writeCaseVersion(em: EntityManager, write: CaseVersionWrit
       state.assigneeId,
       state.categoryId,
       state.important,
-      state.needsAttention,
       write.attentionDueAt !== undefined,
       toDate(write.attentionDueAt ?? null),
       toDate(state.windowExpiresAt),

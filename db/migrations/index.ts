@@ -8,6 +8,7 @@ import { Migration20261203010000_idempotency_keys } from './Migration20261203010
 import { Migration20261203020000_case_event_detail } from './Migration20261203020000_case_event_detail';
 import { Migration20261207010000_drop_assigned_manually } from './Migration20261207010000_drop_assigned_manually';
 import { Migration20261207020000_case_attention_due_at } from './Migration20261207020000_case_attention_due_at';
+import { Migration20261207030000_drop_needs_attention } from './Migration20261207030000_drop_needs_attention';
 
 /** Every migration, in order. Listed explicitly so that bundlers and tsx need no directory scan. */
 export const migrationsList: MigrationObject[] = [
@@ -23,4 +24,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261203020000_case_event_detail', class: Migration20261203020000_case_event_detail },
   { name: 'Migration20261207010000_drop_assigned_manually', class: Migration20261207010000_drop_assigned_manually },
   { name: 'Migration20261207020000_case_attention_due_at', class: Migration20261207020000_case_attention_due_at },
+  { name: 'Migration20261207030000_drop_needs_attention', class: Migration20261207030000_drop_needs_attention },
 ];

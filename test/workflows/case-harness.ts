@@ -246,6 +246,7 @@ export class CaseHarness {
       'archived_at',
       'last_customer_message_at',
       'lifecycle_ended_at',
+      'attention_due_at',
       'created_at',
       'updated_at',
     ];

@@ -143,13 +143,13 @@ describe('case workflow lifecycle (time-skipping server, real Postgres)', () => 
     expect((await handle.query(caseStateQuery)).state.needsAttention).toBe(false);
     await harness.env.sleep(DAY + HOUR);
     expect((await handle.query(caseStateQuery)).state.needsAttention).toBe(true);
-    expect((await harness.caseRowInSync(kase)).needs_attention).toBe(true);
+    expect((await harness.caseRowInSync(kase)).attention_due_at).toBeLessThanOrEqual(await harness.now());
 
     const resolved = await handle.executeUpdate(setStatusUpdate, {
       args: [{ to: 'resolved', actor: { type: 'agent' } }],
     });
     expect(resolved.state.needsAttention).toBe(false);
-    expect((await harness.caseRow(kase.caseId)).needs_attention).toBe(false);
+    expect((await harness.caseRow(kase.caseId)).attention_due_at).toBeNull();
     await harness.recordHistory(kase, 'attention-flag');
   });
 
