@@ -12,8 +12,6 @@ export class Migration20261207030000_drop_needs_attention extends Migration {
 
   override async down(): Promise<void> {
     this.addSql('alter table cases add column needs_attention boolean not null default false;');
-    this.addSql(
-      `update cases set needs_attention = true where status <> 'resolved' and attention_due_at <= now();`,
-    );
+    this.addSql(`update cases set needs_attention = true where status <> 'resolved' and attention_due_at <= now();`);
   }
 }
