@@ -250,7 +250,9 @@ function loadStatements(cases: number): Array<[string, string]> {
       from generate_series(1, ${customers}) k;`,
     ],
     // The newest 60 days hold most open work (half of those cases are unresolved), older cases are
-    // mostly resolved and, after two weeks, archived: about 5 % of all cases end up active.
+    // mostly resolved and, after two weeks, archived: about 5 % of all cases end up active. No case was
+    // reopened, so an unresolved one needs attention the organization's delay after it was created,
+    // the deadline its workflow would have written.
     [
       'cases',
       `
@@ -293,11 +295,12 @@ function loadStatements(cases: number): Array<[string, string]> {
         case when channel = 'partner' then md5('partner' || (1 + i % 2))::uuid end,
         r_imp < 0.05,
         case when channel in ('instagram', 'facebook') and lcma is not null then lcma + interval '24 hours' end,
-        created_at, case when status <> 'resolved' then created_at + interval '3 days' end,
+        closed.created_at, case when status <> 'resolved' then closed.created_at + make_interval(secs => o.attention_after_seconds) end,
         resolved_at, case when archived then resolved_at + interval '7 days' end, lcma, last_message_at,
-        left(${customerBody('i')}, 120), cu.name || ' ' || cu.email || ' ' || cu.phone, 1, created_at,
-        greatest(created_at, last_message_at, resolved_at, case when archived then resolved_at + interval '7 days' end)
-      from closed join customers cu on cu.id = md5('customer' || (1 + i % ${customers}))::uuid;`,
+        left(${customerBody('i')}, 120), cu.name || ' ' || cu.email || ' ' || cu.phone, 1, closed.created_at,
+        greatest(closed.created_at, last_message_at, resolved_at, case when archived then resolved_at + interval '7 days' end)
+      from closed join customers cu on cu.id = md5('customer' || (1 + i % ${customers}))::uuid
+        join organizations o on o.id = ${org};`,
     ],
     [
       'messages',
