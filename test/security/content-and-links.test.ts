@@ -5,6 +5,11 @@ import express from 'express';
 import { errorMiddleware } from '../../api/http/error-middleware';
 import { isProviderUrl } from '../../channels/provider-urls';
 import { metaMessageBody } from '../../scripts/fixtures/provider-payloads/meta-payloads';
+import {
+  twilioFormBody,
+  twilioRecordingForm,
+  twilioVoiceForm,
+} from '../../scripts/fixtures/provider-payloads/twilio-payloads';
 import type { ApiHarness } from '../support/api-harness';
 import { silentLogger } from '../support/connections';
 import { listen } from '../support/http';
@@ -122,19 +127,13 @@ describe("content is stored as received, links only from the providers' hosts, e
 
   it('links a Twilio recording only on api.twilio.com over https', async () => {
     const callSid = `CA${randomUUID().replace(/-/g, '')}`;
-    const voice = {
-      CallSid: callSid,
-      From: '+14155550123',
-      To: org.phoneNumber,
-      CallStatus: 'ringing',
-      Direction: 'inbound',
-    };
+    const voice = twilioVoiceForm({ callSid, from: '+14155550123', to: org.phoneNumber });
     expect(
       (
         await send(api, {
           path: '/webhooks/twilio/voice',
           headers: sign.twilio(api, '/webhooks/twilio/voice', voice, org.secrets.twilioAuthToken),
-          body: new URLSearchParams(voice).toString(),
+          body: twilioFormBody(voice),
         })
       ).status,
     ).toBe(200);
@@ -144,19 +143,18 @@ describe("content is stored as received, links only from the providers' hosts, e
       'https://api.twilio.com.evil.example/RE2': false,
     };
     for (const [index, url] of Object.keys(recordings).entries()) {
-      const params = {
-        CallSid: callSid,
-        RecordingSid: `RE${index}${randomUUID().replace(/-/g, '')}`,
-        RecordingUrl: url,
-        RecordingStatus: 'completed',
-        RecordingDuration: '12',
-      };
+      const params = twilioRecordingForm({
+        callSid,
+        recordingSid: `RE${index}${randomUUID().replace(/-/g, '')}`,
+        url,
+        durationSeconds: 12,
+      });
       expect(
         (
           await send(api, {
             path: '/webhooks/twilio/recording',
             headers: sign.twilio(api, '/webhooks/twilio/recording', params, org.secrets.twilioAuthToken),
-            body: new URLSearchParams(params).toString(),
+            body: twilioFormBody(params),
           })
         ).status,
       ).toBe(204);

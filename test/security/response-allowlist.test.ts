@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { metaMessageBody } from '../../scripts/fixtures/provider-payloads/meta-payloads';
+import { widgetEscalation } from '../../scripts/fixtures/provider-payloads/widget-payloads';
+import { rawEmail } from '../../scripts/fixtures/provider-payloads/email-payloads';
 import type { ApiHarness } from '../support/api-harness';
 import { concrete, documentedRoutes, idFor } from './openapi-walk';
 import { SecurityApi, createConnectedOrg, send, sign, type ConnectedOrg, type RawResponse } from './security-setup';
@@ -205,7 +207,13 @@ describe('response allowlist', () => {
       attachments: [{ type: 'image', payload: { url: 'https://scontent.xx.fbcdn.net/v/a.jpg' } }],
     });
     await record('POST /webhooks/meta', { path: '/webhooks/meta', headers: sign.meta(meta), body: meta });
-    const mail = `From: Ada <ada@example.test>\r\nTo: support@example.test\r\nSubject: Walk\r\nMessage-ID: <${randomUUID()}@example.test>\r\n\r\nHello`;
+    const mail = rawEmail({
+      from: 'Ada <ada@example.test>',
+      to: 'support@example.test',
+      subject: 'Walk',
+      messageId: `<${randomUUID()}@example.test>`,
+      text: 'Hello',
+    });
     await record('POST /webhooks/email/:orgSlug', {
       path: `/webhooks/email/${org.slug}`,
       headers: sign.email(org.secrets.webhookSecret),
@@ -215,12 +223,7 @@ describe('response allowlist', () => {
     const escalation = await record('POST /webhooks/widget/escalations', {
       path: '/webhooks/widget/escalations',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        widgetKey: org.widgetKey,
-        visitor: { name: 'Walker' },
-        conversationId,
-        transcript: [{ id: 'v1', author: 'visitor', text: 'hi', at: new Date().toISOString() }],
-      }),
+      body: JSON.stringify(widgetEscalation({ widgetKey: org.widgetKey, visitor: { name: 'Walker' }, conversationId })),
     });
     await record('GET /webhooks/widget/conversations/{id}/messages', {
       method: 'GET',

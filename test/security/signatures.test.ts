@@ -2,6 +2,9 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { metaMessageBody } from '../../scripts/fixtures/provider-payloads/meta-payloads';
+import { twilioFormBody, twilioVoiceForm } from '../../scripts/fixtures/provider-payloads/twilio-payloads';
+import { widgetEscalation } from '../../scripts/fixtures/provider-payloads/widget-payloads';
+import { rawEmail } from '../../scripts/fixtures/provider-payloads/email-payloads';
 import type { ApiHarness } from '../support/api-harness';
 import { postRoutesOf, webhookRoutes } from './webhook-routes';
 import { signTwilioRequest } from '../../channels/phone/twilio-signature';
@@ -114,7 +117,13 @@ describe('webhook signatures', () => {
   });
 
   it("email: missing, wrong, another organization's and malformed credentials", async () => {
-    const mail = `From: Ada <ada@example.test>\r\nTo: support@example.test\r\nSubject: Hi\r\nMessage-ID: <${randomUUID()}@example.test>\r\n\r\nHello`;
+    const mail = rawEmail({
+      from: 'Ada <ada@example.test>',
+      to: 'support@example.test',
+      subject: 'Hi',
+      messageId: `<${randomUUID()}@example.test>`,
+      text: 'Hello',
+    });
     const post = (headers: Record<string, string>) => () =>
       send(api, { path: `/webhooks/email/${org.slug}`, headers, body: mail });
     await expectRefusedAndNothingStored([
@@ -216,18 +225,16 @@ describe('webhook signatures', () => {
   });
 
   it('Twilio: a replayed call stores it once', async () => {
-    const params = {
-      CallSid: `CA${randomUUID().replace(/-/g, '')}`,
-      From: '+14155550123',
-      To: org.phoneNumber,
-      CallStatus: 'ringing',
-      Direction: 'inbound',
-    };
+    const params = twilioVoiceForm({
+      callSid: `CA${randomUUID().replace(/-/g, '')}`,
+      from: '+14155550123',
+      to: org.phoneNumber,
+    });
     const post = () =>
       send(api, {
         path: '/webhooks/twilio/voice',
         headers: sign.twilio(api, '/webhooks/twilio/voice', params, org.secrets.twilioAuthToken),
-        body: new URLSearchParams(params).toString(),
+        body: twilioFormBody(params),
       });
     expect((await post()).status).toBe(200);
     const after = await countOrgRows(api, org.orgId);
@@ -246,12 +253,9 @@ describe('webhook signatures', () => {
       send(api, {
         path: '/webhooks/widget/escalations',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          widgetKey: org.widgetKey,
-          visitor,
-          conversationId: `conv_${randomUUID()}`,
-          transcript: [{ id: 'v1', author: 'visitor', text: 'hi', at: new Date().toISOString() }],
-        }),
+        body: JSON.stringify(
+          widgetEscalation({ widgetKey: org.widgetKey, visitor, conversationId: `conv_${randomUUID()}` }),
+        ),
       });
     const hash = (secret: string, userId: string) => createHmac('sha256', secret).update(userId).digest('hex');
     const message = (visitorToken: string) => () =>

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { metaMessageBody } from '../../scripts/fixtures/provider-payloads/meta-payloads';
+import { widgetEscalation } from '../../scripts/fixtures/provider-payloads/widget-payloads';
+import { rawEmail } from '../../scripts/fixtures/provider-payloads/email-payloads';
 import type { ApiHarness } from '../support/api-harness';
 import { concrete, documentedRoutes, fromSchema, idFor, type DocumentedRoute } from './openapi-walk';
 import { eventually } from '../support/eventually';
@@ -82,12 +84,7 @@ describe('tenant isolation', () => {
     api.call({
       method: 'POST',
       path: '/webhooks/widget/escalations',
-      body: {
-        widgetKey: org.widgetKey,
-        visitor: { name: 'Vis' },
-        conversationId,
-        transcript: [{ id: 'v1', author: 'visitor', text: 'hi', at: new Date().toISOString() }],
-      },
+      body: widgetEscalation({ widgetKey: org.widgetKey, visitor: { name: 'Vis' }, conversationId }),
     });
 
   beforeAll(async () => {
@@ -274,7 +271,13 @@ describe('tenant isolation', () => {
     for (const body of [...deliveries, ...deliveries])
       expect((await send(api, { path: '/webhooks/meta', headers: sign.meta(body), body })).status).toBe(200);
     const messageId = `<${randomUUID()}@mail.example>`;
-    const mail = `From: Ada <ada@example.test>\r\nTo: support@example.test\r\nSubject: Same id\r\nMessage-ID: ${messageId}\r\n\r\nHello`;
+    const mail = rawEmail({
+      from: 'Ada <ada@example.test>',
+      to: 'support@example.test',
+      subject: 'Same id',
+      messageId,
+      text: 'Hello',
+    });
     for (const org of [a, b, a, b])
       expect(
         (

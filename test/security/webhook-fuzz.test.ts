@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { metaMessageBody } from '../../scripts/fixtures/provider-payloads/meta-payloads';
+import { widgetEscalation } from '../../scripts/fixtures/provider-payloads/widget-payloads';
 import type { ApiHarness } from '../support/api-harness';
 import { postRoutesOf, webhookRoutes } from './webhook-routes';
 import {
@@ -57,12 +58,7 @@ describe('webhook fuzzing', () => {
     const escalation = await api.call({
       method: 'POST',
       path: '/webhooks/widget/escalations',
-      body: {
-        widgetKey: org.widgetKey,
-        visitor: { name: 'Fuzz' },
-        conversationId,
-        transcript: [{ id: 'v1', author: 'visitor', text: 'hello', at: new Date().toISOString() }],
-      },
+      body: widgetEscalation({ widgetKey: org.widgetKey, visitor: { name: 'Fuzz' }, conversationId, text: 'hello' }),
     });
     visitorToken = escalation.body.visitorToken;
     knownCallSid = `CA${randomUUID().replace(/-/g, '')}`;
