@@ -1,6 +1,7 @@
-import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { signalCustomerMessage } from '../../app/case-lifecycle/start-case-workflow';
 import { caseStateQuery, reopenUpdate } from '../../workflows/case.contract';
+import { slackClickBody, slackHeaders } from '../../scripts/fixtures/provider-payloads/slack-payloads';
 import { ApiHarness, createApiUser, type ApiVariant } from '../support/api-harness';
 import { eventually } from '../support/eventually';
 import { createTestCase, createTestUser, storeCustomerMessage } from '../support/factories';
@@ -60,30 +61,24 @@ describe('Slack interactions webhook', () => {
   }) {
     clickTs += 1;
     const responseUrl = input.responseUrl ?? slack.responseUrl();
-    const payload = {
-      type: 'block_actions',
-      team: { id: input.teamId },
-      user: { id: input.slackUserId },
-      trigger_id: `${clickTs}.trigger`,
-      container: { type: 'message', message_ts: '1764000000.000100', channel_id: 'C1' },
-      response_url: responseUrl,
-      actions: [{ action_id: input.actionId, value: input.caseId, action_ts: `${clickTs}.000200` }],
-    };
-    return { body: new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), responseUrl };
+    const body = slackClickBody({
+      ...input,
+      responseUrl,
+      actionTs: `${clickTs}.000200`,
+      extra: {
+        trigger_id: `${clickTs}.trigger`,
+        container: { type: 'message', message_ts: '1764000000.000100', channel_id: 'C1' },
+      },
+    });
+    return { body, responseUrl };
   }
 
   function send(body: string, options: { timestamp?: number; secret?: string; headers?: Record<string, string> } = {}) {
-    const timestamp = String(options.timestamp ?? Math.floor(Date.now() / 1000));
-    const signature = `v0=${createHmac('sha256', options.secret ?? SIGNING_SECRET)
-      .update(`v0:${timestamp}:${body}`)
-      .digest('hex')}`;
     return fetch(`${api.baseUrl}/webhooks/slack/interactions`, {
       method: 'POST',
       body,
       headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        'x-slack-request-timestamp': timestamp,
-        'x-slack-signature': signature,
+        ...slackHeaders({ body, signingSecret: options.secret ?? SIGNING_SECRET, timestamp: options.timestamp }),
         ...options.headers,
       },
     });

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { signTwilioRequest } from '../../channels/phone/twilio-signature';
+import { twilioFormBody, twilioHeaders } from '../../scripts/fixtures/provider-payloads/twilio-payloads';
 import type { WebhookDeps } from '../../api/webhooks/webhooks.router';
 import { ApiHarness, createApiUser } from '../support/api-harness';
 import { createTestOrganization } from '../support/organization-fixture';
@@ -44,18 +44,10 @@ describe('Twilio Voice webhook', () => {
     params: Record<string, string>,
     options: { authToken?: string; signature?: string | null } = {},
   ) => {
-    const signature =
-      options.signature === undefined
-        ? signTwilioRequest({ authToken: options.authToken ?? '', url: `${api.baseUrl}${path}`, params })
-        : options.signature;
-    return fetch(`${api.baseUrl}${path}`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        ...(signature ? { 'x-twilio-signature': signature } : {}),
-      },
-      body: new URLSearchParams(params).toString(),
-    });
+    const headers = twilioHeaders({ authToken: options.authToken ?? '', url: `${api.baseUrl}${path}`, params });
+    if (options.signature === null) delete headers['x-twilio-signature'];
+    else if (options.signature !== undefined) headers['x-twilio-signature'] = options.signature;
+    return fetch(`${api.baseUrl}${path}`, { method: 'POST', headers, body: twilioFormBody(params) });
   };
 
   /** An organization with a Twilio number connected, credentials encrypted at rest. */
@@ -218,7 +210,11 @@ describe('Twilio Voice webhook', () => {
     const tampered = await post(
       '/webhooks/twilio/voice',
       { ...inbound, From: '+14155550999' },
-      { signature: signTwilioRequest({ authToken, url: `${api.baseUrl}/webhooks/twilio/voice`, params: inbound }) },
+      {
+        signature: twilioHeaders({ authToken, url: `${api.baseUrl}/webhooks/twilio/voice`, params: inbound })[
+          'x-twilio-signature'
+        ],
+      },
     );
     expect(tampered.status).toBe(401);
     expect((await post('/webhooks/twilio/voice', inbound, { signature: null })).status).toBe(401);
