@@ -13,7 +13,7 @@ import {
   reorderRoutingRules,
   updateRoutingRule,
 } from '../../app/admin/routing-rules';
-import { routingActionSchema, routingConditionsSchema } from '../../db/admin/routing-rule-schemas';
+import { routingActionSchema, routingConditionsSchema } from '../../app/admin/routing-rule-schemas';
 import { idParams } from './admin-schemas';
 
 const ruleView = z.object({

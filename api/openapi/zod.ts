@@ -1,7 +1,2 @@
-import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
-import { z } from 'zod';
-
-// zod 4 attaches methods when a schema is built: extend before any API schema exists.
-extendZodWithOpenApi(z);
-
-export { z };
+/** The routes' z: the same, OpenAPI-extended instance the application's input schemas are built with. */
+export { z } from '../../app/zod';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../zod';
 import { nonEmpty, trimmed } from './admin-inputs';
 
 /** What a category teaches the categorizer by: sample customer messages. */

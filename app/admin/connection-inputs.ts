@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../zod';
 import { CONNECTED_CHANNELS, type ConnectedChannel } from '../../domain/channel-registry';
 import { trimmed } from './admin-inputs';
 

@@ -3,7 +3,7 @@
  * Secrets are encrypted with the secrets key on the way in and never leave again.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { z } from 'zod';
+import { z } from '../zod';
 import {
   deleteChannelConnection,
   deleteSlackConnection,

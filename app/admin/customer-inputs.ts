@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../zod';
 import { emailField, nonEmpty, pageQuery, phoneField, trimmed } from './admin-inputs';
 
 const customerFields = {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../zod';
 import { nonEmpty, pageQuery, trimmed } from './admin-inputs';
 
 const deviceFields = {

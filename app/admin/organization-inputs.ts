@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../zod';
 import { nonEmpty, emailField, orgSlugField, planField, trimmed } from './admin-inputs';
 
 const HOUR = 3600;

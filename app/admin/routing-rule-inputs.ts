@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { routingActionSchema, routingConditionsSchema } from '../../db/admin/routing-rule-schemas';
+import { z } from '../zod';
+import { routingActionSchema, routingConditionsSchema } from './routing-rule-schemas';
 import { nonEmpty, trimmed } from './admin-inputs';
 
 export const createRoutingRuleInput = z.strictObject({

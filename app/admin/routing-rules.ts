@@ -1,7 +1,7 @@
 /** Routing rules are tried in position order; the first enabled match assigns the case. */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { selectLiveCategoryIds } from '../../db/admin/category-queries';
-import type { RoutingAction } from '../../db/admin/routing-rule-schemas';
+import type { RoutingAction } from './routing-rule-schemas';
 import {
   deleteRoutingRule as deleteRoutingRuleRow,
   insertRoutingRule,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../zod';
 import { USER_ROLES } from '../../db/entities';
 import { emailField, nonEmpty, trimmed } from './admin-inputs';
 

@@ -1,5 +1,8 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
-import type { RoutingAction, RoutingConditions } from '../admin/routing-rule-schemas';
+import type {
+  RuleAction as RoutingAction,
+  RuleConditions as RoutingConditions,
+} from '../../domain/routing/routing-rules';
 
 export const RoutingRule = defineEntity({
   name: 'RoutingRule',

@@ -1,5 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { RoutingAction, RoutingConditions } from '../admin/routing-rule-schemas';
+import type {
+  RuleAction as RoutingAction,
+  RuleConditions as RoutingConditions,
+} from '../../domain/routing/routing-rules';
 import { isoDate } from '../admin/iso-date';
 import { updateOwnedRow } from '../admin/update-owned-row';
 

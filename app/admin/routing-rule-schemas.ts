@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../zod';
 import { CHANNELS } from '../../domain/channel-registry';
 
 /**
