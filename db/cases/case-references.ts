@@ -39,3 +39,27 @@ export async function isCommentCase(em: EntityManager, caseId: string): Promise<
   );
   return rows.length > 0;
 }
+
+/** The case an operator names by its number (`#42`) in an organization. */
+export async function findCaseIdByNumber(
+  em: EntityManager,
+  input: { orgId: string; number: number },
+): Promise<string | null> {
+  const rows: Array<{ id: string }> = await em.execute(`select id from cases where org_id = ? and number = ?`, [
+    input.orgId,
+    input.number,
+  ]);
+  return rows[0]?.id ?? null;
+}
+
+/** The open cases (not resolved, not archived) assigned to a user: what a departing agent leaves behind. */
+export async function listUnresolvedCaseIdsAssignedTo(
+  em: EntityManager,
+  input: { orgId: string; userId: string },
+): Promise<string[]> {
+  const rows: Array<{ id: string }> = await em.execute(
+    `select id from cases where org_id = ? and assignee_id = ? and status <> 'resolved' and not archived order by opened_at`,
+    [input.orgId, input.userId],
+  );
+  return rows.map((row) => row.id);
+}

@@ -10,7 +10,9 @@ import {
 } from '../../app/admin/operator-actions';
 import { listOrganizations, type OrganizationSettings, type OrganizationView } from '../../app/admin/organizations';
 import { seedDemoOrganization } from '../../app/admin/seed-demo';
+import type { CaseActionDeps } from '../../app/cases/case-actor';
 import { USER_ROLES } from '../../db/entities';
+import { caseCommands } from './case-commands';
 import type { FlagSpec, Flags } from './flags';
 import { formatFields, formatTable, TOKEN_WARNING } from './format';
 import { PLANS } from '../../domain/organization-plan';
@@ -19,8 +21,14 @@ import { PLANS } from '../../domain/organization-plan';
 export interface CliCommand<Result = unknown> {
   summary: string;
   flags: Record<string, FlagSpec>;
-  run(em: EntityManager, flags: Flags): Promise<Result>;
+  run(context: CliContext, flags: Flags): Promise<Result>;
   format(result: Result): string;
+}
+
+/** What a command may use: the database, and (for case actions) Temporal, connected only when asked. */
+export interface CliContext {
+  em: EntityManager;
+  caseActions(): Promise<CaseActionDeps>;
 }
 
 const command = <Result>(definition: CliCommand<Result>): CliCommand => definition as CliCommand;
@@ -69,7 +77,7 @@ export const commands: Record<string, CliCommand> = {
       name: { kind: 'string', required: true, description: 'display name' },
       plan: { ...plan, description: 'billing plan (default standard)' },
     },
-    run: (em, flags) =>
+    run: ({ em }, flags) =>
       createOrganizationAsOperator(em, {
         slug: flags.string('slug'),
         name: flags.string('name'),
@@ -81,7 +89,7 @@ export const commands: Record<string, CliCommand> = {
   'org:list': command({
     summary: 'List organizations',
     flags: {},
-    run: (em) => listOrganizations({ em }),
+    run: ({ em }) => listOrganizations({ em }),
     format: (organizations) =>
       formatTable(
         ['SLUG', 'NAME', 'PLAN', 'CATEGORIZER', 'SUPPORT EMAIL', 'CREATED'],
@@ -105,7 +113,7 @@ export const commands: Record<string, CliCommand> = {
       'support-email': { kind: 'string', placeholder: 'email', description: 'support address ("none" clears it)' },
       plan,
     },
-    run: (em, flags) => {
+    run: ({ em }, flags) => {
       const supportEmail = flags.optionalString('support-email');
       return updateSettingsAsOperator(em, {
         orgSlug: flags.string('org'),
@@ -131,7 +139,7 @@ export const commands: Record<string, CliCommand> = {
       role: { kind: 'choice', choices: USER_ROLES, required: true, description: 'partner needs an enterprise plan' },
       capacity: { kind: 'integer', description: 'most open cases routing may assign (default: no limit)' },
     },
-    run: (em, flags) =>
+    run: ({ em }, flags) =>
       createUserAsOperator(em, {
         orgSlug: flags.string('org'),
         email: flags.string('email'),
@@ -146,7 +154,7 @@ export const commands: Record<string, CliCommand> = {
   'user:list': command({
     summary: "List an organization's users and their API tokens",
     flags: { org },
-    run: (em, flags) => listUsersAsOperator(em, { orgSlug: flags.string('org') }),
+    run: ({ em }, flags) => listUsersAsOperator(em, { orgSlug: flags.string('org') }),
     format: (users) =>
       formatTable(
         ['EMAIL', 'NAME', 'ROLE', 'CAPACITY', 'ACTIVE TOKENS'],
@@ -166,7 +174,7 @@ export const commands: Record<string, CliCommand> = {
       email: { kind: 'string', required: true, description: "the user's email" },
       name: { kind: 'string', description: 'label shown in listings (default "cli")' },
     },
-    run: async (em, flags) => {
+    run: async ({ em }, flags) => {
       const issued = await issueTokenAsOperator(em, {
         orgSlug: flags.string('org'),
         userEmail: flags.string('email'),
@@ -183,7 +191,8 @@ export const commands: Record<string, CliCommand> = {
       org,
       'token-id': { kind: 'string', required: true, placeholder: 'uuid', description: 'id from user:list' },
     },
-    run: (em, flags) => revokeTokenAsOperator(em, { orgSlug: flags.string('org'), tokenId: flags.string('token-id') }),
+    run: ({ em }, flags) =>
+      revokeTokenAsOperator(em, { orgSlug: flags.string('org'), tokenId: flags.string('token-id') }),
     format: (revoked) =>
       `Token ${revoked.tokenId} ${revoked.alreadyRevoked ? 'was already revoked' : 'revoked'} at ${revoked.revokedAt}.\n`,
   }),
@@ -197,7 +206,7 @@ export const commands: Record<string, CliCommand> = {
       'auto-resolve': { kind: 'switch', description: 'resolve cases in this category automatically' },
       example: { kind: 'list', placeholder: 'message', description: 'example customer message (repeatable)' },
     },
-    run: (em, flags) =>
+    run: ({ em }, flags) =>
       createCategoryAsOperator(em, {
         orgSlug: flags.string('org'),
         name: flags.string('name'),
@@ -218,10 +227,11 @@ export const commands: Record<string, CliCommand> = {
   'seed:demo': command({
     summary: 'Create the demo organization (once; later runs change nothing)',
     flags: {},
-    run: (em) => seedDemoOrganization(em),
+    run: ({ em }) => seedDemoOrganization(em),
     format: (seeded) =>
       seeded.created
         ? formatIssuedToken({ organization: seeded.orgSlug, 'admin email': seeded.adminEmail }, seeded.token)
         : 'The demo organization already exists; nothing changed.\n',
   }),
+  ...caseCommands,
 };

@@ -1,6 +1,7 @@
 import { envSchema } from '../../config/env.schema';
 import { AppError } from '../../app/app-error';
 import { createOrm, type Orm } from '../../db/orm';
+import { CliTemporal } from './cli-temporal';
 import { commands, type CliCommand } from './commands';
 import { describeFlag, parseFlags, UsageError, type Flags } from './flags';
 
@@ -60,16 +61,18 @@ async function runWithDatabase(input: {
 }): Promise<number> {
   const { io, name, command, flags } = input;
   let orm: Orm | undefined;
+  const temporal = new CliTemporal(io.env);
   try {
     // One command needs one connection or two; DATABASE_POOL_MAX only caps it.
     orm = await createOrm({ databaseUrl: input.database.url, poolMax: Math.min(input.database.poolMax, 2) });
-    const result = await command.run(orm.em.fork(), flags);
+    const result = await command.run({ em: orm.em.fork(), caseActions: () => temporal.caseActions(orm as Orm) }, flags);
     io.stdout(flags.options.json ? `${JSON.stringify(result, null, 2)}\n` : command.format(result));
     return EXIT_OK;
   } catch (error) {
     if (error instanceof UsageError) return usageFailure(io, new UsageError(error.message, name));
     return reportFailure(io, flags.options.json, error);
   } finally {
+    await temporal.close();
     await orm?.close(true);
   }
 }
@@ -115,7 +118,7 @@ export function usageText(commandName?: string): string {
     ...lines,
     `  ${'help'.padEnd(width)}  Show this text, or one command's flags: help <command>`,
     '',
-    'Needs DATABASE_URL. --json prints machine-readable output. Exit codes: 0 ok, 1 refused (invalid, not found, conflict…), 2 usage or configuration error.',
+    'Needs DATABASE_URL; the case:* commands also TEMPORAL_ADDRESS (and TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE). --json prints machine-readable output. Exit codes: 0 ok, 1 refused (invalid, not found, conflict…), 2 usage or configuration error.',
     '',
   ].join('\n');
 }
