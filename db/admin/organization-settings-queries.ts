@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Plan } from '../../domain/organization-plan';
+import type { OrganizationView } from './organization-queries';
 
 export interface ChannelConnectionView {
   id: string;
@@ -10,15 +11,7 @@ export interface ChannelConnectionView {
 }
 
 /** What an organization's members may read of its settings: its connections are shown, never their secrets. */
-export interface OrganizationSettings {
-  name: string;
-  plan: Plan;
-  reopenWindowSeconds: number;
-  messagingWindowSeconds: number;
-  attentionAfterSeconds: number;
-  humanAgentTagEnabled: boolean;
-  categorizer: 'local' | 'llm';
-  supportEmail: string | null;
+export interface OrganizationSettings extends Omit<OrganizationView, 'id' | 'slug' | 'createdAt'> {
   slack: { connected: boolean; defaultChannel: string; categoryChannels: Record<string, string> } | null;
   channels: ChannelConnectionView[];
 }
