@@ -8,7 +8,8 @@ import { createRateLimiters, type RateLimitSettings } from './http/rate-limit';
 import { requestContext, securityHeaders } from './http/request-context';
 import { createHttpMetrics } from './metrics';
 import { createV1Router } from './v1.router';
-import { createWebhooksRouter, type WebhookDeps } from './webhooks/webhooks.router';
+import type { WebhookDeps } from './webhooks/webhook-deps';
+import { createWebhooksRouter } from './webhooks/webhooks.router';
 
 export interface AppDeps {
   orm: MikroORM;

@@ -2,8 +2,10 @@ import type { CaseEvent, Transition } from '../domain/case-events';
 import type { CaseState, MessagingTag } from '../domain/case.model';
 import type { Actor, CaseSnapshot, CaseWorkflowInput } from './case.contract';
 import type { CaseWork } from './case-work';
-import type { TriageStatus } from './case-triage';
 import type { RecentIds } from './recent-ids';
+
+/** Where a case's triage stands; a failed one runs again on the next customer message or an agent's request. */
+export type TriageStatus = 'pending' | 'running' | 'done' | 'failed';
 
 /** What the handlers (channel events, agent actions, triage) may do to the case of a run. */
 export interface CaseContext {

@@ -7,9 +7,6 @@ const triage = proxyActivities<TriageActivities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
 });
 
-/** Where a case's triage stands; a failed one runs again on the next customer message or an agent's request. */
-export type TriageStatus = 'pending' | 'running' | 'done' | 'failed';
-
 /** A failed triage step, named for the case's timeline ("categorization failed: …"). */
 export class TriageStepFailed extends Error {
   constructor(

@@ -1,6 +1,7 @@
 import type { CaseWork } from './case-work';
 import { describeFailure } from './case-work';
-import { TriageStepFailed, type TriageStatus } from './case-triage';
+import type { TriageStatus } from './case-context';
+import { TriageStepFailed } from './case-triage';
 
 /**
  * When a case's triage runs: once at the start, again after a failure when the customer writes or an

@@ -15,7 +15,7 @@ import { findEmailWebhookOrganization } from '../../db/organizations/email-webho
 import { decryptSecret } from '../../db/secrets';
 import { isAutomatedEmail } from '../../domain/email-loop-rules';
 import { problems } from '../http/problem';
-import type { WebhookDeps } from './webhooks.router';
+import type { WebhookDeps } from './webhook-deps';
 
 interface EmailOrganization {
   id: string;

@@ -8,7 +8,7 @@ import type { InboundMessage } from '../../db/cases/record-inbound-message';
 import { findConnectedOrganizationId } from '../../db/connections/channel-connections';
 import { problems } from '../http/problem';
 import { requireMediaType } from '../http/require-media-type';
-import type { WebhookDeps } from './webhooks.router';
+import type { WebhookDeps } from './webhook-deps';
 
 /**
  * Meta (Messenger, Instagram DMs, Page and Instagram comments). Meta retries until it gets a 200,

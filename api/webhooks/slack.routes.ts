@@ -6,7 +6,7 @@ import { checkResponseUrl, postEphemeralResponse } from '../../integrations/slac
 import { ASSIGN_TO_ME_ACTION, RESOLVE_ACTION } from '../../integrations/slack/slack-messages';
 import { problems } from '../http/problem';
 import { performSlackClick, type SlackClick } from './slack-click';
-import type { WebhookDeps } from './webhooks.router';
+import type { WebhookDeps } from './webhook-deps';
 
 /** Slack's replay window: a signed request older (or newer) than this is refused. */
 const MAX_CLOCK_SKEW_SECONDS = 300;

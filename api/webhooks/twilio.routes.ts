@@ -12,7 +12,7 @@ import { attachCallRecording, lockCallMessage, mergeCallStatus } from '../../db/
 import { decryptSecret } from '../../db/secrets';
 import { isProviderUrl } from '../../channels/provider-urls';
 import { problems } from '../http/problem';
-import type { WebhookDeps } from './webhooks.router';
+import type { WebhookDeps } from './webhook-deps';
 
 type Form = Record<string, string>;
 

@@ -8,7 +8,7 @@ import { findVisitorThread } from '../../db/threads/widget-threads';
 import { problems } from '../http/problem';
 import { parseRequest } from '../http/validate';
 import { widgetId, widgetInboundMessage, widgetThreadRef } from './widget-inbound-message';
-import type { WidgetRouteDeps } from './widget.routes';
+import type { WidgetRouteDeps } from './webhook-deps';
 
 const messageBody = z.object({
   visitorToken: z.string().min(1).max(2000),

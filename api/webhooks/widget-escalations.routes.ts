@@ -11,7 +11,7 @@ import { findWidgetThreadOwnership } from '../../db/threads/widget-threads';
 import { problems } from '../http/problem';
 import { parseRequest } from '../http/validate';
 import { widgetId, widgetInboundMessage, widgetThreadRef } from './widget-inbound-message';
-import type { WidgetRouteDeps } from './widget.routes';
+import type { WidgetRouteDeps } from './webhook-deps';
 
 const VISITOR_TOKEN_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 

@@ -1,17 +1,9 @@
-import express, { type RequestHandler, type Router } from 'express';
+import express, { type Router } from 'express';
 import { deriveVisitorTokenSecret } from '../../channels/widget/widget-identity';
 import { requireMediaType } from '../http/require-media-type';
 import { addWidgetConversationRoutes } from './widget-conversations.routes';
 import { addWidgetEscalationRoutes } from './widget-escalations.routes';
-import type { WebhookDeps } from './webhooks.router';
-
-export interface WidgetRouteDeps extends WebhookDeps {
-  secretsKey: Buffer;
-  /** Signs and verifies visitor tokens; derived from the secrets key. */
-  tokenSecret: Buffer;
-  /** The media type check and the JSON parser, for the routes that take a body. */
-  jsonBody: RequestHandler[];
-}
+import type { WebhookDeps, WidgetRouteDeps } from './webhook-deps';
 
 /**
  * The chat widget. An escalation (bot → human) hands over the transcript and opens (or continues)

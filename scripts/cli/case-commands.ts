@@ -8,7 +8,7 @@ import type { CaseActor } from '../../app/cases/case-actor';
 import { findCaseIdByNumber, listUnresolvedCaseIdsAssignedTo } from '../../db/cases/case-references';
 import type { CaseView } from '../../db/cases/case-views';
 import { CASE_STATUSES } from '../../domain/case.model';
-import type { CliCommand } from './commands';
+import type { CliCommand } from './cli-command';
 import type { FlagSpec, Flags } from './flags';
 import { formatFields, formatTable } from './format';
 

@@ -1,4 +1,3 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   createCategoryAsOperator,
   createOrganizationAsOperator,
@@ -10,26 +9,12 @@ import {
 } from '../../app/admin/operator-actions';
 import { listOrganizations, type OrganizationSettings, type OrganizationView } from '../../app/admin/organizations';
 import { seedDemoOrganization } from '../../app/admin/seed-demo';
-import type { CaseActionDeps } from '../../app/cases/case-actor';
 import { USER_ROLES } from '../../db/entities';
 import { caseCommands } from './case-commands';
-import type { FlagSpec, Flags } from './flags';
+import type { CliCommand } from './cli-command';
+import type { FlagSpec } from './flags';
 import { formatFields, formatTable, TOKEN_WARNING } from './format';
 import { PLANS } from '../../domain/organization-plan';
-
-/** One operator command: its flags, what it does, and how a person reads its result (`--json` prints the result as is). */
-export interface CliCommand<Result = unknown> {
-  summary: string;
-  flags: Record<string, FlagSpec>;
-  run(context: CliContext, flags: Flags): Promise<Result>;
-  format(result: Result): string;
-}
-
-/** What a command may use: the database, and (for case actions) Temporal, connected only when asked. */
-export interface CliContext {
-  em: EntityManager;
-  caseActions(): Promise<CaseActionDeps>;
-}
 
 const command = <Result>(definition: CliCommand<Result>): CliCommand => definition as CliCommand;
 

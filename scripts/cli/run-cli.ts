@@ -2,7 +2,8 @@ import { envSchema } from '../../config/env.schema';
 import { AppError } from '../../app/app-error';
 import { createOrm, type Orm } from '../../db/orm';
 import { CliTemporal } from './cli-temporal';
-import { commands, type CliCommand } from './commands';
+import type { CliCommand } from './cli-command';
+import { commands } from './commands';
 import { describeFlag, parseFlags, UsageError, type Flags } from './flags';
 
 export interface CliIo {

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { twilioFormBody, twilioHeaders } from '../../scripts/fixtures/provider-payloads/twilio-payloads';
-import type { WebhookDeps } from '../../api/webhooks/webhooks.router';
+import type { WebhookDeps } from '../../api/webhooks/webhook-deps';
 import { ApiHarness, createApiUser } from '../support/api-harness';
 import { createTestOrganization } from '../support/organization-fixture';
 

@@ -8,7 +8,7 @@ import {
   twilioStatusForm,
   twilioVoiceForm,
 } from '../../scripts/fixtures/provider-payloads/twilio-payloads';
-import type { WebhookDeps } from '../../api/webhooks/webhooks.router';
+import type { WebhookDeps } from '../../api/webhooks/webhook-deps';
 import { ApiHarness } from '../support/api-harness';
 import { createTestOrganization } from '../support/organization-fixture';
 import { TEST_SECRETS_KEY } from '../workflows/case-harness';

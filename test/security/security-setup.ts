@@ -3,7 +3,7 @@ import { emailHeaders } from '../../scripts/fixtures/provider-payloads/email-pay
 import { metaHeaders } from '../../scripts/fixtures/provider-payloads/meta-payloads';
 import { slackClickBody, slackHeaders } from '../../scripts/fixtures/provider-payloads/slack-payloads';
 import { twilioHeaders } from '../../scripts/fixtures/provider-payloads/twilio-payloads';
-import type { WebhookDeps } from '../../api/webhooks/webhooks.router';
+import type { WebhookDeps } from '../../api/webhooks/webhook-deps';
 import type { RateLimitSettings } from '../../api/http/rate-limit';
 import { ApiHarness, createApiUser, type ApiUser } from '../support/api-harness';
 import { FakeSlackApi } from '../fakes/fake-slack-api';

@@ -1,5 +1,6 @@
 import type { Router } from 'express';
-import { createWebhooksRouter, type WebhookDeps } from '../../api/webhooks/webhooks.router';
+import type { WebhookDeps } from '../../api/webhooks/webhook-deps';
+import { createWebhooksRouter } from '../../api/webhooks/webhooks.router';
 import { CONNECTED_CHANNELS, type ConnectedChannel } from '../../domain/channel-registry';
 
 /** Who posts to a webhook: a channel of the registry, or Slack (announcements' buttons, not a channel). */

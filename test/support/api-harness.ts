@@ -3,7 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { Orm } from '../../db/orm';
 import { generateApiToken, hashToken } from '../../db/secrets';
 import { createApp } from '../../api/app';
-import type { WebhookDeps } from '../../api/webhooks/webhooks.router';
+import type { WebhookDeps } from '../../api/webhooks/webhook-deps';
 import type { RateLimitSettings } from '../../api/http/rate-limit';
 import type { ChannelSenders } from '../../channels/outbound/channel-sender';
 import { CaseHarness, TEST_SECRETS_KEY } from '../workflows/case-harness';
