@@ -28,48 +28,44 @@ export function startPendingSweep(input: {
   let timer: NodeJS.Timeout | undefined;
   let inFlight: Promise<void> = Promise.resolve();
 
+  /** Each failure once (it keeps its mark for the next sweep), and what was done when anything happened. */
+  const report = (
+    outcome: { done: Record<string, number>; failed: Array<{ error: unknown } & Record<string, unknown>> },
+    messages: { failed: string; done: string },
+  ) => {
+    for (const { error, ...ids } of outcome.failed) input.logger.warn({ ...ids, err: error }, messages.failed);
+    const doneCount = Object.values(outcome.done)[0];
+    if (doneCount > 0 || outcome.failed.length > 0)
+      input.logger.info({ ...outcome.done, failed: outcome.failed.length }, messages.done);
+  };
+
   const sweepOnce = async () => {
     const sweepInput = { orm: input.orm, temporal: input.temporal, graceMs: input.graceMs, signal: stopping.signal };
     try {
       const cases = await startPendingCases(sweepInput);
-      for (const failure of cases.failed) {
-        input.logger.warn(
-          { caseId: failure.caseId, err: failure.error },
-          'pending case workflow not started; retrying next sweep',
-        );
-      }
-      if (cases.started > 0 || cases.failed.length > 0) {
-        input.logger.info(
-          { started: cases.started, failed: cases.failed.length },
-          'started the workflows of pending cases',
-        );
-      }
+      report(
+        { done: { started: cases.started }, failed: cases.failed },
+        {
+          failed: 'pending case workflow not started; retrying next sweep',
+          done: 'started the workflows of pending cases',
+        },
+      );
       const messages = await redeliverPendingMessages(sweepInput);
-      for (const failure of messages.failed) {
-        input.logger.warn(
-          { messageId: failure.messageId, err: failure.error },
-          'pending message not redelivered; retrying next sweep',
-        );
-      }
-      if (messages.redelivered > 0 || messages.failed.length > 0) {
-        input.logger.info(
-          { redelivered: messages.redelivered, failed: messages.failed.length },
-          'redelivered pending messages to their case workflows',
-        );
-      }
+      report(
+        { done: { redelivered: messages.redelivered }, failed: messages.failed },
+        {
+          failed: 'pending message not redelivered; retrying next sweep',
+          done: 'redelivered pending messages to their case workflows',
+        },
+      );
       const replies = await settlePendingReplies(sweepInput);
-      for (const failure of replies.failed) {
-        input.logger.warn(
-          { messageId: failure.messageId, err: failure.error },
-          'pending reply not settled; retrying next sweep',
-        );
-      }
-      if (replies.settled > 0 || replies.failed.length > 0) {
-        input.logger.info(
-          { settled: replies.settled, failed: replies.failed.length },
-          'settled agent replies whose update had no answer',
-        );
-      }
+      report(
+        { done: { settled: replies.settled }, failed: replies.failed },
+        {
+          failed: 'pending reply not settled; retrying next sweep',
+          done: 'settled agent replies whose update had no answer',
+        },
+      );
       const pruned = await pruneExpiredIdempotencyKeys(input.orm.em.fork(), { limit: PRUNE_BATCH });
       if (pruned > 0) input.logger.info({ pruned }, 'deleted expired idempotency keys');
     } catch (error) {

@@ -8,9 +8,11 @@ import {
   reopenCase,
   retryCaseTriage,
   setCaseCategory,
+  type CaseRequest,
 } from '../../app/cases/case-actions';
 import { addCaseNote, linkDeviceToCase, markCaseReadFor } from '../../app/cases/case-annotations';
 import type { CaseActionDeps } from '../../app/cases/case-actor';
+import type { Caller } from '../auth/authenticate';
 import { toProblem } from '../http/error-middleware';
 import type { Role, RouteTable } from '../openapi/route-table';
 import {
@@ -31,67 +33,52 @@ const everyone: Role[] = ['admin', 'agent', 'partner'];
 
 /** Agent actions on one case or many: each route is one call of its action in app/cases/. */
 export function addCaseActionRoutes(table: RouteTable, deps: CaseActionDeps): void {
-  const lifecycle = {
-    method: 'post' as const,
-    roles: agents,
-    idempotent: true as const,
-    params: caseIdParams,
-    response: caseViewSchema,
-  };
+  /** A change of the case's lifecycle: answered with the case as persisted after it. */
+  function lifecycleRoute<Body extends z.ZodType>(
+    action: string,
+    summary: string,
+    body: Body,
+    act: (caller: Caller, request: CaseRequest, body: z.infer<Body>) => Promise<unknown>,
+  ): void {
+    table.add({
+      method: 'post',
+      path: `/api/v1/cases/:id/${action}`,
+      summary,
+      roles: agents,
+      idempotent: true,
+      params: caseIdParams,
+      body,
+      response: caseViewSchema,
+      handler: ({ caller, params, body: parsed, requestKey }) =>
+        act(caller, { caseId: params.id, requestKey }, parsed as z.infer<Body>),
+    });
+  }
 
-  table.add({
-    ...lifecycle,
-    path: '/api/v1/cases/:id/status',
-    summary: 'Change the status',
-    body: statusBody,
-    handler: ({ caller, params, body, requestKey }) =>
-      changeCaseStatus(deps, caller, { caseId: params.id, requestKey, status: body.status }),
-  });
-  table.add({
-    ...lifecycle,
-    path: '/api/v1/cases/:id/assign',
-    summary: 'Assign to a team member (null unassigns)',
-    body: assignBody,
-    handler: ({ caller, params, body, requestKey }) =>
-      assignCase(deps, caller, { caseId: params.id, requestKey, assigneeId: body.assigneeId }),
-  });
-  table.add({
-    ...lifecycle,
-    path: '/api/v1/cases/:id/category',
-    summary: 'Set the category (an agent override always wins)',
-    body: categoryBody,
-    handler: ({ caller, params, body, requestKey }) =>
-      setCaseCategory(deps, caller, { caseId: params.id, requestKey, categoryId: body.categoryId }),
-  });
-  table.add({
-    ...lifecycle,
-    path: '/api/v1/cases/:id/important',
-    summary: 'Mark or unmark important',
-    body: importantBody,
-    handler: ({ caller, params, body, requestKey }) =>
-      markCaseImportant(deps, caller, { caseId: params.id, requestKey, important: body.important }),
-  });
-  table.add({
-    ...lifecycle,
-    path: '/api/v1/cases/:id/archive',
-    summary: 'Archive a resolved case',
-    body: emptyBody,
-    handler: ({ caller, params, requestKey }) => archiveCase(deps, caller, { caseId: params.id, requestKey }),
-  });
-  table.add({
-    ...lifecycle,
-    path: '/api/v1/cases/:id/reopen',
-    summary: 'Reopen a resolved case',
-    body: emptyBody,
-    handler: ({ caller, params, requestKey }) => reopenCase(deps, caller, { caseId: params.id, requestKey }),
-  });
-  table.add({
-    ...lifecycle,
-    path: '/api/v1/cases/:id/triage',
-    summary: 'Run a failed triage (categorization, routing) again; 409 if it fails again or had not failed',
-    body: emptyBody,
-    handler: ({ caller, params, requestKey }) => retryCaseTriage(deps, caller, { caseId: params.id, requestKey }),
-  });
+  lifecycleRoute('status', 'Change the status', statusBody, (caller, request, body) =>
+    changeCaseStatus(deps, caller, { ...request, status: body.status }),
+  );
+  lifecycleRoute('assign', 'Assign to a team member (null unassigns)', assignBody, (caller, request, body) =>
+    assignCase(deps, caller, { ...request, assigneeId: body.assigneeId }),
+  );
+  lifecycleRoute(
+    'category',
+    'Set the category (an agent override always wins)',
+    categoryBody,
+    (caller, request, body) => setCaseCategory(deps, caller, { ...request, categoryId: body.categoryId }),
+  );
+  lifecycleRoute('important', 'Mark or unmark important', importantBody, (caller, request, body) =>
+    markCaseImportant(deps, caller, { ...request, important: body.important }),
+  );
+  lifecycleRoute('archive', 'Archive a resolved case', emptyBody, (caller, request) =>
+    archiveCase(deps, caller, request),
+  );
+  lifecycleRoute('reopen', 'Reopen a resolved case', emptyBody, (caller, request) => reopenCase(deps, caller, request));
+  lifecycleRoute(
+    'triage',
+    'Run a failed triage (categorization, routing) again; 409 if it fails again or had not failed',
+    emptyBody,
+    (caller, request) => retryCaseTriage(deps, caller, request),
+  );
 
   table.add({
     method: 'post',
@@ -118,9 +105,13 @@ export function addCaseActionRoutes(table: RouteTable, deps: CaseActionDeps): vo
   });
 
   table.add({
-    ...lifecycle,
+    method: 'post',
     path: '/api/v1/cases/:id/device',
     summary: 'Link a device (null unlinks)',
+    roles: agents,
+    idempotent: true,
+    params: caseIdParams,
+    response: caseViewSchema,
     body: deviceBody,
     handler: ({ caller, params, body }) =>
       linkDeviceToCase(deps, caller, { caseId: params.id, deviceId: body.deviceId }),
