@@ -32,14 +32,24 @@ export const appErrors = {
   conflict: (message: string, type?: string) => new AppError('conflict', message, { type }),
 };
 
+/**
+ * Each problem zod found, named by its field under `location` (`body.subject`). An unknown key is
+ * named itself (`body.orgId`), not by the object that holds it.
+ */
+export function fieldErrorsOf(error: z.ZodError, location?: string): FieldError[] {
+  const fieldOf = (path: PropertyKey[]) => [location, ...path.map(String)].filter(Boolean).join('.') || '(input)';
+  return error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ field: fieldOf([...issue.path, key]), message: 'Unrecognized key.' }))
+      : [{ field: fieldOf(issue.path), message: issue.message }],
+  );
+}
+
 /** Validates an action's input against its schema (the same one the REST route declares); every problem names its field. */
 export function parseInput<Schema extends z.ZodType>(schema: Schema, input: unknown): z.output<Schema> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  const fieldErrors = result.error.issues.map((issue) => ({
-    field: issue.path.join('.') || '(input)',
-    message: issue.message,
-  }));
+  const fieldErrors = fieldErrorsOf(result.error);
   const message = fieldErrors.map((error) => `${error.field}: ${error.message}`).join('; ');
   throw new AppError('invalid', message, { fieldErrors });
 }

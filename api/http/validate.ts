@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { fieldErrorsOf } from '../../app/app-error';
 import { isStorableText } from '../../app/ingest/storable-text';
 import { problems } from './problem';
 
@@ -16,12 +17,7 @@ export function parseRequest<Schema extends z.ZodType>(
     ]);
   const result = schema.safeParse(value ?? {});
   if (result.success) return result.data;
-  throw problems.validation(
-    result.error.issues.map((issue) => ({
-      field: [location, ...issue.path.map(String)].join('.'),
-      message: issue.message,
-    })),
-  );
+  throw problems.validation(fieldErrorsOf(result.error, location));
 }
 
 interface Visit {
