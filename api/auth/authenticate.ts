@@ -3,7 +3,8 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { hashToken } from '../../db/secrets';
 import { authenticateApiToken } from '../../db/users/authenticate-api-token';
 import { problems } from '../http/problem';
-import { planAllowsPartners, type Plan } from '../../domain/organization-plan';
+import type { Plan } from '../../domain/organization-plan';
+import { partnerAccessRefusal } from '../../app/partner-access';
 
 export interface Caller {
   userId: string;
@@ -47,8 +48,7 @@ export function requireRole(...roles: Caller['role'][]): RequestHandler {
   return (req, _res, next) => {
     const caller = callerOf(req);
     if (!roles.includes(caller.role)) return next(problems.forbidden());
-    if (caller.role === 'partner' && !planAllowsPartners(caller.orgPlan))
-      return next(problems.forbidden('Partner access needs an enterprise organization.'));
-    next();
+    const refusal = caller.role === 'partner' ? partnerAccessRefusal(caller.orgPlan) : null;
+    next(refusal ?? undefined);
   };
 }

@@ -10,10 +10,10 @@ import {
 } from '../../db/users/user-queries';
 import { selectOrganizationPlan } from '../../db/admin/organization-queries';
 import type { UserRole } from '../../db/entities';
-import { planAllowsPartners } from '../../domain/organization-plan';
 import { offerWaitingCases } from '../case-lifecycle/offer-waiting-cases';
 import type { TemporalTarget } from '../case-lifecycle/start-case-workflow';
-import { AppError, appErrors, withConflictOnDuplicate } from '../app-error';
+import { appErrors, withConflictOnDuplicate } from '../app-error';
+import { partnerAccessRefusal } from '../partner-access';
 import { isUuid } from './admin-inputs';
 import type { CreateUserInput, UpdateUserInput } from './user-inputs';
 
@@ -48,10 +48,8 @@ export async function listUsers(input: OrgContext): Promise<UserView[]> {
 async function assertRoleAllowed(input: OrgContext & { role: UserRole | undefined }): Promise<void> {
   if (input.role !== 'partner') return;
   const plan = await selectOrganizationPlan(input.em, input.orgId);
-  if (plan && !planAllowsPartners(plan))
-    throw new AppError('unprocessable', `Partner users need an enterprise plan; the organization is on ${plan}.`, {
-      type: 'partner-needs-enterprise',
-    });
+  const refusal = plan && partnerAccessRefusal(plan);
+  if (refusal) throw refusal;
 }
 
 /** An organization must keep one active admin, or nobody could manage it again through the API. */

@@ -195,7 +195,7 @@ describe('admin API', () => {
     expect(
       (await call(otherAdmin.token, 'POST', '/api/v1/users', { email: 'p@team.test', name: 'P', role: 'partner' }))
         .status,
-    ).toBe(422);
+    ).toBe(403);
 
     const listed = await call(agent.token, 'GET', '/api/v1/users');
     expect(listed.status).toBe(200);

@@ -142,7 +142,7 @@ describe('users', () => {
     const standard = await givenOrganization('standard');
     await expectAppError(
       createUser(fork(), { orgSlug: standard.slug, email: 'partner@example.com', name: 'Partner', role: 'partner' }),
-      'unprocessable',
+      'forbidden',
       /enterprise/,
     );
     const enterprise = await givenOrganization('enterprise');
