@@ -73,9 +73,10 @@ export function addTwilioWebhookRoutes(router: Router, deps: WebhookDeps): void 
     const signature = req.get('x-twilio-signature');
     if (!signature) throw problems.unauthorized('The X-Twilio-Signature header is missing.');
     const params = formOf(req);
+    const signed = signedFormOf(req);
     const url = twilioWebhookUrl({ publicBaseUrl: deps.config.PUBLIC_BASE_URL, originalUrl: req.originalUrl });
     const connection = candidates.find((candidate) =>
-      verifyTwilioSignature({ authToken: candidate.authToken, signature, url, params }),
+      verifyTwilioSignature({ authToken: candidate.authToken, signature, url, params: signed }),
     );
     if (!connection)
       throw problems.unauthorized('The X-Twilio-Signature header does not match a connected phone number.');
@@ -193,15 +194,29 @@ export function addTwilioWebhookRoutes(router: Router, deps: WebhookDeps): void 
 }
 
 /** The posted form as Twilio sent it: every field kept (the signature covers them all), none required by a closed schema. */
-function formOf(req: Request): Form {
+/**
+ * Every field as Twilio signed it: a repeated key (`express.urlencoded` makes it an array) is signed
+ * with all its values, as Twilio's own validator does.
+ */
+function signedFormOf(req: Request): Record<string, string | string[]> {
   const body: unknown = req.body;
   if (!body || typeof body !== 'object') return {};
-  const params: Form = {};
+  const params: Record<string, string | string[]> = {};
+  // Twilio never sends a NUL character; a field holding one is forged, and without it the signature fails.
+  const clean = (text: unknown): text is string => typeof text === 'string' && !text.includes('\u0000');
   for (const [name, value] of Object.entries(body as Record<string, unknown>)) {
-    // Twilio never sends a NUL character; a field holding one is forged, and without it the signature fails.
-    if (typeof value === 'string' && !value.includes('\u0000') && !name.includes('\u0000')) params[name] = value;
+    if (!clean(name)) continue;
+    if (clean(value)) params[name] = value;
+    else if (Array.isArray(value) && value.every(clean)) params[name] = value;
   }
   return params;
+}
+
+/** The fields we read: a repeated key's first value. */
+function formOf(req: Request): Form {
+  return Object.fromEntries(
+    Object.entries(signedFormOf(req)).map(([name, value]) => [name, Array.isArray(value) ? value[0] : value]),
+  );
 }
 
 /** A recording is linked only on Twilio's API host; any other address is kept as plain text in the name. */

@@ -24,6 +24,10 @@ export function verifyTwilioSignature(input: {
 }
 
 /** The header Twilio would send: for fixtures and the local fakes in tests. */
-export function signTwilioRequest(input: { authToken: string; url: string; params: Record<string, string> }): string {
+export function signTwilioRequest(input: {
+  authToken: string;
+  url: string;
+  params: Record<string, string | string[]>;
+}): string {
   return twilio.getExpectedTwilioSignature(input.authToken, input.url, input.params);
 }

@@ -41,7 +41,7 @@ describe('Twilio Voice webhook', () => {
 
   const post = (
     path: string,
-    params: Record<string, string>,
+    params: Record<string, string | string[]>,
     options: { authToken?: string; signature?: string | null } = {},
   ) => {
     const headers = twilioHeaders({ authToken: options.authToken ?? '', url: `${api.baseUrl}${path}`, params });
@@ -230,5 +230,25 @@ describe('Twilio Voice webhook', () => {
     expect(await count(`select count(*) as n from cases where org_id = ?`, [org.id])).toBe(0);
     expect(await count(`select count(*) as n from messages where org_id = ?`, [org.id])).toBe(0);
     expect(await count(`select count(*) as n from customers where org_id = ?`, [org.id])).toBe(0);
+  });
+
+  it('accepts a signed call whose form repeats a key, signed over every value as Twilio signs it', async () => {
+    const { org, ourNumber, authToken } = await connectedOrganization();
+    const inbound = fixture('inbound-call', {
+      [FIXTURE_OUR_NUMBER]: ourNumber,
+      [FIXTURE_CALLER]: number(),
+      [FIXTURE_CALL_SID]: sid('CA'),
+    });
+    // A SIP trunk's custom headers come as one form field per value.
+    const repeated = { ...inbound, 'SipHeader_X-Route': ['support', 'priority'] };
+
+    expect((await post('/webhooks/twilio/voice', repeated, { authToken })).status).toBe(200);
+    expect(await count(`select count(*) as n from cases where org_id = ?`, [org.id])).toBe(1);
+    const oneValueDropped = twilioHeaders({
+      authToken,
+      url: `${api.baseUrl}/webhooks/twilio/voice`,
+      params: { ...inbound, 'SipHeader_X-Route': 'support' },
+    })['x-twilio-signature'];
+    expect((await post('/webhooks/twilio/voice', repeated, { signature: oneValueDropped })).status).toBe(401);
   });
 });
