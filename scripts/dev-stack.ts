@@ -1,6 +1,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { seedDemoOrganization } from '../app/admin/seed-demo';
+import { DEMO_ORGANIZATION } from '../db/admin/demo-data';
+import { selectOrganizationBySlug } from '../db/admin/organization-queries';
 import { migrateUp } from '../db/migrate';
 import { createOrm } from '../db/orm';
 import { startTsService } from './local-stack/child-service';
@@ -75,7 +77,10 @@ async function ensurePostgres(): Promise<string> {
 }
 
 /** The demo admin's token is shown once at creation; dev keeps a copy so every start can print it. */
-async function migrateAndSeed(databaseUrl: string, temporalAddress: string): Promise<string> {
+async function migrateAndSeed(
+  databaseUrl: string,
+  temporalAddress: string,
+): Promise<{ token: string; demoOrgId: string | null }> {
   const orm = await createOrm({ databaseUrl, poolMax: 2 });
   try {
     const applied = await migrateUp(orm);
@@ -92,9 +97,11 @@ async function migrateAndSeed(databaseUrl: string, temporalAddress: string): Pro
       });
       console.log(`[dev] demo organization seeded with ${cases} cases`);
     }
-    return existsSync(tokenFile)
+    const token = existsSync(tokenFile)
       ? readFileSync(tokenFile, 'utf8').trim()
       : '(issue one: npm run cli -- token:issue --org demo --email admin@demo.example)';
+    const demo = await selectOrganizationBySlug(orm.em.fork(), DEMO_ORGANIZATION.slug);
+    return { token, demoOrgId: demo?.id ?? null };
   } finally {
     await orm.close(true);
   }
@@ -105,7 +112,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stopAll(0));
   const temporal = await ensureTemporal();
   const databaseUrl = await ensurePostgres();
-  const token = await migrateAndSeed(databaseUrl, temporal.address);
+  const { token, demoOrgId } = await migrateAndSeed(databaseUrl, temporal.address);
 
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -141,9 +148,9 @@ async function main(): Promise<void> {
   console.log(`
   Case backend is up.
     API:          http://localhost:${API_PORT}   (health: http://localhost:${API_PORT}/health)
-    Temporal UI:  ${temporal.uiUrl}   (try the list query: CaseStatus="open" AND CaseChannel="instagram")
-    Demo org:     demo  — admin@demo.example
-    API token:    ${token}
+    Temporal UI:  ${temporal.uiUrl}   the demo organization's open cases: OrgId="${demoOrgId}" AND CaseStatus="open"
+    Demo org:     demo (id ${demoOrgId}) — admin@demo.example; any organization's id: GET /api/v1/settings
+    API token:    ${token}   (kept in .data/demo-admin-token)
   Ctrl-C stops everything; data stays in .data/.
 `);
 }

@@ -6,6 +6,9 @@ import { getOrganizationSettings, updateOrganizationSettings } from '../../app/a
 import { PLANS } from '../../domain/organization-plan';
 
 const settingsView = z.object({
+  /** Also what the Temporal UI's `OrgId` search attribute holds: `OrgId = "<id>"` lists the organization's cases. */
+  id: z.uuid(),
+  slug: z.string(),
   name: z.string(),
   plan: z.enum(PLANS),
   reopenWindowSeconds: z.number().int(),

@@ -11,12 +11,14 @@ export interface ChannelConnectionView {
 }
 
 /** What an organization's members may read of its settings: its connections are shown, never their secrets. */
-export interface OrganizationSettings extends Omit<OrganizationView, 'id' | 'slug' | 'createdAt'> {
+export interface OrganizationSettings extends Omit<OrganizationView, 'createdAt'> {
   slack: { connected: boolean; defaultChannel: string; categoryChannels: Record<string, string> } | null;
   channels: ChannelConnectionView[];
 }
 
 interface OrganizationRow {
+  id: string;
+  slug: string;
   name: string;
   plan: Plan;
   reopen_window_seconds: number;
@@ -27,7 +29,7 @@ interface OrganizationRow {
   support_email: string | null;
 }
 const ORG_COLUMNS =
-  'name, plan, reopen_window_seconds, messaging_window_seconds, attention_after_seconds, human_agent_tag_enabled, categorizer, support_email';
+  'id, slug, name, plan, reopen_window_seconds, messaging_window_seconds, attention_after_seconds, human_agent_tag_enabled, categorizer, support_email';
 
 /** Reads named columns only, so the encrypted secrets beside them can never reach an answer. */
 export async function selectOrganizationSettings(
@@ -52,6 +54,8 @@ export async function selectOrganizationSettings(
     [orgId],
   );
   return {
+    id: org.id,
+    slug: org.slug,
     name: org.name,
     plan: org.plan,
     reopenWindowSeconds: org.reopen_window_seconds,

@@ -318,6 +318,9 @@ describe('admin API', () => {
     });
     expect(changed.status).toBe(200);
     expect(changed.body).toMatchObject({
+      // The id the Temporal UI's OrgId search attribute holds, and the slug the CLI names it by.
+      id: orgId,
+      slug: expect.stringMatching(/^t-/),
       reopenWindowSeconds: 2 * 86400,
       attentionAfterSeconds: 3600,
       supportEmail: 'help@example.com',

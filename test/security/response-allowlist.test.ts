@@ -117,6 +117,8 @@ const ALLOWED_FIELDS = new Set([
   'externalId',
   'displayName',
   'plan',
+  // the organization's slug: what the CLI and workflow ids name it by, public to its members
+  'slug',
   'reopenWindowSeconds',
   'messagingWindowSeconds',
   'attentionAfterSeconds',
