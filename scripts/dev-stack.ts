@@ -8,6 +8,7 @@ import { createOrm } from '../db/orm';
 import { startTsService } from './local-stack/child-service';
 import { DEV_STACK_CRASH_POLICY } from './local-stack/crash-policy';
 import { loadOrCreateDevSecretsKey } from './local-stack/dev-secrets';
+import { writeDevSettings } from './local-stack/dev-settings';
 import { seedDemoCases } from './local-stack/seed-demo-cases';
 import { isPortInUse, waitFor } from './local-stack/free-port';
 import { startPostgres, type RunningPostgres } from './local-stack/postgres';
@@ -122,6 +123,7 @@ async function main(): Promise<void> {
     SECRETS_KEY: process.env.SECRETS_KEY ?? loadOrCreateDevSecretsKey(DATA_DIR),
     API_PORT: String(API_PORT),
   };
+  writeDevSettings(env);
   for (const [name, entry] of [
     ['worker', 'workers/cases.worker.ts'],
     ['api', 'api/server.ts'],
@@ -151,6 +153,7 @@ async function main(): Promise<void> {
     Temporal UI:  ${temporal.uiUrl}   the demo organization's open cases: OrgId="${demoOrgId}" AND CaseStatus="open"
     Demo org:     demo (id ${demoOrgId}) — admin@demo.example; any organization's id: GET /api/v1/settings
     API token:    ${token}   (kept in .data/demo-admin-token)
+    CLI:          npm run cli -- help   (finds this stack's settings in .data/dev-stack.env)
   Ctrl-C stops everything; data stays in .data/.
 `);
 }

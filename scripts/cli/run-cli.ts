@@ -35,7 +35,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
   const database = readDatabaseSettings(io.env);
   if ('problem' in database) {
-    io.stderr(`${database.problem}\n`);
+    const hint = io.env.DATABASE_URL
+      ? ''
+      : 'Set it, or start `npm run dev`: the CLI then finds the dev stack by itself.\n';
+    io.stderr(`${database.problem}\n${hint}`);
     return EXIT_USAGE;
   }
   return runWithDatabase({ io, name, command, flags, database });
