@@ -74,7 +74,9 @@ async function createOrganizationWithTeam(
     for (const category of readFixture<FixtureCategory[]>('categories.json')) {
       const examples = messages
         .filter((message) => message.category === category.id && message.split === 'train')
-        .map((message) => message.text);
+        .map((message) => message.text)
+        // As many as an admin may list on a category (categoryExamplesField).
+        .slice(0, 50);
       const created = await createCategoryAsOperator(tx, {
         orgSlug: SLUG,
         name: category.name,
