@@ -30,6 +30,8 @@ export function createV1Router(deps: {
   taskQueue: string;
   bodyLimit: string;
   twilioApiUrl?: string;
+  /** Replaces https://slack.com/api/ (a local fake in tests). */
+  slackApiUrl?: string;
   secretsKey?: Buffer;
   publicBaseUrl?: string;
   updateDeadlineMs?: number;
@@ -52,7 +54,8 @@ export function createV1Router(deps: {
   addCaseRoutes(routes, cases);
   addCaseActionRoutes(routes, cases);
   addCaseReplyRoutes(routes, cases);
-  if (deps.secretsKey) addConnectionRoutes(routes, { orm: deps.orm, secretsKey: deps.secretsKey });
+  if (deps.secretsKey)
+    addConnectionRoutes(routes, { orm: deps.orm, secretsKey: deps.secretsKey, slackApiUrl: deps.slackApiUrl });
   if (deps.secretsKey)
     addCaseCallRoutes(routes, {
       ...cases,

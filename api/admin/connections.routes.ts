@@ -23,8 +23,16 @@ const channelView = z.object({
  * Connections to Slack and to the channels, and the organization's webhook and widget secrets.
  * Secrets are encrypted with SECRETS_KEY on the way in and never leave again.
  */
-export function addConnectionRoutes(table: RouteTable, deps: { orm: MikroORM; secretsKey: Buffer }): void {
-  const context = (orgId: string) => ({ em: deps.orm.em.fork(), orgId, secretsKey: deps.secretsKey });
+export function addConnectionRoutes(
+  table: RouteTable,
+  deps: { orm: MikroORM; secretsKey: Buffer; slackApiUrl?: string },
+): void {
+  const context = (orgId: string) => ({
+    em: deps.orm.em.fork(),
+    orgId,
+    secretsKey: deps.secretsKey,
+    slackApiUrl: deps.slackApiUrl,
+  });
 
   table.add({
     method: 'put',

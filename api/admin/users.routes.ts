@@ -1,8 +1,21 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { TemporalTarget } from '../../app/case-lifecycle/start-case-workflow';
 import { issueApiToken, listUserTokens, revokeApiToken } from '../../app/admin/api-tokens';
-import { availabilityInput, createUserInput, issueTokenInput, updateUserInput } from '../../app/admin/user-inputs';
-import { createUser, deactivateUser, listUsers, setOwnAvailability, updateUser } from '../../app/admin/users';
+import {
+  availabilityInput,
+  createUserInput,
+  issueTokenInput,
+  ownProfileInput,
+  updateUserInput,
+} from '../../app/admin/user-inputs';
+import {
+  createUser,
+  deactivateUser,
+  listUsers,
+  setOwnAvailability,
+  updateOwnProfile,
+  updateUser,
+} from '../../app/admin/users';
 import { USER_ROLES } from '../../db/entities';
 import { z } from '../openapi/zod';
 import type { RouteTable } from '../openapi/route-table';
@@ -15,6 +28,7 @@ const userView = z.object({
   role: z.enum(USER_ROLES),
   available: z.boolean(),
   capacity: z.number().int().nullable(),
+  slackUserId: z.string().nullable(),
   createdAt: z.string(),
   deactivatedAt: z.string().nullable(),
 });
@@ -54,7 +68,7 @@ export function addUserRoutes(table: RouteTable, deps: { orm: MikroORM; temporal
   table.add({
     method: 'patch',
     path: '/api/v1/users/:id',
-    summary: 'Change name, role, capacity or availability',
+    summary: 'Change name, role, capacity, availability or the linked Slack account',
     roles: ['admin'],
     params: idParams,
     body: updateUserInput,
@@ -89,6 +103,17 @@ export function addUserRoutes(table: RouteTable, deps: { orm: MikroORM; temporal
         userId: caller.userId,
         available: body.available,
       }),
+  });
+
+  table.add({
+    method: 'patch',
+    path: '/api/v1/me',
+    summary: 'Change my own name or linked Slack account (the Slack buttons act as the linked team member)',
+    roles: ['admin', 'agent'],
+    body: ownProfileInput,
+    response: userView,
+    handler: ({ caller, body }) =>
+      updateOwnProfile({ em: em(), orgId: caller.orgId, userId: caller.userId, changes: body }),
   });
 
   table.add({

@@ -67,14 +67,21 @@ export function addSlackWebhookRoutes(
 
 /** After the 200: acts, then tells the user. Never throws: nothing is left to answer. */
 async function answerClick(input: {
-  deps: Pick<WebhookDeps, 'orm' | 'temporal' | 'logger' | 'updateDeadlineMs'>;
+  deps: Pick<WebhookDeps, 'orm' | 'temporal' | 'logger' | 'updateDeadlineMs' | 'config'>;
   click: SlackClick;
   responseUrl: URL | null;
 }): Promise<void> {
   const { deps, click } = input;
   let text: string;
   try {
-    text = await performSlackClick(deps, click);
+    text = await performSlackClick(
+      {
+        ...deps,
+        secretsKey: Buffer.from(deps.config.SECRETS_KEY, 'base64'),
+        slackApiUrl: deps.config.SLACK_API_URL,
+      },
+      click,
+    );
   } catch (error) {
     deps.logger?.error({ err: error, orgId: click.orgId, caseId: click.caseId }, 'Slack click failed');
     text = 'Something went wrong on our side; try again in a moment.';

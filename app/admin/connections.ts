@@ -3,6 +3,7 @@
  * Secrets are encrypted with the secrets key on the way in and never leave again.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { linkSlackAccountsByEmail } from '../slack/link-slack-accounts';
 import { z } from '../zod';
 import {
   deleteChannelConnection,
@@ -27,6 +28,8 @@ interface ConnectionContext {
   em: EntityManager;
   orgId: string;
   secretsKey: Buffer;
+  /** Replaces https://slack.com/api/ (a local fake in tests). */
+  slackApiUrl?: string;
 }
 
 const encrypt = (secretsKey: Buffer, plaintext: string) => encryptSecret({ plaintext, key: secretsKey });
@@ -42,12 +45,29 @@ export async function connectSlack(input: ConnectionContext & { slack: ConnectSl
     categoryChannels: slack.categoryChannels,
     enabled: slack.enabled,
   });
+  if (slack.enabled) await linkTeamOnConnect(input);
   return {
     connected: slack.enabled,
     teamId: slack.teamId ?? null,
     defaultChannel: slack.defaultChannel,
     categoryChannels: slack.categoryChannels,
   };
+}
+
+/**
+ * Team members whose email Slack knows are linked at once, so their first click works. Best effort:
+ * without the users:read.email scope nothing is linked here, and a click from an unknown Slack user
+ * tries again (and says how to link by hand).
+ */
+async function linkTeamOnConnect(input: ConnectionContext): Promise<void> {
+  try {
+    await linkSlackAccountsByEmail(
+      { em: input.em, secretsKey: input.secretsKey, slackApiUrl: input.slackApiUrl },
+      input.orgId,
+    );
+  } catch {
+    // See above: the click path retries and logs.
+  }
 }
 
 export async function disconnectSlack(input: { em: EntityManager; orgId: string }): Promise<{ connected: false }> {

@@ -14,8 +14,8 @@ import {
 } from './organizations';
 import { createRoutingRuleInput } from './routing-rule-inputs';
 import { createRoutingRule, type RoutingRuleView } from './routing-rules';
-import { createUserInput, issueTokenInput } from './user-inputs';
-import { createUser, findUserByEmail, type UserView } from './users';
+import { createUserInput, issueTokenInput, updateUserInput } from './user-inputs';
+import { createUser, findUserByEmail, updateUser, type UserView } from './users';
 
 /**
  * The operator's door (the CLI, the demo seed, scripts): the same actions, addressed by organization
@@ -48,6 +48,16 @@ export async function createUserAsOperator(
 ): Promise<UserView> {
   const parsed = parseInput(createUserInput, user);
   return createUser({ em, orgId: await orgIdOf(em, orgSlug), user: parsed });
+}
+
+export async function updateUserAsOperator(
+  em: EntityManager,
+  { orgSlug, userEmail, ...changes }: BySlug<typeof updateUserInput> & { userEmail: string },
+): Promise<UserView> {
+  const parsed = parseInput(updateUserInput, changes);
+  const orgId = await orgIdOf(em, orgSlug);
+  const user = await findUserByEmail({ em, orgId, email: userEmail });
+  return updateUser({ em, orgId, userId: user.id, changes: parsed });
 }
 
 export async function listUsersAsOperator(em: EntityManager, input: { orgSlug: string }): Promise<UserWithTokens[]> {

@@ -15,7 +15,7 @@ import type { TemporalTarget } from '../case-lifecycle/start-case-workflow';
 import { appErrors, withConflictOnDuplicate } from '../app-error';
 import { partnerAccessRefusal } from '../partner-access';
 import { isUuid } from './admin-inputs';
-import type { CreateUserInput, UpdateUserInput } from './user-inputs';
+import type { CreateUserInput, OwnProfileInput, UpdateUserInput } from './user-inputs';
 
 export type { UserView };
 
@@ -72,7 +72,20 @@ export async function updateUser(input: OrgContext & { userId: string; changes: 
   await assertRoleAllowed({ em, orgId, role: changes.role });
   if (user.role === 'admin' && changes.role !== undefined && changes.role !== 'admin')
     await assertOtherAdminRemains({ em, orgId, userId: user.id });
-  const updated = await updateUserColumns(em, { orgId, userId: user.id, changes });
+  return updateColumns({ em, orgId, userId: user.id, changes });
+}
+
+/** A team member's own name and Slack account link. */
+export async function updateOwnProfile(
+  input: OrgContext & { userId: string; changes: OwnProfileInput },
+): Promise<UserView> {
+  return updateColumns(input);
+}
+
+async function updateColumns(input: OrgContext & { userId: string; changes: UpdateUserInput }): Promise<UserView> {
+  const updated = await withConflictOnDuplicate('This Slack account is linked to another team member.', () =>
+    input.em.transactional((tx) => updateUserColumns(tx, input)),
+  );
   if (!updated) throw userNotFound();
   return updated;
 }

@@ -10,6 +10,8 @@ export interface UserView {
   role: UserRole;
   available: boolean;
   capacity: number | null;
+  /** Their Slack member id: clicks on the case buttons in Slack act as them. */
+  slackUserId: string | null;
   createdAt: string;
   deactivatedAt: string | null;
 }
@@ -21,10 +23,11 @@ interface UserRow {
   role: UserRole;
   available: boolean;
   capacity: number | null;
+  slack_user_id: string | null;
   created_at: Date;
   deactivated_at: Date | null;
 }
-const COLUMNS = 'id, email, name, role, available, capacity, created_at, deactivated_at';
+const COLUMNS = 'id, email, name, role, available, capacity, slack_user_id, created_at, deactivated_at';
 
 const toUserView = (row: UserRow): UserView => ({
   id: row.id,
@@ -33,6 +36,7 @@ const toUserView = (row: UserRow): UserView => ({
   role: row.role,
   available: row.available,
   capacity: row.capacity,
+  slackUserId: row.slack_user_id,
   createdAt: isoDate(row.created_at),
   deactivatedAt: isoDateOrNull(row.deactivated_at),
 });
@@ -85,7 +89,14 @@ export async function updateUserColumns(
   input: {
     orgId: string;
     userId: string;
-    changes: { name?: string; role?: UserRole; capacity?: number | null; available?: boolean; deactivatedAt?: Date };
+    changes: {
+      name?: string;
+      role?: UserRole;
+      capacity?: number | null;
+      available?: boolean;
+      slackUserId?: string | null;
+      deactivatedAt?: Date;
+    };
   },
 ): Promise<UserView | undefined> {
   const { changes } = input;
@@ -99,6 +110,7 @@ export async function updateUserColumns(
       role: changes.role,
       capacity: changes.capacity,
       available: changes.available,
+      slack_user_id: changes.slackUserId,
       deactivated_at: changes.deactivatedAt,
     },
   });

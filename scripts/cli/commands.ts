@@ -5,6 +5,7 @@ import {
   issueTokenAsOperator,
   listUsersAsOperator,
   revokeTokenAsOperator,
+  updateUserAsOperator,
   updateSettingsAsOperator,
 } from '../../app/admin/operator-actions';
 import { listOrganizations, type OrganizationSettings, type OrganizationView } from '../../app/admin/organizations';
@@ -134,6 +135,29 @@ export const commands: Record<string, CliCommand> = {
       }),
     format: (user) =>
       formatFields({ id: user.id, email: user.email, name: user.name, role: user.role, capacity: user.capacity }),
+  }),
+
+  'user:slack': command({
+    summary: "Link a user's Slack account, so the Slack buttons act as them (or unlink it)",
+    flags: {
+      org,
+      email: { kind: 'string', required: true, description: "the user's email" },
+      'slack-user-id': {
+        kind: 'string',
+        required: true,
+        placeholder: 'U…',
+        description: 'their Slack member id (profile → ⋮ → Copy member ID), or none to unlink',
+      },
+    },
+    run: ({ em }, flags) => {
+      const slackUserId = flags.string('slack-user-id');
+      return updateUserAsOperator(em, {
+        orgSlug: flags.string('org'),
+        userEmail: flags.string('email'),
+        slackUserId: slackUserId === 'none' ? null : slackUserId,
+      });
+    },
+    format: (user) => formatFields({ email: user.email, name: user.name, 'slack member id': user.slackUserId }),
   }),
 
   'user:list': command({

@@ -185,6 +185,7 @@ describe('admin API', () => {
       role: 'agent',
       available: true,
       capacity: 10,
+      slackUserId: null,
       createdAt: expect.any(String),
       deactivatedAt: null,
     });

@@ -197,4 +197,80 @@ describe('Slack interactions webhook', () => {
     expect(await outcome(notFound.responseUrl)).toBe('Case not found.');
     expect((await stateOf(foreign.workflowId)).state.status).toBe('open');
   });
+
+  const slackIdOf = async (userId: string) =>
+    (
+      await api.orm.em
+        .fork()
+        .execute<Array<{ slack_user_id: string | null }>>(`select slack_user_id from users where id = ?`, [userId])
+    )[0].slack_user_id;
+
+  it('links a team member whose email Slack knows on their first click, and acts as them', async () => {
+    const org = await connectedOrganization();
+    const member = await createApiUser(api.orm, { orgId: org.orgId, role: 'agent', name: 'Hedy' });
+    const [{ email }] = await api.orm.em
+      .fork()
+      .execute<Array<{ email: string }>>(`select email from users where id = ?`, [member.userId]);
+    const slackUserId = `U${randomUUID().slice(0, 8).toUpperCase()}`;
+    slack.addMember({ id: slackUserId, email });
+    const kase = await api.cases.openCase({ orgId: org.orgId, channel: 'email' });
+
+    const assign = clickBody({ teamId: org.teamId, slackUserId, actionId: 'case_assign_to_me', caseId: kase.caseId });
+    expect((await send(assign.body)).status).toBe(200);
+    expect(await outcome(assign.responseUrl)).toContain('assigned to you');
+    expect((await stateOf(kase.workflowId)).state.assigneeId).toBe(member.userId);
+    expect(await slackIdOf(member.userId)).toBe(slackUserId);
+  });
+
+  it('lets an admin, or the member themselves, link a Slack account; one account links one member', async () => {
+    const org = await connectedOrganization();
+    const admin = await createApiUser(api.orm, { orgId: org.orgId, role: 'admin' });
+    const member = await createApiUser(api.orm, { orgId: org.orgId, role: 'agent' });
+    const byAdmin = `U${randomUUID().slice(0, 8).toUpperCase()}`;
+    const linked = await api.call({
+      method: 'PATCH',
+      path: `/api/v1/users/${member.userId}`,
+      token: admin.token,
+      body: { slackUserId: byAdmin },
+    });
+    expect({ status: linked.status, slackUserId: linked.body.slackUserId }).toEqual({
+      status: 200,
+      slackUserId: byAdmin,
+    });
+    const kase = await api.cases.openCase({ orgId: org.orgId, channel: 'email' });
+    const resolve = clickBody({
+      teamId: org.teamId,
+      slackUserId: byAdmin,
+      actionId: 'case_resolve',
+      caseId: kase.caseId,
+    });
+    await send(resolve.body);
+    expect(await outcome(resolve.responseUrl)).toBe('The case is resolved.');
+
+    const byThemselves = `U${randomUUID().slice(0, 8).toUpperCase()}`;
+    const own = await api.call({
+      method: 'PATCH',
+      path: '/api/v1/me',
+      token: member.token,
+      body: { slackUserId: byThemselves },
+    });
+    expect({ status: own.status, slackUserId: own.body.slackUserId }).toEqual({
+      status: 200,
+      slackUserId: byThemselves,
+    });
+    const taken = await api.call({
+      method: 'PATCH',
+      path: '/api/v1/me',
+      token: admin.token,
+      body: { slackUserId: byThemselves },
+    });
+    expect(taken.status).toBe(409);
+    const malformed = await api.call({
+      method: 'PATCH',
+      path: '/api/v1/me',
+      token: admin.token,
+      body: { slackUserId: 'nobody' },
+    });
+    expect(malformed.status).toBe(400);
+  });
 });

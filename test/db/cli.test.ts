@@ -84,6 +84,22 @@ describe('cli', () => {
     expect(listed.stdout).not.toContain(issued.token);
   });
 
+  it("links and unlinks a user's Slack account, refusing an id that is not a Slack member id", async () => {
+    const slug = uniqueSlug('cli');
+    await cli(['org:create', '--slug', slug, '--name', 'CLI Org']);
+    await cli(['user:create', '--org', slug, '--email', 'ana@example.com', '--name', 'Ana', '--role', 'agent']);
+    const user = ['--org', slug, '--email', 'ana@example.com'];
+
+    const linked = await cli(['user:slack', ...user, '--slack-user-id', 'U024BE7LH', '--json']);
+    expect(linked.code).toBe(0);
+    expect(JSON.parse(linked.stdout)).toMatchObject({ email: 'ana@example.com', slackUserId: 'U024BE7LH' });
+    const unlinked = await cli(['user:slack', ...user, '--slack-user-id', 'none', '--json']);
+    expect(JSON.parse(unlinked.stdout)).toMatchObject({ slackUserId: null });
+    const refused = await cli(['user:slack', ...user, '--slack-user-id', 'ana']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('slackUserId: a Slack member id');
+  });
+
   it('changes settings and creates categories from flags', async () => {
     const slug = uniqueSlug('cli');
     await cli(['org:create', '--slug', slug, '--name', 'CLI Org']);

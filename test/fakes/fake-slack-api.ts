@@ -42,6 +42,8 @@ export class FakeSlackApi {
   readonly responsePosts: ResponseUrlPost[] = [];
   readonly messages: StoredMessage[] = [];
   private readonly failures = new Map<string, Failure[]>();
+  /** The workspace's members by email, for users.lookupByEmail. */
+  private readonly members = new Map<string, string>();
   private clock = 1_764_000_000;
   private constructor(
     private readonly server: Server,
@@ -69,6 +71,11 @@ export class FakeSlackApi {
     const queue = this.failures.get(method) ?? [];
     for (let i = 0; i < times; i += 1) queue.push(failure);
     this.failures.set(method, queue);
+  }
+
+  /** A member of the workspace, found by users.lookupByEmail. */
+  addMember(member: { id: string; email: string }): void {
+    this.members.set(member.email.toLowerCase(), member.id);
   }
 
   /** A response_url of this fake, as Slack puts one in each interaction payload. */
@@ -186,6 +193,12 @@ export class FakeSlackApi {
             .map((m) => this.view(m, args)),
           has_more: false,
         };
+      case 'users.lookupByEmail': {
+        const id = this.members.get(String(args.email ?? '').toLowerCase());
+        return id
+          ? { ok: true, user: { id, profile: { email: args.email } } }
+          : { ok: false, error: 'users_not_found' };
+      }
       default:
         return { ok: false, error: 'unknown_method' };
     }

@@ -29,6 +29,8 @@ const OUTBOUND_CALLERS = [
   'channels/meta/meta-outbound.ts',
   'channels/phone/twilio-calls.ts',
   'integrations/llm/openai-compatible.categorizer.ts',
+  // users.lookupByEmail on the configured Slack API, with the organization's own bot token
+  'integrations/slack/slack-directory.ts',
   'integrations/slack/slack-response-url.ts',
 ];
 
@@ -184,7 +186,18 @@ describe("content is stored as received, links only from the providers' hosts, e
   });
 
   it("fetches nothing a webhook names (but Slack's own response_url): outbound requests come only from the senders, to configured base URLs", () => {
-    const callers = ['api', 'channels', 'activities', 'db', 'workers', 'integrations', 'domain', 'workflows', 'config']
+    const callers = [
+      'api',
+      'app',
+      'channels',
+      'activities',
+      'db',
+      'workers',
+      'integrations',
+      'domain',
+      'workflows',
+      'config',
+    ]
       .flatMap((directory) => productionSources(join(ROOT, directory)))
       .filter((path) =>
         /\bfetch\b|fetchImpl|new WebClient|twilio\(|createTransport|new OpenAI|https?\.(get|request)\(/.test(

@@ -119,6 +119,8 @@ const ALLOWED_FIELDS = new Set([
   'plan',
   // the organization's slug: what the CLI and workflow ids name it by, public to its members
   'slug',
+  // a team member's Slack member id: public inside the organization, as in Slack itself
+  'slackUserId',
   'reopenWindowSeconds',
   'messagingWindowSeconds',
   'attentionAfterSeconds',
