@@ -25,6 +25,8 @@ export interface AppDeps {
   twilioApiUrl?: string;
   /** Absent: no rate limits (RATE_LIMIT_DISABLED, and tests that build the app themselves). */
   rateLimits?: RateLimitSettings | null;
+  /** The level of routine access-log lines (default info); failures and slow requests are logged above it. */
+  routineRequestLogLevel?: 'debug' | 'info';
   /** How long an agent action waits for its case workflow's answer (default CASE_UPDATE_DEADLINE_MS). */
   updateDeadlineMs?: number;
 }
@@ -36,7 +38,7 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(securityHeaders);
-  app.use(requestContext({ logger: deps.logger, metrics }));
+  app.use(requestContext({ logger: deps.logger, metrics, routineLevel: deps.routineRequestLogLevel }));
   app.use(createHealthRouter({ orm: deps.orm, temporalConnection: deps.temporalConnection, metrics }));
   const limiters = deps.rateLimits ? createRateLimiters(deps.rateLimits) : null;
   if (limiters) {
@@ -61,6 +63,7 @@ export function createApp(deps: AppDeps): Express {
     bodyLimit: deps.bodyLimit,
     secretsKey: deps.secretsKey,
     twilioApiUrl: deps.twilioApiUrl,
+    slackApiUrl: deps.webhookConfig?.SLACK_API_URL,
     publicBaseUrl: deps.publicBaseUrl,
     outboundLimits: limiters,
     updateDeadlineMs: deps.updateDeadlineMs,

@@ -25,6 +25,8 @@ async function main(): Promise<void> {
     secretsKey: Buffer.from(config.SECRETS_KEY, 'base64'),
     twilioApiUrl: config.TWILIO_API_URL,
     rateLimits: rateLimitSettings(config),
+    // In development the health polls would bury the banner with the token.
+    routineRequestLogLevel: config.NODE_ENV === 'development' ? 'debug' : 'info',
   });
 
   const server = app.listen(config.API_PORT, config.API_HOST, () => {

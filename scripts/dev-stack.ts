@@ -147,15 +147,18 @@ async function main(): Promise<void> {
     check: async () => (await fetch(`http://127.0.0.1:${API_PORT}/health`)).status === 200,
   });
 
-  console.log(`
+  const banner = `
   Case backend is up.
     API:          http://localhost:${API_PORT}   (health: http://localhost:${API_PORT}/health)
     Temporal UI:  ${temporal.uiUrl}   the demo organization's open cases: OrgId="${demoOrgId}" AND CaseStatus="open"
     Demo org:     demo (id ${demoOrgId}) — admin@demo.example; any organization's id: GET /api/v1/settings
     API token:    ${token}   (kept in .data/demo-admin-token)
     CLI:          npm run cli -- help   (finds this stack's settings in .data/dev-stack.env)
-  Ctrl-C stops everything; data stays in .data/.
-`);
+  Ctrl-C stops everything; data stays in .data/.${process.stdin.isTTY ? ' Press Enter to show this again.' : ''}
+`;
+  console.log(banner);
+  // On demand: the services' logs keep coming after the banner.
+  if (process.stdin.isTTY) process.stdin.on('data', () => console.log(banner));
 }
 
 main().catch(async (error: unknown) => {
