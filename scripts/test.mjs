@@ -1,6 +1,6 @@
 // `npm test`: installs what is missing, type-checks, lints, then runs every jest project.
 // Jest's global setup starts PostgreSQL and Temporal itself; nothing needs to be running.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -24,9 +24,11 @@ const run = (label, command, args) => {
   }
 };
 
-run('type-check (tsc --noEmit)', bin('tsc'), ['--noEmit']);
-run('lint (eslint)', bin('eslint'), ['--max-warnings=0', '.']);
-run('format (prettier --check)', bin('prettier'), ['--check', '--log-level=warn', '**/*.{ts,mjs,js}']);
+await checkTogether([
+  ['type-check (tsc --noEmit)', bin('tsc'), ['--noEmit']],
+  ['lint (eslint)', bin('eslint'), ['--max-warnings=0', '.']],
+  ['format (prettier --check)', bin('prettier'), ['--check', '--log-level=warn', '**/*.{ts,mjs,js}']],
+]);
 run('jest', process.execPath, [
   '--max-old-space-size=4096',
   path.join(projectRoot, 'node_modules', 'jest', 'bin', 'jest.js'),
@@ -34,6 +36,27 @@ run('jest', process.execPath, [
   ...process.argv.slice(2),
 ]);
 stopLeftoverServers();
+
+/**
+ * The static checks side by side (they read the same files and wait on different things), each one's
+ * output printed whole under its label; any failure stops the run before jest.
+ */
+async function checkTogether(checks) {
+  const results = await Promise.all(
+    checks.map(
+      ([label, command, args]) =>
+        new Promise((resolve) => {
+          const child = spawn(command, args, { cwd: projectRoot, env: { ...process.env, NODE_ENV: 'test' } });
+          let output = '';
+          child.stdout.on('data', (chunk) => (output += chunk));
+          child.stderr.on('data', (chunk) => (output += chunk));
+          child.on('close', (status) => resolve({ label, status, output }));
+        }),
+    ),
+  );
+  for (const { label, output } of results) console.log(`\n[test] ${label}\n${output.trimEnd()}`);
+  if (results.some(({ status }) => status !== 0)) process.exit(1);
+}
 
 // Belt and braces: no server started by the tests may outlive them, even after a crash.
 function stopLeftoverServers() {
