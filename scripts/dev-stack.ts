@@ -1,5 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import { temporal as temporalApi } from '@temporalio/proto';
 import { seedDemoOrganization } from '../app/admin/seed-demo';
 import { DEMO_ORGANIZATION } from '../db/admin/demo-data';
 import { selectOrganizationBySlug } from '../db/admin/organization-queries';
@@ -146,6 +148,8 @@ async function main(): Promise<void> {
     timeoutMs: 120_000,
     check: async () => (await fetch(`http://127.0.0.1:${API_PORT}/health`)).status === 200,
   });
+  // The banner comes after the worker's start-up output: once it polls its task queue.
+  await waitForWorkerPolling({ address: temporal.address, env });
 
   const banner = `
   Case backend is up.
@@ -159,6 +163,26 @@ async function main(): Promise<void> {
   console.log(banner);
   // On demand: the services' logs keep coming after the banner.
   if (process.stdin.isTTY) process.stdin.on('data', () => console.log(banner));
+}
+
+async function waitForWorkerPolling(input: { address: string; env: NodeJS.ProcessEnv }): Promise<void> {
+  const connection = await Connection.connect({ address: input.address });
+  try {
+    await waitFor({
+      what: 'the worker',
+      timeoutMs: 120_000,
+      check: async () => {
+        const described = await connection.workflowService.describeTaskQueue({
+          namespace: input.env.TEMPORAL_NAMESPACE ?? 'default',
+          taskQueue: { name: input.env.TEMPORAL_TASK_QUEUE ?? 'cases' },
+          taskQueueType: temporalApi.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+        });
+        return (described.pollers ?? []).length > 0;
+      },
+    });
+  } finally {
+    await connection.close();
+  }
 }
 
 main().catch(async (error: unknown) => {
