@@ -7,7 +7,7 @@ import type { CaseActionDeps, CaseActor } from './case-actor';
 import type { CaseRequest } from './case-actions';
 import { findActorCase } from './find-actor-case';
 
-/** What an agent adds to a case without changing its lifecycle: the workflow is not asked. */
+// What an agent adds to a case without changing its lifecycle: the case workflow is not asked.
 
 /** Links one of the organization's devices to the case; null unlinks. */
 export async function linkDeviceToCase(
